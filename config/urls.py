@@ -1,0 +1,21 @@
+"""Root URL configuration. Every route's view declares its access rule (see throughgate.core.access)."""
+
+from django.urls import include, path
+
+from config.api import api
+from throughgate.core.web import views as core_views
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("ready", core_views.ready, name="ready"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("audit/", include("throughgate.core.web.urls")),
+    path("people/", include("throughgate.people.web.urls")),
+    path("", include("throughgate.identity.web.urls")),
+]
+
+handler400 = "throughgate.core.web.views.bad_request"
+handler403 = "throughgate.core.web.views.permission_denied"
+handler404 = "throughgate.core.web.views.page_not_found"
+handler500 = "throughgate.core.web.views.server_error"

@@ -1,0 +1,1 @@
+"""Throughgate: digital services for a prison and probation estate."""

@@ -1,0 +1,212 @@
+"""The activity stream: kinds are registered here (and documented in docs/events.md); ``emit`` appends one event.
+
+An event is stored at most once per idempotency key, so a retried submission or a re-imported file adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TextIO
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from throughgate.core.models import ActivityEvent
+
+
+@dataclass(frozen=True)
+class EventKind:
+    code: str
+    description: str
+    value_meaning: str = "1 per event"
+
+
+KINDS: dict[str, EventKind] = {}
+
+
+def register_kind(code: str, description: str, value_meaning: str = "1 per event") -> str:
+    KINDS[code] = EventKind(code, description, value_meaning)
+    return code
+
+
+# The kinds AIM reads (shared contract with the welfare app and the `aim ingest` command).
+VISIT_ATTENDED = register_kind("visit.attended", "A social visit took place")
+VISIT_CANCELLED = register_kind("visit.cancelled", "A booked social visit was cancelled")
+PHONE_CALL = register_kind("phone.call", "A PIN-phone call was made", "minutes")
+CANTEEN_ORDERED = register_kind("canteen.ordered", "A canteen order was placed", "pounds")
+MONEY_RECEIVED = register_kind("money.received", "Money arrived in the person's account", "pounds")
+MEAL_CHOSEN = register_kind("meal.chosen", "A meal choice was made")
+APP_SUBMITTED = register_kind("app.submitted", "An app (request to staff) was raised")
+APP_RESPONDED = register_kind("app.responded", "Staff answered an app")
+COMPLAINT_SUBMITTED = register_kind("complaint.submitted", "A complaint was made")
+ACTIVITY_ATTENDED = register_kind("activity.attended", "Attended work, education or another activity")
+ACTIVITY_REFUSED = register_kind("activity.refused", "Refused to attend an activity")
+KIOSK_LOGIN = register_kind("kiosk.login", "Signed in on a kiosk or in-cell device")
+INCENTIVE_CHANGED = register_kind(
+    "incentive.changed", "Incentive level changed", "new level: 0 Basic, 1 Standard, 2 Enhanced"
+)
+ADJUDICATION_PROVEN = register_kind("adjudication.proven", "A disciplinary charge was proven")
+CELL_MOVED = register_kind("cell.moved", "Moved to another cell")
+SEGREGATION_STARTED = register_kind("segregation.started", "Placed in segregation")
+SELF_HARM_INCIDENT = register_kind("self_harm.incident", "A self-harm incident was recorded by staff")
+CONTENT_VIEWED = register_kind("content.viewed", "Opened an item in the content library")
+ARRIVED = register_kind("custody.arrived", "Arrived in custody at an establishment")
+
+
+class UnknownKind(ValueError):
+    pass
+
+
+def emit(
+    *,
+    person: str,
+    kind: str,
+    occurred_at: datetime,
+    source: str,
+    idempotency_key: str,
+    value: float = 1.0,
+    payload: dict[str, Any] | None = None,
+) -> ActivityEvent | None:
+    """Append one event; return None if an event with this idempotency key is already stored."""
+    if kind not in KINDS:
+        raise UnknownKind(f"Unregistered activity kind {kind!r}")
+    if timezone.is_naive(occurred_at):
+        raise ValueError("occurred_at must be timezone-aware")
+    try:
+        with transaction.atomic():
+            return ActivityEvent.objects.create(
+                person=person,
+                kind=kind,
+                occurred_at=occurred_at,
+                source=source,
+                value=value,
+                payload=payload or {},
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        if ActivityEvent.objects.filter(idempotency_key=idempotency_key).exists():
+            return None
+        raise
+
+
+def event_to_json(event: ActivityEvent) -> str:
+    return json.dumps(
+        {
+            "person": event.person,
+            "kind": event.kind,
+            "occurred_at": event.occurred_at.isoformat(),
+            "recorded_at": event.recorded_at.isoformat(),
+            "source": event.source,
+            "value": event.value,
+            "payload": event.payload,
+            "idempotency_key": event.idempotency_key,
+        },
+        sort_keys=True,
+    )
+
+
+def export_jsonl(events: Iterable[ActivityEvent], out: TextIO) -> int:
+    count = 0
+    for event in events:
+        out.write(event_to_json(event) + "\n")
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    stored: int = 0
+    duplicates: int = 0
+    problems: list[ImportProblem] | None = None
+
+
+REQUIRED = ("person", "kind", "occurred_at", "source", "idempotency_key")
+
+
+def parse_line(raw: str) -> ActivityEvent:
+    """Turn one JSON line into an unsaved event, or raise ValueError saying what is wrong."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise ValueError("each line must be a JSON object")
+    missing = [name for name in REQUIRED if not data.get(name)]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    if data["kind"] not in KINDS:
+        raise ValueError(f"unknown kind {data['kind']!r}")
+    occurred_at = parse_datetime(str(data["occurred_at"]))
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        raise ValueError("occurred_at must be an ISO 8601 date-time with a time zone")
+    recorded_raw = data.get("recorded_at")
+    recorded_at = parse_datetime(str(recorded_raw)) if recorded_raw else timezone.now()
+    if recorded_at is None or timezone.is_naive(recorded_at):
+        raise ValueError("recorded_at must be an ISO 8601 date-time with a time zone")
+    try:
+        value = float(data.get("value", 1.0))
+    except (TypeError, ValueError) as exc:
+        raise ValueError("value must be a number") from exc
+    payload = data.get("payload") or {}
+    if not isinstance(payload, dict):
+        raise ValueError("payload must be a JSON object")
+    return ActivityEvent(
+        person=str(data["person"])[:16],
+        kind=data["kind"],
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        source=str(data["source"])[:64],
+        value=value,
+        payload=payload,
+        idempotency_key=str(data["idempotency_key"])[:200],
+    )
+
+
+def import_jsonl(lines: Iterable[str], *, batch_size: int = 2000) -> ImportResult:
+    """Store every valid line once; report invalid lines by number. Memory stays bounded by ``batch_size``."""
+    problems: list[ImportProblem] = []
+    result = ImportResult(problems=problems)
+    for batch in _batches(_parsed(lines, problems), batch_size):
+        keys = [event.idempotency_key for event in batch]
+        existing = set(ActivityEvent.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+        fresh: dict[str, ActivityEvent] = {}
+        for event in batch:
+            if event.idempotency_key in existing or event.idempotency_key in fresh:
+                result.duplicates += 1
+            else:
+                fresh[event.idempotency_key] = event
+        with transaction.atomic():
+            ActivityEvent.objects.bulk_create(fresh.values(), ignore_conflicts=True)
+        result.stored += len(fresh)
+    return result
+
+
+def _parsed(lines: Iterable[str], problems: list[ImportProblem]) -> Iterator[ActivityEvent]:
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield parse_line(raw)
+        except ValueError as exc:
+            problems.append(ImportProblem(number, str(exc)))
+
+
+def _batches(events: Iterator[ActivityEvent], size: int) -> Iterator[list[ActivityEvent]]:
+    batch: list[ActivityEvent] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

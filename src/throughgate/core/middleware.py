@@ -1,0 +1,50 @@
+"""Binds a request context (correlation id, client address) for the audit log and echoes the correlation id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from throughgate.core import context
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        offered = request.headers.get("X-Request-ID", "")
+        correlation_id = offered if _SAFE_ID.match(offered) else context.new_correlation_id()
+        ctx = context.RequestContext(correlation_id=correlation_id, ip=request.META.get("REMOTE_ADDR", ""))
+        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        with context.bind(ctx):
+            response = self.get_response(request)
+        response["X-Request-ID"] = correlation_id
+        return response
+
+
+class DomainErrorMiddleware:
+    """Maps domain errors raised by services and selectors to pages: NotVisible is a 404 (it must look the same as
+    a record that does not exist); any other is a 4xx page that says what was wrong. Never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from throughgate.core.errors import DomainError, NotVisible
+
+        if isinstance(exception, NotVisible):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, DomainError):
+            return render(request, "core/errors/domain.html", {"error": exception}, status=exception.status)
+        return None

@@ -1,0 +1,49 @@
+"""Reads of core records, scoped to the acting user."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from throughgate.core import audit
+from throughgate.core.models import AuditEntry
+
+
+def audit_search(
+    *,
+    user: Any,
+    actor: str = "",
+    subject: str = "",
+    action: str = "",
+    correlation_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Search the audit log (security staff and governors). The search itself is audited."""
+    entries = AuditEntry.objects.all()
+    if actor:
+        entries = entries.filter(actor_username__iexact=actor)
+    if subject:
+        entries = entries.filter(subject=subject)
+    if action:
+        entries = entries.filter(action=action)
+    if correlation_id:
+        entries = entries.filter(correlation_id=correlation_id)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to:
+        entries = entries.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
+    criteria = {
+        "actor": actor,
+        "subject": subject,
+        "action": action,
+        "correlation_id": correlation_id,
+        "date_from": date_from.isoformat() if date_from else "",
+        "date_to": date_to.isoformat() if date_to else "",
+    }
+    audit.record(action=audit.AUDIT_SEARCHED, actor=user, detail={k: v for k, v in criteria.items() if v})
+    return entries

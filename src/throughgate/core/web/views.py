@@ -1,0 +1,99 @@
+"""Views of the core app: health checks, language choice, GOV.UK error pages and the audit log search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_GET
+
+from throughgate.core import selectors
+from throughgate.core.access import public, requires
+from throughgate.core.web.forms import AuditSearchForm
+
+
+@public
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """The process is up (for the load balancer's liveness check)."""
+    return JsonResponse({"status": "ok"})
+
+
+@public
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    """The database answers (readiness check)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@public
+@require_GET
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the page language (English or Welsh) and go back to the same page. A link, so it works anywhere."""
+    language = request.GET.get("language", "")
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language and check_for_language(language) and language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+@requires("core.view_audit")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        entries = selectors.audit_search(user=request.user, **form.cleaned_data)
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "core/audit_log.html", {"form": form, "page": page}, status=status)
+
+
+def _error(request: HttpRequest, status: int, template: str, context: dict[str, Any] | None = None) -> HttpResponse:
+    return render(request, template, context or {}, status=status)
+
+
+@public
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "core/errors/400.html")
+
+
+@public
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, "core/errors/403.html")
+
+
+@public
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "core/errors/404.html")
+
+
+@public
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without context processors: whatever failed (the database, say) must not fail this page too."""
+    from django.template import loader
+
+    body = loader.get_template("core/errors/500.html").render({"shell": {"template": "core/layout_staff.html"}})
+    return HttpResponse(body, status=500)

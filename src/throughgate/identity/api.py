@@ -1,0 +1,101 @@
+"""The API side of the permission map: authentication (partner bearer tokens, or a verified staff or resident
+session) and a Router whose every operation is checked against its declared rule. An undeclared operation
+answers 403 (fail closed)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import ninja
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from throughgate.core import context
+from throughgate.core.access import rule_for
+from throughgate.core.errors import DomainError
+from throughgate.identity import selectors
+from throughgate.identity.middleware import device_session_is_valid
+from throughgate.identity.models import ApiToken, User
+
+
+class ApiForbidden(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class ApiUnauthenticated(DomainError):
+    code = "unauthenticated"
+    status = 401
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer tg_...`` for partner systems."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        api_token = selectors.api_token_from_secret(token)
+        if api_token is None:
+            return None
+        if api_token.last_used_at is None or (timezone.now() - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        context.update(
+            actor_id=api_token.user_id, actor_username=api_token.user.username, device=f"token:{api_token.prefix}"
+        )
+        return api_token
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The in-cell app and staff pages call the API with their signed-in session and its CSRF token: a staff
+    session must have passed its second factor, a resident's must be on its registered device."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        if not isinstance(user, User) or not user.is_authenticated:
+            return None
+        if user.is_resident:
+            return user if device_session_is_valid(request) else None
+        return user if user.is_verified() else None  # type: ignore[attr-defined]
+
+
+def acting_user(request: HttpRequest) -> User:
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken):
+        return auth.user
+    if isinstance(auth, User):
+        return auth
+    raise ApiUnauthenticated("Sign in or send a valid API token.")
+
+
+def check_operation(request: HttpRequest, func: Callable[..., Any]) -> None:
+    rule = rule_for(func)
+    if rule is None:
+        raise ApiForbidden("This operation is not available.", code="undeclared_route")
+    if rule.kind == "public":
+        return
+    user = acting_user(request)
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken) and rule.permission not in auth.scopes:
+        raise ApiForbidden("This token's scopes do not include this operation.")
+    if not user.has_perm(rule.permission):
+        raise ApiForbidden("You do not have permission for this operation.")
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        check_operation(request, func)
+        return func(request, *args, **kwargs)
+
+    return wrapper
+
+
+class Router(ninja.Router):
+    """Every operation added through this router is checked against its declared access rule."""
+
+    def add_api_operation(self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any) -> None:
+        super().add_api_operation(path, methods, guarded(view_func), **kwargs)
+
+
+API_AUTH = [TokenAuth(), VerifiedSessionAuth()]

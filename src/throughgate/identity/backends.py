@@ -1,0 +1,69 @@
+"""Authentication backends: staff by username and password; residents by prison number and PIN on a registered
+device. Both answer ``has_perm`` from the user's roles, so ``user.has_perm("people.view_person")`` is the one check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from throughgate.identity.models import RegisteredDevice, RoleKind, User
+
+
+class RolePermissionsMixin:
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not getattr(user_obj, "is_active", False) or not isinstance(user_obj, User):
+            return set()
+        return user_obj.permission_codes()
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        return perm in self.get_all_permissions(user_obj, obj)
+
+
+class StaffBackend(RolePermissionsMixin, ModelBackend):
+    """Username and password, for staff and people on probation. Residents cannot sign in this way."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if not isinstance(user, User) or user.kind in (RoleKind.RESIDENT, RoleKind.PARTNER):
+            return None
+        return user
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+
+class ResidentBackend(RolePermissionsMixin, ModelBackend):
+    """Prison number and PIN, accepted only from a registered, active device of the resident's establishment."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        prison_number: str | None = None,
+        pin: str | None = None,
+        device: RegisteredDevice | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if prison_number is None or pin is None or device is None or not device.active:
+            return None
+        user = User.objects.filter(username=prison_number).first()
+        if user is None:
+            User().set_password(pin)  # same work as a real check, so timing does not reveal the account
+            return None
+        if not user.check_password(pin) or not user.is_active or user.kind != RoleKind.RESIDENT:
+            return None
+        if not user.assignments.filter(establishment_id=device.establishment_id).exists():
+            return None
+        return user
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()

@@ -1,0 +1,124 @@
+"""Request middleware of the identity app: idle expiry, the acting establishment, and access enforcement."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from throughgate.core import context
+from throughgate.core.access import rule_for
+from throughgate.identity import selectors
+from throughgate.identity.models import Establishment, User
+
+logger = logging.getLogger(__name__)
+
+API_NAMESPACE = "api"
+SESSION_LAST_SEEN = "tg_last_seen"
+SESSION_DEVICE = "tg_device_id"
+SESSION_ESTABLISHMENT = "tg_establishment"
+
+
+def idle_limit(request: HttpRequest) -> int:
+    return settings.KIOSK_IDLE_SECONDS if SESSION_DEVICE in request.session else settings.STAFF_IDLE_SECONDS
+
+
+class SessionExpiryMiddleware:
+    """Ends a session after its idle limit: 2 minutes on a kiosk or in-cell device, 30 minutes for staff."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            on_device = SESSION_DEVICE in request.session
+            if last_seen is not None and now - float(last_seen) > idle_limit(request):
+                logout(request)
+                messages.info(request, _("You were signed out because you did not use the page for a while."))
+                target = "identity:kiosk_login" if on_device else "identity:login"
+                return HttpResponseRedirect(reverse(target))
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class EstablishmentMiddleware:
+    """Sets ``request.establishment``: the one a staff member chose (from those they may act in) or a resident's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.establishment = None  # type: ignore[attr-defined]
+        user = request.user
+        if isinstance(user, User) and user.is_authenticated:
+            context.update(actor_id=user.pk, actor_username=user.get_username())
+            request.establishment = self._establishment(request, user)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    @staticmethod
+    def _establishment(request: HttpRequest, user: User) -> Establishment | None:
+        chosen = request.session.get(SESSION_ESTABLISHMENT)
+        available = selectors.establishments_for(user=user)
+        if chosen:
+            match = available.filter(code=chosen).first()
+            if match is not None:
+                return match
+        return available.first()
+
+
+class AccessMiddleware:
+    """Enforces each route's declared rule. A route that declares nothing is refused (fail closed).
+
+    API operations are enforced by the API router (identity.api), which sees token users too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and match.namespace == API_NAMESPACE and rule_for(view_func) is None:
+            return None  # an API operation: its router guard applies the same map
+        rule = rule_for(view_func)
+        if rule is None:
+            logger.error("Refused %s: the route declares no access rule", request.path)
+            raise PermissionDenied(_("This page is not available."))
+        if rule.kind == "public":
+            return None
+        user = request.user
+        if not user.is_authenticated or not isinstance(user, User):
+            return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+        if user.is_resident:
+            if not device_session_is_valid(request):
+                logout(request)
+                return HttpResponseRedirect(reverse("identity:kiosk_login"))
+        elif not user.is_verified():  # type: ignore[attr-defined]
+            return HttpResponseRedirect(f"{reverse('identity:verify')}?{urlencode({'next': request.get_full_path()})}")
+        if not user.has_perm(rule.permission):
+            raise PermissionDenied(_("You do not have permission to see this page."))
+        return None
+
+
+def device_session_is_valid(request: HttpRequest) -> bool:
+    """A resident's session is valid only on the active registered device it started on."""
+    device = selectors.device_from_cookie(request.COOKIES.get(settings.DEVICE_COOKIE_NAME, ""))
+    if device is None or request.session.get(SESSION_DEVICE) != device.pk:
+        return False
+    context.update(device=f"{device.kind}:{device.pk}")
+    return True

@@ -1,0 +1,202 @@
+"""Users, roles (as data), establishments and their locations, registered devices and partner API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    RESIDENT = "resident", _("Person in prison")
+    PROBATION = "probation", _("Person on probation")
+    PARTNER = "partner", _("Partner system")
+
+
+class Role(models.Model):
+    """A role is data: its permissions are a list of registered permission codes (see core.access)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=RoleKind.choices)
+    sees_all_establishments = models.BooleanField(
+        default=False, help_text="HQ roles see every establishment; others only those they are assigned to."
+    )
+    permissions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Establishment(models.Model):
+    code = models.CharField(max_length=3, unique=True, help_text="Three-letter agency code, e.g. MDI.")
+    name = models.CharField(max_length=100)
+    is_welsh = models.BooleanField(default=False, help_text="Prisons in Wales offer every page in Welsh.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z]{3}$"), name="establishment_code_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class LocationLevel(models.TextChoices):
+    WING = "wing", _("Wing")
+    LANDING = "landing", _("Landing")
+    CELL = "cell", _("Cell")
+
+
+class Location(models.Model):
+    """A place in an establishment: wing, then landing, then cell. ``key`` is the full code, e.g. MDI-1-2-003."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="locations")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    level = models.CharField(max_length=8, choices=LocationLevel.choices)
+    code = models.CharField(max_length=10)
+    key = models.CharField(max_length=40, unique=True)
+    capacity = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["parent", "code"], name="location_code_unique_in_parent")]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def wing(self) -> Location:
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+
+class User(AbstractUser):
+    """Anyone who signs in: staff, a person in prison (username = prison number, password = PIN), a person on
+    probation, or a partner system's service account."""
+
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    establishments = models.ManyToManyField(
+        Establishment, through="StaffAssignment", blank=True, related_name="assigned_users"
+    )
+    preferred_language = models.CharField(max_length=5, blank=True)
+
+    objects = UserManager()
+
+    def _role_rows(self) -> list[tuple[str, str, bool, list[str]]]:
+        """The user's roles, read once per request (users are loaded fresh for each request)."""
+        cached: list[tuple[str, str, bool, list[str]]] | None = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = (
+                list(self.roles.values_list("code", "kind", "sees_all_establishments", "permissions"))
+                if self.pk
+                else []
+            )
+            self._role_cache = cached
+        return cached
+
+    def role_codes(self) -> set[str]:
+        return {code for code, _kind, _all, _perms in self._role_rows()}
+
+    def permission_codes(self) -> set[str]:
+        return {perm for _code, _kind, _all, perms in self._role_rows() for perm in perms or []}
+
+    @property
+    def kind(self) -> str:
+        kinds = {kind for _code, kind, _all, _perms in self._role_rows()}
+        for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER):
+            if kind in kinds:
+                return str(kind)
+        return str(RoleKind.STAFF)
+
+    @property
+    def is_resident(self) -> bool:
+        return self.kind == RoleKind.RESIDENT
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == RoleKind.STAFF and bool(self._role_rows())
+
+    @property
+    def sees_all_establishments(self) -> bool:
+        return any(sees_all for _code, _kind, sees_all, _perms in self._role_rows())
+
+
+class StaffAssignment(models.Model):
+    """A user works at (or, for a resident, lives in) an establishment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="assignments")
+    since = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "establishment"], name="one_assignment_per_place")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.establishment.code}"
+
+
+def hash_secret(secret: str) -> str:
+    """Tokens are long random strings, so one SHA-256 is the right hash (no need for a slow password hash)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class DeviceKind(models.TextChoices):
+    KIOSK = "kiosk", _("Wing kiosk")
+    IN_CELL = "in_cell", _("In-cell device")
+
+
+class RegisteredDevice(models.Model):
+    """A kiosk or in-cell device allowed to offer resident sign-in. Its token lives in a cookie on the device."""
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=DeviceKind.choices)
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="devices")
+    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    enrolment_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    enrolment_expires_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    registered_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.establishment.code})"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class ApiToken(models.Model):
+    """A partner system's bearer token: stored hashed, limited to scopes (permission codes), and expiring."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,61 @@
+"""The default roles and what they may do. Roles are data: this map seeds and tops up the Role table after each
+migration (it adds missing roles and grants, and never removes a grant an administrator added)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from throughgate.identity.models import RoleKind
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    kind: str
+    permissions: tuple[str, ...]
+    sees_all_establishments: bool = False
+
+
+STAFF_BASE = ("identity.view_home", "identity.switch_establishment", "identity.manage_totp")
+PERSON_READ = ("people.search_people", "people.view_person")
+
+DEFAULT_ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec("resident", "Person in prison", RoleKind.RESIDENT, ("identity.view_home", "people.view_own_record")),
+    RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("security_it", "Security and IT", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, "core.view_audit")),
+    RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("education", "Education", RoleKind.STAFF, (*STAFF_BASE, "people.search_people")),
+    RoleSpec("governor", "Governor", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, "core.view_audit")),
+    RoleSpec("hq_analyst", "HQ analyst", RoleKind.STAFF, STAFF_BASE, sees_all_establishments=True),
+    RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),
+    RoleSpec("partner_system", "Partner system", RoleKind.PARTNER, ("people.lookup_person",)),
+)
+
+
+def sync_default_roles() -> None:
+    from throughgate.identity.models import Role
+
+    for spec in DEFAULT_ROLES:
+        role, created = Role.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "permissions": list(spec.permissions),
+                "sees_all_establishments": spec.sees_all_establishments,
+            },
+        )
+        if not created:
+            missing = [perm for perm in spec.permissions if perm not in role.permissions]
+            if missing:
+                role.permissions = [*role.permissions, *missing]
+                role.save(update_fields=["permissions"])
+
+
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    sync_default_roles()

@@ -1,0 +1,190 @@
+"""Writes of the identity app: sign-in and sign-out, device registration, partner tokens, TOTP enrolment."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from throughgate.core import activity, audit
+from throughgate.core.access import PERMISSIONS
+from throughgate.identity.middleware import SESSION_DEVICE, SESSION_ESTABLISHMENT, SESSION_LAST_SEEN
+from throughgate.identity.models import (
+    ApiToken,
+    Establishment,
+    Location,
+    RegisteredDevice,
+    RoleKind,
+    User,
+    hash_secret,
+)
+
+DEVICE_REGISTERED = audit.register_action("identity.device.registered", "Registered a kiosk or in-cell device")
+DEVICE_ENROLLED = audit.register_action("identity.device.enrolled", "A registered device was enrolled")
+TOKEN_ISSUED = audit.register_action("identity.token.issued", "Issued a partner API token")
+TOKEN_REVOKED = audit.register_action("identity.token.revoked", "Revoked a partner API token")
+TOTP_ENROLLED = audit.register_action("identity.totp.enrolled", "Set up an authenticator app")
+ESTABLISHMENT_SWITCHED = audit.register_action("identity.establishment.switched", "Switched establishment")
+
+
+def staff_password_check(*, request: HttpRequest, username: str, password: str) -> User | None:
+    """First step of staff sign-in. Returns the user without signing them in; None for any failure, whatever
+    the reason, so the page never reveals whether an account exists. Failures count towards lockout (axes)."""
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User):
+        audit.record(action=audit.LOGIN_FAILED, detail={"username": username[:150], "step": "password"})
+        return None
+    return user
+
+
+def staff_totp_device(*, user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def staff_login(*, request: HttpRequest, user: User, device: TOTPDevice) -> None:
+    """Second step: the TOTP code was right, so sign the user in with the device that verified them."""
+    login(request, user, backend="throughgate.identity.backends.StaffBackend")
+    otp_login(request, device)
+    request.session[SESSION_LAST_SEEN] = timezone.now().timestamp()
+    audit.record(action=audit.LOGIN_SUCCEEDED, actor=user, detail={"method": "password+totp"})
+
+
+def totp_start_enrolment(*, user: User) -> TOTPDevice:
+    """An unconfirmed authenticator for a staff member who has none yet (confirmed once they enter a code)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def totp_confirm_enrolment(*, request: HttpRequest, user: User, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(action=TOTP_ENROLLED, actor=user)
+    staff_login(request=request, user=user, device=device)
+    return True
+
+
+@transaction.atomic
+def resident_login(*, request: HttpRequest, prison_number: str, pin: str, device: RegisteredDevice) -> User | None:
+    """Sign a resident in on a registered device. None for any failure (never says which part was wrong)."""
+    user = authenticate(request, prison_number=prison_number, pin=pin, device=device, username=prison_number)
+    if not isinstance(user, User):
+        audit.record(action=audit.LOGIN_FAILED, detail={"username": prison_number[:16], "step": "pin"})
+        return None
+    login(request, user, backend="throughgate.identity.backends.ResidentBackend")
+    request.session[SESSION_DEVICE] = device.pk
+    request.session[SESSION_LAST_SEEN] = timezone.now().timestamp()
+    request.session[SESSION_ESTABLISHMENT] = device.establishment.code
+    now = timezone.now()
+    RegisteredDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+    audit.record(
+        action=audit.LOGIN_SUCCEEDED, actor=user, subject=user.username, detail={"method": "pin", "device": device.pk}
+    )
+    activity.emit(
+        person=user.username,
+        kind=activity.KIOSK_LOGIN,
+        occurred_at=now,
+        source="kiosk",
+        idempotency_key=f"kiosk.login:{request.session.session_key or secrets.token_hex(8)}:{user.pk}",
+        payload={"device_kind": device.kind},
+    )
+    return user
+
+
+def sign_out(*, request: HttpRequest) -> None:
+    if request.user.is_authenticated:
+        audit.record(action=audit.LOGOUT, actor=request.user)
+    logout(request)
+
+
+@dataclass(frozen=True)
+class IssuedSecret:
+    """A secret shown once, at issue; only its hash is stored."""
+
+    secret: str
+    record_id: int
+
+
+@transaction.atomic
+def device_register(
+    *, name: str, kind: str, establishment: Establishment, location: Location | None = None, by: User | None = None
+) -> IssuedSecret:
+    """Register a kiosk or in-cell device. Returns a one-time enrolment code, valid for 24 hours, which staff
+    open on the device (/kiosk/enrol/?code=...) to give it its own token cookie."""
+    code = secrets.token_urlsafe(18)
+    device = RegisteredDevice.objects.create(
+        name=name,
+        kind=kind,
+        establishment=establishment,
+        location=location,
+        enrolment_code_hash=hash_secret(code),
+        enrolment_expires_at=timezone.now() + timedelta(hours=24),
+    )
+    audit.record(action=DEVICE_REGISTERED, actor=by, obj=device, detail={"establishment": establishment.code})
+    return IssuedSecret(secret=code, record_id=device.pk)
+
+
+@transaction.atomic
+def device_enrol(*, code: str) -> tuple[RegisteredDevice, str] | None:
+    """Exchange a one-time enrolment code for the device's token (kept only as a hash). None if the code is wrong,
+    used or expired."""
+    if not code or len(code) > 100:
+        return None
+    device = (
+        RegisteredDevice.objects.select_for_update()
+        .filter(enrolment_code_hash=hash_secret(code), enrolment_expires_at__gt=timezone.now(), active=True)
+        .first()
+    )
+    if device is None:
+        return None
+    token = RegisteredDevice.new_token()
+    device.token_hash = hash_secret(token)
+    device.enrolment_code_hash = None
+    device.enrolment_expires_at = None
+    device.save(update_fields=["token_hash", "enrolment_code_hash", "enrolment_expires_at"])
+    audit.record(action=DEVICE_ENROLLED, obj=device, detail={"establishment": device.establishment.code})
+    return device, token
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user: User, name: str, scopes: list[str], expires_at: datetime | None = None, by: User | None = None
+) -> IssuedSecret:
+    """Issue a bearer token limited to ``scopes`` (registered permission codes the user's roles also grant)."""
+    if user.kind != RoleKind.PARTNER:
+        raise ValueError("API tokens are issued to partner system accounts only")
+    unknown = [scope for scope in scopes if scope not in PERMISSIONS]
+    if unknown:
+        raise ValueError(f"Unknown scopes: {', '.join(unknown)}")
+    secret = "tg_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:8],
+        token_hash=hash_secret(secret),
+        scopes=scopes,
+        expires_at=expires_at or timezone.now() + timedelta(days=90),
+    )
+    audit.record(action=TOKEN_ISSUED, actor=by, obj=token, detail={"scopes": scopes, "partner": user.username})
+    return IssuedSecret(secret=secret, record_id=token.pk)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User | None = None) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(action=TOKEN_REVOKED, actor=by, obj=token)
+
+
+def establishment_switch(*, request: HttpRequest, user: User, establishment: Establishment) -> None:
+    request.session[SESSION_ESTABLISHMENT] = establishment.code
+    audit.record(action=ESTABLISHMENT_SWITCHED, actor=user, detail={"establishment": establishment.code})

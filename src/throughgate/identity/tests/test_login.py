@@ -1,0 +1,120 @@
+"""Staff and resident sign-in: both factors, lockout, device checks, and no hint whether an account exists."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from throughgate.core.models import AuditEntry
+from tests.factories import RESIDENT_PIN, STAFF_PASSWORD, make_device, make_resident, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(user) -> str:  # type: ignore[no-untyped-def]
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_staff_sign_in_needs_password_then_code(client, establishment):
+    officer = make_staff("wing_officer", [establishment], username="officer1")
+    response = client.post(reverse("identity:login"), {"username": "officer1", "password": STAFF_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identity:verify")
+    # Not signed in yet: the home page sends them back to the second step.
+    assert client.get(reverse("identity:home")).status_code == 302
+    response = client.post(reverse("identity:verify"), {"token": current_code(officer)})
+    assert response.status_code == 302
+    assert client.get(reverse("identity:home")).status_code == 200
+    assert AuditEntry.objects.filter(action="identity.login.succeeded", actor_id=officer.pk).exists()
+
+
+def test_wrong_code_is_refused_next_to_the_field(client, establishment):
+    make_staff("wing_officer", [establishment], username="officer2")
+    client.post(reverse("identity:login"), {"username": "officer2", "password": STAFF_PASSWORD})
+    response = client.post(reverse("identity:verify"), {"token": "000000"})
+    assert response.status_code == 400
+    assert "The security code is not right" in response.content.decode()
+    assert client.get(reverse("identity:home")).status_code == 302
+
+
+def test_login_error_is_the_same_for_unknown_and_known_accounts(client, establishment):
+    make_staff("wing_officer", [establishment], username="known")
+    wrong_password = client.post(reverse("identity:login"), {"username": "known", "password": "nope-nope-nope"})
+    no_account = client.post(reverse("identity:login"), {"username": "nobody-here", "password": "nope-nope-nope"})
+    assert wrong_password.status_code == no_account.status_code == 400
+    assert "Enter a correct username and password" in wrong_password.content.decode()
+    assert "Enter a correct username and password" in no_account.content.decode()
+
+
+def test_repeated_failures_lock_the_account(client, establishment):
+    make_staff("wing_officer", [establishment], username="target")
+    for _ in range(5):
+        client.post(reverse("identity:login"), {"username": "target", "password": "wrong-password-x"})
+    response = client.post(reverse("identity:login"), {"username": "target", "password": STAFF_PASSWORD})
+    assert response.status_code == 403
+    assert "Sign-in is paused" in response.content.decode()
+
+
+def test_resident_signs_in_only_on_a_registered_device(client, establishment):
+    person = make_resident(establishment)
+    unregistered = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": RESIDENT_PIN})
+    assert unregistered.status_code == 403
+    _device, token = make_device(establishment)
+    client.cookies["tg_device"] = token
+    response = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number.lower(), "pin": RESIDENT_PIN})
+    assert response.status_code == 302
+    assert client.get(reverse("identity:home")).status_code == 200
+
+
+def test_resident_cannot_sign_in_on_another_prisons_kiosk(client, establishment, other_establishment):
+    person = make_resident(establishment)
+    _device, token = make_device(other_establishment)
+    client.cookies["tg_device"] = token
+    response = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": RESIDENT_PIN})
+    assert response.status_code == 400
+    assert "Your prison number or PIN is not right" in response.content.decode()
+
+
+def test_malformed_prison_number_gets_a_message_next_to_the_field(client, establishment):
+    _device, token = make_device(establishment)
+    client.cookies["tg_device"] = token
+    response = client.post(reverse("identity:kiosk_login"), {"prison_number": "12345", "pin": "1111"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_prison_number-error"' in body
+    assert "Enter a prison number in the correct format" in body
+
+
+def test_kiosk_session_ends_after_idle_limit(client, establishment, settings):
+    from tests.factories import sign_in_resident
+
+    person = make_resident(establishment)
+    sign_in_resident(client, person)
+    assert client.get(reverse("identity:home")).status_code == 200
+    session = client.session
+    session["tg_last_seen"] = session["tg_last_seen"] - settings.KIOSK_IDLE_SECONDS - 1
+    session.save()
+    response = client.get(reverse("identity:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identity:kiosk_login")
+
+
+def test_first_sign_in_sets_up_an_authenticator(client, establishment):
+    from throughgate.identity.models import User
+    from tests.factories import role
+
+    user = User.objects.create_user(username="newstarter", password=STAFF_PASSWORD)
+    user.roles.add(role("wing_officer"))
+    response = client.post(reverse("identity:login"), {"username": "newstarter", "password": STAFF_PASSWORD})
+    assert response["Location"] == reverse("identity:enrol")
+    page = client.get(reverse("identity:enrol"))
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    response = client.post(reverse("identity:enrol"), {"token": code})
+    assert response.status_code == 302
+    assert client.get(reverse("identity:home")).status_code == 200

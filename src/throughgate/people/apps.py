@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "throughgate.people"
+    label = "people"
+    verbose_name = "People: records of people in custody and on probation"
+
+    def ready(self) -> None:
+        from throughgate.people import permissions  # noqa: F401

@@ -1,0 +1,131 @@
+"""Reads of people's records. Every read is scoped to what the acting user may see; reading a record is audited
+with its purpose. A record the user may not see looks exactly like one that does not exist (NotVisible: 404)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from throughgate.core import audit
+from throughgate.core.errors import InvalidInput, NotVisible
+from throughgate.core.validators import is_valid_prison_number, normalise
+from throughgate.identity.models import Establishment, User
+from throughgate.people.models import Person
+
+RECORD_VIEWED = audit.register_action("people.record.viewed", "Read a person's record")
+RECORD_LOOKED_UP = audit.register_action("people.record.looked_up", "A partner system looked up a person")
+PEOPLE_SEARCHED = audit.register_action("people.searched", "Searched for people")
+
+# Why a member of staff opens a record. The audit log keeps the purpose with every view.
+PURPOSES: dict[str, Promise] = {
+    "daily_care": gettext_lazy("Day-to-day care on the wing"),
+    "answering_request": gettext_lazy("Answering an app or complaint"),
+    "welfare_check": gettext_lazy("Welfare or safety check"),
+    "key_work": gettext_lazy("Key work session"),
+    "healthcare": gettext_lazy("Healthcare"),
+    "security": gettext_lazy("Security investigation"),
+    "case_management": gettext_lazy("Sentence or case management"),
+    "education": gettext_lazy("Education or work allocation"),
+}
+
+
+def people_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[Person]:
+    """The people a user may see: a resident only themself; staff the people in the establishment they act in
+    (which must be one they may act in); anyone else nobody."""
+    base = Person.objects.select_related("establishment", "location")
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.is_resident:
+        return base.filter(user=user)
+    if not user.is_staff_member or establishment is None:
+        return base.none()
+    if not user.sees_all_establishments and not user.assignments.filter(establishment=establishment).exists():
+        return base.none()
+    return base.filter(establishment=establishment)
+
+
+def person_search(
+    *,
+    user: User,
+    establishment: Establishment | None,
+    query: str = "",
+    crn: str = "",
+    pnc_id: str = "",
+    nhs_number: str = "",
+    limit: int = 50,
+) -> list[Person]:
+    """People matching a prison number or name, or a CRN, PNC ID or NHS number (already validated), within what
+    the user may see. The search is audited."""
+    query = query.strip()
+    identifiers = {
+        key: value for key, value in {"crn": crn, "pnc_id": pnc_id, "nhs_number": nhs_number}.items() if value
+    }
+    if not query and not identifiers:
+        return []
+    matches = people_visible_to(user=user, establishment=establishment).filter(**identifiers)
+    candidate = normalise(query)
+    if query and is_valid_prison_number(candidate):
+        matches = matches.filter(prison_number=candidate)
+    elif query:
+        condition = Q()
+        for term in query.split():
+            condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        matches = matches.filter(condition)
+    results = list(matches[:limit])
+    audit.record(
+        action=PEOPLE_SEARCHED,
+        actor=user,
+        detail={"query": query[:100], "identifiers": sorted(identifiers), "results": len(results)},
+    )
+    return results
+
+
+def person_record(*, user: User, establishment: Establishment | None, prison_number: str, purpose: str) -> Person:
+    """One person's record for a member of staff, audited with the purpose they gave."""
+    if purpose not in PURPOSES:
+        raise InvalidInput(_("Choose why you are opening this record"), code="purpose_required", field="purpose")
+    person = people_visible_to(user=user, establishment=establishment).filter(prison_number=prison_number).first()
+    if person is None:
+        raise NotVisible(_("No person with that prison number was found"))
+    audit.record(action=RECORD_VIEWED, actor=user, subject=person.prison_number, obj=person, purpose=purpose)
+    return person
+
+
+def own_record(*, user: User) -> Person:
+    """A resident's own record."""
+    person = Person.objects.select_related("establishment", "location").filter(user=user).first()
+    if person is None or not user.is_resident:
+        raise NotVisible(_("No record found"))
+    return person
+
+
+def person_lookup_for_partner(
+    *, user: User, prison_number: str = "", crn: str = "", pnc_id: str = "", nhs_number: str = ""
+) -> Person:
+    """A partner system looks up one person by exactly one identifier (already validated). Audited."""
+    filters = {
+        key: value
+        for key, value in {
+            "prison_number": prison_number,
+            "crn": crn,
+            "pnc_id": pnc_id,
+            "nhs_number": nhs_number,
+        }.items()
+        if value
+    }
+    if len(filters) != 1:
+        raise InvalidInput(_("Send exactly one identifier"), code="one_identifier_required")
+    person = Person.objects.filter(**filters).first()
+    if person is None:
+        raise NotVisible(_("No person matches that identifier"))
+    audit.record(
+        action=RECORD_LOOKED_UP,
+        actor=user,
+        subject=person.prison_number,
+        obj=person,
+        purpose="partner_lookup",
+        detail={"by": next(iter(filters))},
+    )
+    return person

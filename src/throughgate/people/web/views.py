@@ -1,0 +1,65 @@
+"""Staff search and record pages (every record view audited with its purpose), and a resident's own details."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from throughgate.core.access import requires
+from throughgate.core.errors import NotVisible
+from throughgate.identity.selectors import acting_user
+from throughgate.people import selectors
+from throughgate.people.web.forms import PersonSearchForm, PurposeForm
+
+
+@requires("people.search_people")
+def search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = selectors.person_search(
+            user=acting_user(request), establishment=getattr(request, "establishment", None), **form.cleaned_data
+        )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "people/search.html", {"form": form, "results": results}, status=status)
+
+
+@requires("people.view_person")
+def detail(request: HttpRequest, prison_number: str) -> HttpResponse:
+    """A person's record. Staff first say why they are opening it; the view is then audited with that purpose."""
+    form = PurposeForm(request.GET if "purpose" in request.GET else None)
+    if not form.is_bound or not form.is_valid():
+        if (
+            not selectors.people_visible_to(
+                user=acting_user(request), establishment=getattr(request, "establishment", None)
+            )
+            .filter(prison_number=prison_number)
+            .exists()
+        ):
+            raise NotVisible("not visible")
+        status = 400 if form.is_bound else 200
+        return render(request, "people/purpose.html", {"form": form, "prison_number": prison_number}, status=status)
+    person = selectors.person_record(
+        user=acting_user(request),
+        establishment=getattr(request, "establishment", None),
+        prison_number=prison_number,
+        purpose=form.cleaned_data["purpose"],
+    )
+    today = timezone.localdate()
+    alerts = [alert for alert in person.alerts.all() if alert.is_active_on(today)]
+    context = {
+        "person": person,
+        "age": person.age_on(today),
+        "alerts": alerts,
+        "bookings": person.bookings.select_related("establishment")[:10],
+        "movements": person.movements.select_related("to_establishment", "to_location")[:10],
+        "purpose": selectors.PURPOSES[form.cleaned_data["purpose"]],
+    }
+    return render(request, "people/detail.html", context)
+
+
+@requires("people.view_own_record")
+def me(request: HttpRequest) -> HttpResponse:
+    person = selectors.own_record(user=acting_user(request))
+    return render(request, "people/me.html", {"person": person})
