@@ -25,6 +25,14 @@ api = NinjaAPI(
 api.add_router("/people/", people_router, tags=["people"])
 
 
+@public
+def api_root(request: HttpRequest) -> HttpResponse:
+    """/api/v1/ points people at the documentation."""
+    from django.shortcuts import redirect
+
+    return redirect("api:openapi-view")
+
+
 def envelope(
     request: HttpRequest, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> HttpResponse:

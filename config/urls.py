@@ -1,15 +1,26 @@
 """Root URL configuration. Every route's view declares its access rule (see throughgate.core.access)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
-from config.api import api
+from config.api import api, api_root
 from throughgate.core.web import views as core_views
+
+
+def api_urls() -> tuple[list[object], str, str]:
+    """The API's URL patterns, with django-ninja's undeclared root view replaced by a declared one."""
+    patterns, app_name, namespace = api.urls
+    replaced = [
+        path("", api_root, name="api-root") if isinstance(p, URLPattern) and p.name == "api-root" else p
+        for p in patterns
+    ]
+    return replaced, app_name, namespace
+
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("audit/", include("throughgate.core.web.urls")),
     path("people/", include("throughgate.people.web.urls")),
     path("", include("throughgate.identity.web.urls")),

@@ -22,7 +22,13 @@ STAFF_BASE = ("identity.view_home", "identity.switch_establishment", "identity.m
 PERSON_READ = ("people.search_people", "people.view_person")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
-    RoleSpec("resident", "Person in prison", RoleKind.RESIDENT, ("identity.view_home", "people.view_own_record")),
+    RoleSpec(
+        "resident",
+        "Person in prison",
+        RoleKind.RESIDENT,
+        # view_person is scoped by people.selectors: a resident only ever sees their own record.
+        ("identity.view_home", "people.view_own_record", "people.view_person"),
+    ),
     RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),

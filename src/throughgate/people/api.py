@@ -84,7 +84,7 @@ def me(request: HttpRequest) -> PersonSummary:
 
 @router.get("/{prison_number}", response=PersonSummary, summary="A person's record, for staff (audited)")
 @requires("people.view_person")
-def person_detail(request: HttpRequest, prison_number: str, purpose: str, establishment: str = "") -> PersonSummary:
+def person_detail(request: HttpRequest, prison_number: str, purpose: str = "", establishment: str = "") -> PersonSummary:
     user = acting_user(request)
     places = establishments_for(user=user)
     place = places.filter(code=establishment).first() if establishment else places.first()

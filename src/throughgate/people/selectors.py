@@ -83,7 +83,13 @@ def person_search(
 
 
 def person_record(*, user: User, establishment: Establishment | None, prison_number: str, purpose: str) -> Person:
-    """One person's record for a member of staff, audited with the purpose they gave."""
+    """One person's record, audited with the purpose staff gave. A resident may only open their own (no purpose
+    needed, not audited as a sensitive read); anyone else's looks like a record that does not exist."""
+    if user.is_resident:
+        own = own_record(user=user)
+        if own.prison_number != prison_number:
+            raise NotVisible(_("No person with that prison number was found"))
+        return own
     if purpose not in PURPOSES:
         raise InvalidInput(_("Choose why you are opening this record"), code="purpose_required", field="purpose")
     person = people_visible_to(user=user, establishment=establishment).filter(prison_number=prison_number).first()

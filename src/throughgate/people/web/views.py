@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from throughgate.core.access import requires
@@ -27,7 +28,12 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @requires("people.view_person")
 def detail(request: HttpRequest, prison_number: str) -> HttpResponse:
-    """A person's record. Staff first say why they are opening it; the view is then audited with that purpose."""
+    """A person's record. Staff first say why they are opening it; the view is then audited with that purpose.
+    A resident is sent to their own details page, and finds nobody else's."""
+    user = acting_user(request)
+    if user.is_resident:
+        selectors.person_record(user=user, establishment=None, prison_number=prison_number, purpose="")
+        return HttpResponseRedirect(reverse("people:me"))
     form = PurposeForm(request.GET if "purpose" in request.GET else None)
     if not form.is_bound or not form.is_valid():
         if (

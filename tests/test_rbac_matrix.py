@@ -1,0 +1,314 @@
+"""The RBAC matrix: every URL pattern from the resolver and every API operation, visited as every role and as
+nobody, must give the outcome its access declaration promises. A route without a declaration fails this test,
+and so does a route with path arguments that has no sample below.
+
+Web pages: public → never 403 or 5xx; a permission → anonymous is sent to sign in, a role without it gets 403, a role
+with it gets through. API operations: anonymous gets 401, a role without the permission (or a token without the
+scope) gets 403, a role with it gets through. Scoping (which records) is tested after the matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import (
+    make_device,
+    make_partner,
+    make_resident,
+    make_staff,
+    sign_in_resident,
+    sign_in_staff,
+)
+from throughgate.core.access import Rule, rule_for
+from throughgate.identity.middleware import API_NAMESPACE, is_api_operation
+from throughgate.identity.models import ApiToken, Establishment, Role, RoleKind
+from throughgate.identity.roles import DEFAULT_ROLES
+from throughgate.people.models import Person
+
+ACTORS = ["anonymous", *(spec.code for spec in DEFAULT_ROLES)]
+SERVER_ERROR = 500
+LOGIN = "/sign-in/"
+# Public pages that refuse on purpose when the visitor lacks something other than a role.
+PUBLIC_REFUSALS = {"identity:kiosk_login": "resident sign-in is refused (403) on a device that is not registered"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced URL name
+    route: str
+    callback: Callable[..., Any]
+    is_api: bool
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield Route(name, prefix + str(pattern.pattern), pattern.callback, namespace == API_NAMESPACE)
+
+
+def all_routes() -> list[Route]:
+    """Every route, with signing out last so that it does not end the session the other routes need."""
+    return sorted(_walk(get_resolver().url_patterns), key=lambda route: route.name == "identity:logout")
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    name: str
+    method: str
+    rule: Rule | None
+
+
+def api_operations(route: Route) -> list[ApiOperation]:
+    """The operations django-ninja serves at one API path, with their declared rules."""
+    closure = route.callback.__closure__ or ()
+    path_view = next(cell.cell_contents for cell in closure if hasattr(cell.cell_contents, "operations"))
+    return [
+        ApiOperation(route.name, method, rule_for(operation.view_func))
+        for operation in path_view.operations
+        for method in operation.methods
+    ]
+
+
+@dataclass
+class Estate:
+    mdi: Establishment
+    lei: Establishment
+    mdi_person: Person
+    lei_person: Person
+    resident: Person
+    other_resident: Person
+
+
+@pytest.fixture
+def estate(db: Any) -> Estate:
+    from tests.factories import EstablishmentFactory
+
+    mdi = EstablishmentFactory(code="MDI", name="HMP Moorland Demo")
+    lei = EstablishmentFactory(code="LEI", name="HMP Leeds Demo")
+    resident = make_resident(mdi)
+    other = make_resident(mdi)
+    return Estate(
+        mdi=mdi,
+        lei=lei,
+        mdi_person=other,
+        lei_person=make_resident(lei),
+        resident=resident,
+        other_resident=other,
+    )
+
+
+def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Path arguments for every route that takes some. A new route with arguments must get a sample here."""
+    return {
+        "people:detail": {"prison_number": estate.mdi_person.prison_number},
+        "api:person_detail": {"prison_number": estate.mdi_person.prison_number},
+    }
+
+
+def url_for(route: Route, estate: Estate) -> str:
+    samples = sample_kwargs(estate)
+    if "<" in route.route:
+        assert route.name in samples, f"{route.name} ({route.route}) takes path arguments: add a sample to the matrix"
+        return reverse(route.name, kwargs=samples[route.name])
+    return reverse(route.name)
+
+
+def client_for(actor: str, estate: Estate) -> tuple[Client, dict[str, str], set[str]]:
+    """A client signed in as the actor, extra headers, and the permissions the actor holds."""
+    client = Client()
+    if actor == "anonymous":
+        return client, {}, set()
+    role = Role.objects.get(code=actor)
+    if role.kind == RoleKind.RESIDENT:
+        sign_in_resident(client, estate.resident)
+        return client, {}, set(role.permissions)
+    if role.kind == RoleKind.PARTNER:
+        _user, secret = make_partner(scopes=list(role.permissions))
+        return client, {"Authorization": f"Bearer {secret}"}, set(role.permissions)
+    user = make_staff(actor, [] if role.sees_all_establishments else [estate.mdi])
+    sign_in_staff(client, user)
+    return client, {}, set(role.permissions)
+
+
+def fetch(client: Client, url: str, headers: dict[str, str]) -> Any:
+    response = client.get(url, headers=headers)
+    if response.status_code == 405:
+        response = client.post(url, {}, headers=headers)
+    return response
+
+
+def web_problem(route: Route, rule: Rule | None, actor: str, perms: set[str], response: Any) -> str | None:
+    status = response.status_code
+    if rule is None:
+        return "declares no access rule"
+    if status >= SERVER_ERROR:
+        return f"server error {status}"
+    if rule.kind == "public":
+        if status == 403 and not (route.name in PUBLIC_REFUSALS and actor != "resident"):
+            return "public route refused with 403"
+        return None
+    signed_in_session = actor not in ("anonymous", "partner_system")
+    if not signed_in_session:
+        if status != 302 or not response["Location"].startswith(LOGIN):
+            return f"expected a redirect to sign in, got {status}"
+        return None
+    if rule.permission in perms:
+        if status == 403 or (status == 302 and response["Location"].startswith(LOGIN)):
+            return f"holds {rule.permission} but got {status}"
+        return None
+    return None if status == 403 else f"lacks {rule.permission} but got {status}"
+
+
+def api_problem(operation: ApiOperation, actor: str, perms: set[str], status: int) -> str | None:
+    rule = operation.rule
+    if rule is None:
+        return "declares no access rule" if status != 403 else "declares no access rule (refused, but must declare)"
+    if status >= SERVER_ERROR:
+        return f"server error {status}"
+    if rule.kind == "public":
+        return None if status not in (401, 403) else f"public operation refused with {status}"
+    if actor == "anonymous":
+        return None if status == 401 else f"expected 401, got {status}"
+    if rule.permission in perms:
+        return f"holds {rule.permission} but got {status}" if status in (401, 403) else None
+    return None if status == 403 else f"lacks {rule.permission} but got {status}"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_route_gives_its_declared_outcome(actor: str, estate: Estate) -> None:
+    client, headers, perms = client_for(actor, estate)
+    problems = []
+    checked = 0
+    for route in all_routes():
+        url = url_for(route, estate)
+        if route.is_api and is_api_operation(route.callback):
+            for operation in api_operations(route):
+                response = client.generic(operation.method, url, headers=headers)
+                checked += 1
+                problem = api_problem(operation, actor, perms, response.status_code)
+                if problem:
+                    problems.append(f"{operation.method} {url} ({route.name}): {problem}")
+            continue
+        rule = rule_for(route.callback)
+        response = fetch(client, url, headers)
+        checked += 1
+        problem = web_problem(route, rule, actor, perms, response)
+        if problem:
+            problems.append(f"GET {url} ({route.name}) as {actor}: {problem}")
+    assert checked >= 15
+    assert not problems, "\n".join(problems)
+
+
+def test_every_route_declares_an_access_rule() -> None:
+    undeclared = []
+    for route in all_routes():
+        if route.is_api and is_api_operation(route.callback):
+            undeclared += [f"{op.method} {route.route}" for op in api_operations(route) if op.rule is None]
+        elif rule_for(route.callback) is None:
+            undeclared.append(route.route)
+    assert not undeclared, f"Routes without an access declaration: {undeclared}"
+
+
+# Scoping: which records, beyond which pages.
+
+
+def test_a_resident_asking_for_another_residents_record_gets_404(client: Client, estate: Estate) -> None:
+    sign_in_resident(client, estate.resident)
+    other = estate.other_resident.prison_number
+    assert client.get(reverse("people:detail", args=[other])).status_code == 404
+    assert client.get(reverse("api:person_detail", args=[other])).status_code == 404
+    own = client.get(reverse("people:detail", args=[estate.resident.prison_number]))
+    assert own.status_code == 302
+    assert own["Location"] == reverse("people:me")
+
+
+def test_an_officer_cannot_see_a_person_in_another_prison(client: Client, estate: Estate) -> None:
+    officer = make_staff("wing_officer", [estate.mdi])
+    sign_in_staff(client, officer)
+    url = reverse("people:detail", args=[estate.lei_person.prison_number])
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"purpose": "daily_care"}).status_code == 404
+    api_url = reverse("api:person_detail", args=[estate.lei_person.prison_number])
+    assert client.get(api_url, {"purpose": "daily_care", "establishment": "LEI"}).status_code == 404
+    search = client.get(reverse("people:search"), {"query": estate.lei_person.prison_number})
+    assert search.context["results"] == []
+    # The same officer does see someone in their own prison, and the view is audited with its purpose.
+    mine = client.get(reverse("people:detail", args=[estate.mdi_person.prison_number]), {"purpose": "daily_care"})
+    assert mine.status_code == 200
+
+
+def test_switching_to_an_unassigned_establishment_is_refused(client: Client, estate: Estate) -> None:
+    officer = make_staff("wing_officer", [estate.mdi])
+    sign_in_staff(client, officer)
+    client.post(reverse("identity:switch_establishment"), {"establishment": "LEI", "next": "/"})
+    url = reverse("people:detail", args=[estate.lei_person.prison_number])
+    assert client.get(url, {"purpose": "daily_care"}).status_code == 404
+
+
+def test_a_partner_token_cannot_reach_staff_pages_or_operations(estate: Estate) -> None:
+    _user, secret = make_partner()
+    client = Client()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    for name in ("people:search", "core:audit", "identity:home"):
+        response = client.get(reverse(name), headers=bearer)
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
+    api = client.get(
+        reverse("api:person_detail", args=[estate.mdi_person.prison_number]), {"purpose": "x"}, headers=bearer
+    )
+    assert api.status_code == 403
+    assert api.json()["code"] == "forbidden"
+
+
+def test_a_token_is_limited_to_its_scopes_and_its_lifetime(estate: Estate) -> None:
+    client = Client()
+    lookup = reverse("api:lookup")
+    _user, unscoped = make_partner(scopes=[])
+    assert (
+        client.get(lookup, {"prison_number": "A1234BC"}, headers={"Authorization": f"Bearer {unscoped}"}).status_code
+        == 403
+    )
+    _user, secret = make_partner()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    found = client.get(lookup, {"prison_number": estate.mdi_person.prison_number}, headers=bearer)
+    assert found.status_code == 200
+    assert found.json()["prison_number"] == estate.mdi_person.prison_number
+    ApiToken.objects.update(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    expired = client.get(lookup, {"prison_number": estate.mdi_person.prison_number}, headers=bearer)
+    assert expired.status_code == 401
+    assert expired.json() == {"code": "unauthenticated", "message": "Sign in or send a valid API token.", "fields": {}}
+
+
+def test_tokens_are_stored_hashed(estate: Estate) -> None:
+    _user, secret = make_partner()
+    token = ApiToken.objects.get()
+    assert secret not in (token.token_hash, token.prefix)
+    assert token.token_hash != secret
+
+
+def test_an_undeclared_route_is_refused(client: Client, estate: Estate, settings: Any) -> None:
+    settings.ROOT_URLCONF = "tests.undeclared_urls"
+    officer = make_staff("governor", [estate.mdi])
+    sign_in_staff(client, officer)
+    assert client.get("/undeclared/").status_code == 403
+    assert client.get("/api/undeclared").status_code == 403
+    assert client.get("/api/undeclared").json()["code"] == "undeclared_route"
+
+
+def test_a_resident_device_session_is_refused_on_another_device(client: Client, estate: Estate) -> None:
+    sign_in_resident(client, estate.resident)
+    assert client.get(reverse("identity:home")).status_code == 200
+    _other_device, other_token = make_device(estate.mdi)
+    client.cookies["tg_device"] = other_token
+    response = client.get(reverse("identity:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identity:kiosk_login")
