@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("THROUGHGATE_ENV", "test")
 os.environ.setdefault("AXES_ENABLED", "true")
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)

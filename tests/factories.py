@@ -25,7 +25,7 @@ from throughgate.identity.models import (
 from throughgate.people.models import Person
 
 RESIDENT_PIN = "2468"
-STAFF_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
+STAFF_PASSWORD = "correct-horse-battery-staple"
 
 
 def _code(n: int) -> str:

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from throughgate.core.models import AuditEntry
 from tests.factories import RESIDENT_PIN, STAFF_PASSWORD, make_device, make_resident, make_staff
+from throughgate.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +60,15 @@ def test_repeated_failures_lock_the_account(client, establishment):
 
 def test_resident_signs_in_only_on_a_registered_device(client, establishment):
     person = make_resident(establishment)
-    unregistered = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": RESIDENT_PIN})
+    unregistered = client.post(
+        reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": RESIDENT_PIN}
+    )
     assert unregistered.status_code == 403
     _device, token = make_device(establishment)
     client.cookies["tg_device"] = token
-    response = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number.lower(), "pin": RESIDENT_PIN})
+    response = client.post(
+        reverse("identity:kiosk_login"), {"prison_number": person.prison_number.lower(), "pin": RESIDENT_PIN}
+    )
     assert response.status_code == 302
     assert client.get(reverse("identity:home")).status_code == 200
 
@@ -73,7 +77,9 @@ def test_resident_cannot_sign_in_on_another_prisons_kiosk(client, establishment,
     person = make_resident(establishment)
     _device, token = make_device(other_establishment)
     client.cookies["tg_device"] = token
-    response = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": RESIDENT_PIN})
+    response = client.post(
+        reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": RESIDENT_PIN}
+    )
     assert response.status_code == 400
     assert "Your prison number or PIN is not right" in response.content.decode()
 
@@ -103,8 +109,8 @@ def test_kiosk_session_ends_after_idle_limit(client, establishment, settings):
 
 
 def test_first_sign_in_sets_up_an_authenticator(client, establishment):
-    from throughgate.identity.models import User
     from tests.factories import role
+    from throughgate.identity.models import User
 
     user = User.objects.create_user(username="newstarter", password=STAFF_PASSWORD)
     user.roles.add(role("wing_officer"))
