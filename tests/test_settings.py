@@ -1,0 +1,85 @@
+"""Settings come from the environment; production refuses unsafe ones; pages carry security headers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "s" * 64
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "THROUGHGATE_"))}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.DEBUG, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)",
+        ],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_debug() -> None:
+    result = load_settings(
+        THROUGHGATE_ENV="production", DJANGO_DEBUG="true", DJANGO_SECRET_KEY=GOOD_SECRET, DJANGO_ALLOWED_HOSTS="x"
+    )
+    assert result.returncode != 0
+    assert "DEBUG is on in production" in result.stderr
+
+
+def test_production_refuses_a_missing_secret() -> None:
+    result = load_settings(THROUGHGATE_ENV="production", DJANGO_ALLOWED_HOSTS="x")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is missing" in result.stderr
+
+
+def test_production_refuses_empty_allowed_hosts() -> None:
+    result = load_settings(THROUGHGATE_ENV="production", DJANGO_SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is empty" in result.stderr
+
+
+def test_production_turns_on_hsts_and_secure_cookies() -> None:
+    result = load_settings(
+        THROUGHGATE_ENV="production", DJANGO_SECRET_KEY=GOOD_SECRET, DJANGO_ALLOWED_HOSTS="throughgate.example"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "31536000", "True"]
+
+
+def test_unknown_environment_is_refused() -> None:
+    result = load_settings(THROUGHGATE_ENV="staging-ish")
+    assert result.returncode != 0
+
+
+@pytest.mark.django_db
+def test_pages_carry_security_headers() -> None:
+    response = Client().get("/sign-in/")
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_a_safe_request_id_is_echoed_and_an_unsafe_one_replaced() -> None:
+    echoed = Client().get("/health", headers={"X-Request-ID": "abc12345-trace"})
+    assert echoed["X-Request-ID"] == "abc12345-trace"
+    replaced = Client().get("/health", headers={"X-Request-ID": "<script>"})
+    assert replaced["X-Request-ID"] != "<script>"
+    assert len(replaced["X-Request-ID"]) == 32
