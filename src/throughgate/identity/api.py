@@ -11,6 +11,7 @@ from typing import Any
 import ninja
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from throughgate.core import context
@@ -19,6 +20,18 @@ from throughgate.core.errors import DomainError
 from throughgate.identity import selectors
 from throughgate.identity.middleware import device_session_is_valid
 from throughgate.identity.models import ApiToken, User
+
+
+class ErrorOut(Schema):
+    """Every error the API returns has this shape."""
+
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+# Declared on each operation so the OpenAPI document shows the error envelope.
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ApiForbidden(DomainError):

@@ -17,7 +17,7 @@ from throughgate.core.validators import (
     validate_pnc_id,
     validate_prison_number,
 )
-from throughgate.identity.api import Router, acting_user
+from throughgate.identity.api import ERRORS, Router, acting_user
 from throughgate.identity.selectors import establishments_for
 from throughgate.people import selectors
 from throughgate.people.models import Person
@@ -64,7 +64,7 @@ def clean_identifier(field: str, raw: str) -> str:
     return value
 
 
-@router.get("/lookup", response=PersonSummary, summary="Find one person by one identifier")
+@router.get("/lookup", response={200: PersonSummary, **ERRORS}, summary="Find one person by one identifier")
 @requires("people.lookup_person")
 def lookup(
     request: HttpRequest, prison_number: str = "", crn: str = "", pnc_id: str = "", nhs_number: str = ""
@@ -76,15 +76,19 @@ def lookup(
     return PersonSummary.of(person)
 
 
-@router.get("/me", response=PersonSummary, summary="The signed-in resident's own details")
+@router.get("/me", response={200: PersonSummary, **ERRORS}, summary="The signed-in resident's own details")
 @requires("people.view_own_record")
 def me(request: HttpRequest) -> PersonSummary:
     return PersonSummary.of(selectors.own_record(user=acting_user(request)))
 
 
-@router.get("/{prison_number}", response=PersonSummary, summary="A person's record, for staff (audited)")
+@router.get(
+    "/{prison_number}", response={200: PersonSummary, **ERRORS}, summary="A person's record, for staff (audited)"
+)
 @requires("people.view_person")
-def person_detail(request: HttpRequest, prison_number: str, purpose: str = "", establishment: str = "") -> PersonSummary:
+def person_detail(
+    request: HttpRequest, prison_number: str, purpose: str = "", establishment: str = ""
+) -> PersonSummary:
     user = acting_user(request)
     places = establishments_for(user=user)
     place = places.filter(code=establishment).first() if establishment else places.first()
