@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "throughgate.core.middleware.DomainErrorMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = os.environ.get("THROUGHGATE_URLCONF", "config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

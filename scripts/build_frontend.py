@@ -37,6 +37,12 @@ def main() -> int:
         moj_css.replace("url(/assets/", "url(/static/vendor/moj/assets/")
     )
     shutil.copy2(moj / "moj-frontend.min.js", TARGET / "moj" / "moj-frontend.min.js")
+    # The minified files end with a sourceMappingURL comment: collectstatic's manifest storage (production) fails
+    # when the map it names is missing, so the maps travel with them.
+    for source, folder in ((govuk, "govuk"), (moj, "moj")):
+        for name in (f"{folder}-frontend.min.css.map", f"{folder}-frontend.min.js.map"):
+            if (source / name).is_file():
+                shutil.copy2(source / name, TARGET / folder / name)
     if (moj / "assets").is_dir():
         shutil.copytree(moj / "assets", TARGET / "moj" / "assets")
     print(f"front-end assets copied to {TARGET.relative_to(ROOT)}")
