@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from throughgate.core import context
 from throughgate.core.access import rule_for
 from throughgate.identity import selectors
-from throughgate.identity.models import Establishment, User
+from throughgate.identity.models import Establishment, RegisteredDevice, User
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ API_NAMESPACE = "api"
 SESSION_LAST_SEEN = "tg_last_seen"
 SESSION_DEVICE = "tg_device_id"
 SESSION_ESTABLISHMENT = "tg_establishment"
+# The idle clock in the session is moved on only when it is at least this old, so a burst of requests does not
+# write the session row on every one. A session may therefore end up to this many seconds before its idle limit,
+# never after it. (The kiosk page itself only tells the server about touches every 20 seconds.)
+SESSION_TOUCH_SECONDS = 5
 
 
 def idle_limit(request: HttpRequest) -> int:
@@ -49,7 +53,8 @@ class SessionExpiryMiddleware:
                 messages.info(request, _("You were signed out because you did not use the page for a while."))
                 target = "identity:kiosk_login" if on_device else "identity:login"
                 return HttpResponseRedirect(reverse(target))
-            request.session[SESSION_LAST_SEEN] = now
+            if last_seen is None or now - float(last_seen) >= SESSION_TOUCH_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 
@@ -70,6 +75,18 @@ class EstablishmentMiddleware:
     @staticmethod
     def _establishment(request: HttpRequest, user: User) -> Establishment | None:
         chosen = request.session.get(SESSION_ESTABLISHMENT)
+        if chosen and user.is_resident:
+            # A resident signs in only on a device of an establishment they are assigned to, and their session is
+            # bound to that device: its establishment (read with the device, which the access check needs anyway)
+            # is theirs, without a query of its own.
+            device = request_device(request)
+            if (
+                device is not None
+                and request.session.get(SESSION_DEVICE) == device.pk
+                and device.establishment.code == chosen
+                and device.establishment.active
+            ):
+                return device.establishment
         available = selectors.establishments_for(user=user)
         if chosen:
             match = available.filter(code=chosen).first()
@@ -120,9 +137,18 @@ def is_api_operation(view_func: Callable[..., Any]) -> bool:
     return getattr(view_func, "__qualname__", "").startswith("PathView.get_view")
 
 
+def request_device(request: HttpRequest) -> RegisteredDevice | None:
+    """The active registered device named by the request's device cookie, read once per request."""
+    if not hasattr(request, "_throughgate_device"):
+        cookie = request.COOKIES.get(settings.DEVICE_COOKIE_NAME, "")
+        request._throughgate_device = selectors.device_from_cookie(cookie)  # type: ignore[attr-defined]
+    device: RegisteredDevice | None = request._throughgate_device  # type: ignore[attr-defined]
+    return device
+
+
 def device_session_is_valid(request: HttpRequest) -> bool:
     """A resident's session is valid only on the active registered device it started on."""
-    device = selectors.device_from_cookie(request.COOKIES.get(settings.DEVICE_COOKIE_NAME, ""))
+    device = request_device(request)
     if device is None or request.session.get(SESSION_DEVICE) != device.pk:
         return False
     context.update(device=f"{device.kind}:{device.pk}")
