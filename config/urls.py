@@ -1,12 +1,12 @@
 """Root URL configuration. Every route's view declares its access rule (see throughgate.core.access)."""
 
-from django.urls import URLPattern, include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from config.api import api, api_root
 from throughgate.core.web import views as core_views
 
 
-def api_urls() -> tuple[list[object], str, str]:
+def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     """The API's URL patterns, with django-ninja's undeclared root view replaced by a declared one."""
     patterns, app_name, namespace = api.urls
     replaced = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,10 +47,11 @@ def _declare(func: F, rule: Rule) -> F:
     ):  # a functools.partial (ninja's docs views): give it a function to carry the rule
         target = func
 
-        def func(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             return target(*args, **kwargs)
 
-        func.__qualname__ = f"{getattr(target, 'func', target).__qualname__}"  # type: ignore[attr-defined]
+        wrapper.__qualname__ = f"{getattr(target, 'func', target).__qualname__}"
+        func = cast(F, wrapper)
     setattr(func, ATTRIBUTE, rule)
     ROUTE_RULES[f"{func.__module__}.{func.__qualname__}"] = rule
     return func

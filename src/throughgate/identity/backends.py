@@ -24,7 +24,7 @@ class RolePermissionsMixin:
 class StaffBackend(RolePermissionsMixin, ModelBackend):
     """Username and password, for staff and people on probation. Residents cannot sign in this way."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)

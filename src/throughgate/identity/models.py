@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,12 +89,10 @@ class User(AbstractUser):
     probation, or a partner system's service account."""
 
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
-    establishments = models.ManyToManyField(
+    establishments: models.ManyToManyField[Establishment, StaffAssignment] = models.ManyToManyField(
         Establishment, through="StaffAssignment", blank=True, related_name="assigned_users"
     )
     preferred_language = models.CharField(max_length=5, blank=True)
-
-    objects = UserManager()
 
     def _role_rows(self) -> list[tuple[str, str, bool, list[str]]]:
         """The user's roles, read once per request (users are loaded fresh for each request)."""

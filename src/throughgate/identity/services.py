@@ -45,7 +45,7 @@ def staff_password_check(*, request: HttpRequest, username: str, password: str) 
 
 
 def staff_totp_device(*, user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()  # type: ignore[no-any-return]
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 @transaction.atomic
@@ -60,7 +60,7 @@ def staff_login(*, request: HttpRequest, user: User, device: TOTPDevice) -> None
 def totp_start_enrolment(*, user: User) -> TOTPDevice:
     """An unconfirmed authenticator for a staff member who has none yet (confirmed once they enter a code)."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)  # type: ignore[no-any-return]
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
 @transaction.atomic
