@@ -29,14 +29,25 @@ class GovukForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
+        self._describe_fields()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Also after validation: a view that adds an error (a wrong security code, say) gets the same markup."""
+        super().add_error(field, error)
+        if hasattr(self, "cleaned_data"):
+            self._describe_fields()
+
+    def _describe_fields(self) -> None:
         for name, field in self.fields.items():
             bound = self[name]
             described = []
             if field.help_text:
                 described.append(f"{bound.auto_id}-hint")
+            classes = field.widget.attrs.get("class", "").split()
             if self.errors.get(name):
                 described.append(f"{bound.auto_id}-error")
                 error_class = WIDGET_CLASSES.get(type(field.widget), "govuk-input") + "--error"
-                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {error_class}".strip()
+                if error_class not in classes:
+                    field.widget.attrs["class"] = " ".join([*classes, error_class])
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)

@@ -8,6 +8,10 @@ const idle = document.querySelector('[data-tg-idle]')
 if (idle) {
   const limit = parseInt(document.body.dataset.idleSeconds, 10) || 120
   const counter = idle.querySelector('[data-tg-idle-count]')
+  const sentence = idle.querySelector('.tg-idle-warning__text')
+  // Screen readers hear the warning at 30 and at 10 seconds left, not every tick.
+  const announcer = idle.querySelector('[data-tg-idle-announce]')
+  let announced = Infinity
   const logoutForm = document.querySelector('[data-tg-idle-logout]')
   const csrf = logoutForm.querySelector('input[name=csrfmiddlewaretoken]').value
   let deadline = Date.now() + limit * 1000
@@ -17,6 +21,11 @@ if (idle) {
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000))
     counter.textContent = String(left)
     idle.classList.toggle('tg-idle-warning--visible', left <= 30)
+    const due = [10, 30].find((at) => left <= at && announced > at)
+    if (due !== undefined && announcer) {
+      announced = due
+      announcer.textContent = sentence.textContent.replace(/\s+/g, ' ').trim()
+    }
     if (left === 0) {
       logoutForm.submit()
       return
@@ -26,6 +35,7 @@ if (idle) {
 
   const activity = () => {
     deadline = Date.now() + limit * 1000
+    announced = Infinity
     if (Date.now() - lastPing > 20000) {
       lastPing = Date.now()
       fetch(idle.dataset.keepaliveUrl, { method: 'POST', headers: { 'X-CSRFToken': csrf }, credentials: 'same-origin' })

@@ -1,0 +1,309 @@
+"""axe-core on every page each role can reach, in English and in Welsh. Serious and critical violations fail.
+
+The pages are a catalogue of URL names (``PAGES``): add a page there and every role that can reach it is checked.
+A role reaches a page when it has the page's permission (checked on the real user), so a new role in
+identity.roles.DEFAULT_ROLES is picked up too. One browser context per role; the test id names the role and the
+failure message names the language and page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.browser.support import (
+    KIOSK_VIEWPORT,
+    STAFF_VIEWPORT,
+    axe_violations,
+    describe,
+    run_axe,
+    set_device,
+    set_language,
+    sign_in_resident,
+    sign_in_staff,
+    staff_password_step,
+    start_axe,
+    submit,
+    watch_errors,
+)
+from tests.factories import EstablishmentFactory, PersonFactory, make_device, make_resident, make_staff
+from throughgate.identity.models import RoleKind
+from throughgate.identity.roles import DEFAULT_ROLES
+from throughgate.people.models import Alert, Movement, MovementKind
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("en", "cy")
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"
+STAFF_ROLES = tuple(spec.code for spec in DEFAULT_ROLES if spec.kind == RoleKind.STAFF)
+
+
+@dataclass
+class World:
+    """What the pages need: a prison, a person whose record staff open, a resident and their kiosk, and users."""
+
+    base_url: str
+    subject: Any
+    resident: Any
+    device_token: str
+    officer: Any  # for the anonymous journey to the security code step
+    establishments: list[Any]  # staff work in both, so the establishment switcher is on their pages
+    user: Any = None  # the signed-in user of the role under test
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    audience: frozenset[str]  # of "anonymous", "resident", "staff"
+    url_name: str | None = None  # None: a path that matches no URL (the 404 page)
+    args: Callable[[World], list[str]] | None = None
+    query: Callable[[World], dict[str, str]] | dict[str, str] = field(default_factory=dict)
+    permission: str | None = None
+    status: int = 200
+    submit_empty: bool = False  # press the form's button with nothing filled in (a validation error)
+    device_cookie: bool = False  # anonymous pages: the browser carries a registered kiosk's cookie
+    open: Callable[[Any, World], Any] | None = None  # how to get there, when a plain visit is not enough
+    expect: str | None = None  # a selector that must be on the page (proves it is the state we meant to check)
+
+    def path(self, world: World) -> str:
+        path = reverse(self.url_name, args=self.args(world) if self.args else ()) if self.url_name else "/no-such-page/"
+        query = self.query(world) if callable(self.query) else self.query
+        return f"{path}?{urlencode(query)}" if query else path
+
+
+STAFF = frozenset({"staff"})
+ANON = frozenset({ANONYMOUS})
+SIGNED_IN = frozenset({"staff", RESIDENT})
+
+
+def _subject(world: World) -> list[str]:
+    return [world.subject.prison_number]
+
+
+PAGES: tuple[Page, ...] = (
+    # Anonymous: staff sign-in, both steps, and the kiosk pages.
+    Page("sign-in", ANON, "identity:login"),
+    Page(
+        "sign-in, nothing entered",
+        ANON,
+        "identity:login",
+        status=400,
+        submit_empty=True,
+        expect=".govuk-error-summary",
+    ),
+    Page(
+        "security code step",
+        ANON,
+        "identity:verify",
+        open=lambda page, world: staff_password_step(page, world.officer),
+        expect="#id_token",
+    ),
+    Page(
+        "security code step, nothing entered",
+        ANON,
+        "identity:verify",
+        open=lambda page, world: staff_password_step(page, world.officer),
+        submit_empty=True,
+        status=400,
+        expect="#id_token-error",
+    ),
+    Page("kiosk sign-in", ANON, "identity:kiosk_login", device_cookie=True, expect="#id_pin"),
+    Page(
+        "kiosk sign-in, nothing entered",
+        ANON,
+        "identity:kiosk_login",
+        device_cookie=True,
+        submit_empty=True,
+        status=400,
+        expect=".govuk-error-summary",
+    ),
+    Page("kiosk not registered", ANON, "identity:kiosk_login", status=403),
+    Page("404 page", ANON, status=404),
+    # Signed in (staff and residents).
+    Page("home", SIGNED_IN, "identity:home", permission="identity.view_home", expect="h1"),
+    Page("my details", frozenset({RESIDENT}), "people:me", permission="people.view_own_record", expect="dl"),
+    Page("people search", STAFF, "people:search", permission="people.search_people", expect="#id_query"),
+    Page(
+        "people search, with results",
+        STAFF,
+        "people:search",
+        query=lambda world: {"query": world.subject.prison_number},
+        permission="people.search_people",
+        expect="table.govuk-table",
+    ),
+    Page(
+        "people search, validation error",
+        STAFF,
+        "people:search",
+        query={"query": "", "crn": "not-a-crn"},
+        permission="people.search_people",
+        status=400,
+        expect=".govuk-error-summary",
+    ),
+    Page(
+        "purpose page",
+        STAFF,
+        "people:detail",
+        args=_subject,
+        permission="people.view_person",
+        expect=".govuk-radios",
+    ),
+    Page(
+        "purpose page, none chosen",
+        STAFF,
+        "people:detail",
+        args=_subject,
+        query={"purpose": ""},
+        permission="people.view_person",
+        status=400,
+        expect=".govuk-error-summary",
+    ),
+    Page(
+        "person record",
+        STAFF,
+        "people:detail",
+        args=_subject,
+        query={"purpose": "daily_care"},
+        permission="people.view_person",
+        expect=".govuk-summary-list",
+    ),
+    Page("audit log", STAFF, "core:audit", permission="core.view_audit", expect="#id_actor"),
+    Page(
+        "audit log, with results",
+        STAFF,
+        "core:audit",
+        query=lambda world: {"actor": world.user.username},
+        permission="core.view_audit",
+        expect="table.govuk-table",
+    ),
+    Page(
+        "audit log, validation error",
+        STAFF,
+        "core:audit",
+        query={"date_from": "31/3/2026", "date_to": "1/3/2026"},
+        permission="core.view_audit",
+        status=400,
+        expect=".govuk-error-summary",
+    ),
+    Page("404 page", SIGNED_IN, status=404),
+    # 403: a page the role may not use (no staff role has a resident's own record; residents cannot search).
+    Page("403 page", STAFF, "people:me", status=403),
+    Page("403 page", frozenset({RESIDENT}), "people:search", status=403),
+)
+
+
+def pages_for(role: str, user: Any) -> list[Page]:
+    audience = role if role in (ANONYMOUS, RESIDENT) else "staff"
+    return [
+        page
+        for page in PAGES
+        if audience in page.audience and (page.permission is None or user is None or user.has_perm(page.permission))
+    ]
+
+
+def make_world(base_url: str, establishment: Any) -> World:
+    second = EstablishmentFactory(code="WYI", name="HMP Wayland Demo")
+    subject = PersonFactory(establishment=establishment, crn="X123456", religion="Church of England")
+    today = timezone.localdate()
+    Alert.objects.create(person=subject, code="HA", active_from=today - dt.timedelta(days=3))
+    Movement.objects.create(person=subject, kind=MovementKind.ADMISSION, to_establishment=establishment)
+    resident = make_resident(establishment, first_name="Sam")
+    _device, token = make_device(establishment)
+    officer = make_staff("wing_officer", [establishment], username="officer.anon")
+    return World(
+        base_url=base_url,
+        subject=subject,
+        resident=resident,
+        device_token=token,
+        officer=officer,
+        establishments=[establishment, second],
+    )
+
+
+def open_and_check(page: Any, context: Any, world: World, spec: Page, language: str, role: str) -> list[str]:
+    """Open one page in one language and check it is the page meant; return problems as report lines."""
+    if role == ANONYMOUS:  # each anonymous page starts from a clean browser (no session, maybe a kiosk cookie)
+        context.clear_cookies()
+        set_language(context, world.base_url, language)
+        if spec.device_cookie:
+            set_device(context, world.base_url, world.device_token)
+    path = spec.path(world)
+    response = spec.open(page, world) if spec.open else page.goto(path)
+    if spec.submit_empty:
+        response = submit(page)
+    where = where_is(spec, language, world)
+    problems = []
+    if response.status != spec.status:
+        problems.append(f"{where}: status {response.status}, expected {spec.status} (at {page.url})")
+    elif not spec.open and not spec.submit_empty and urlparse(page.url).path != urlparse(path).path:
+        problems.append(f"{where}: ended on {page.url}")
+    if page.locator("html").get_attribute("lang") != language:
+        problems.append(f"{where}: <html lang> is not {language}")
+    if spec.expect and page.locator(spec.expect).count() == 0:
+        problems.append(f"{where}: {spec.expect} is not on the page")
+    return problems
+
+
+def where_is(spec: Page, language: str, world: World) -> str:
+    return f"[{language}] {spec.label} ({spec.path(world)})"
+
+
+# Pages are checked in two tabs in turn: axe runs in one while the next page loads in the other.
+TABS = 2
+
+
+@pytest.mark.parametrize("role", [ANONYMOUS, RESIDENT, *STAFF_ROLES])
+def test_pages_have_no_serious_axe_violations(role, new_context, live_server, establishment):
+    world = make_world(live_server.url, establishment)
+    kiosk = role in (ANONYMOUS, RESIDENT)
+    # The page's CSP forbids inline scripts, and add_script_tag injects axe as one.
+    context = new_context(bypass_csp=True, viewport=KIOSK_VIEWPORT if kiosk else STAFF_VIEWPORT)
+    tabs = [watch_errors(context.new_page()) for _ in range(TABS)]
+    if role == RESIDENT:
+        world.user = world.resident.user
+        set_device(context, live_server.url, world.device_token)
+        sign_in_resident(tabs[0], world.resident)
+    elif role != ANONYMOUS:
+        world.user = make_staff(role, world.establishments, username=f"{role}.browser")
+        sign_in_staff(tabs[0], world.user)
+
+    pages = pages_for(role, world.user)
+    assert pages, f"{role} reaches no page"
+    visits = [(language, spec) for language in LANGUAGES for spec in pages]
+    problems: list[str] = []
+    running: dict[int, str] = {}  # tab -> the page axe is checking there
+
+    def collect(tab: int) -> None:
+        where = running.pop(tab)
+        problems.extend(f"{where}: {line}" for line in describe(axe_violations(tabs[tab])))
+
+    for number, (language, spec) in enumerate(visits):
+        tab = number % TABS
+        if tab in running:
+            collect(tab)
+        if role != ANONYMOUS:
+            set_language(context, live_server.url, language)
+        found = open_and_check(tabs[tab], context, world, spec, language, role)
+        problems += found
+        start_axe(tabs[tab])
+        running[tab] = where_is(spec, language, world)
+    for tab in list(running):
+        collect(tab)
+    problems += [f"JavaScript: {error}" for tab in tabs for error in tab.js_errors]
+    checked = ", ".join(sorted({spec.label for spec in pages}))
+    assert not problems, f"{role} ({checked}):\n" + "\n".join(problems)
+
+
+def test_the_axe_check_catches_a_broken_page(page):
+    """The harness itself: a page with an unlabelled button and an image without alt text must fail."""
+    page.set_content('<!DOCTYPE html><html lang="en"><title>x</title><main><button></button><img src="x.png"></main>')
+    found = {violation["id"] for violation in run_axe(page)}
+    assert {"button-name", "image-alt"} <= found
+    assert any("button-name (critical)" in line for line in describe(run_axe(page)))
