@@ -103,6 +103,8 @@ class DemoOptions:
     days: int = 90
     seed: int = 1
     end_date: date = field(default_factory=timezone.localdate)
+    # When the window ends today: events not yet recorded at this moment are left out (no events in the future).
+    not_after: datetime | None = None
 
     @property
     def start_date(self) -> date:
@@ -1396,6 +1398,8 @@ def _save(estate: DemoEstate, *, progress: bool, base_url: str) -> DemoResult:
     with bar, transaction.atomic():
         for person_events_list in iter_events(estate):
             for event in person_events_list:
+                if options.not_after is not None and event.recorded_at > options.not_after:
+                    continue
                 counter += 1
                 batch.append(
                     ActivityEvent(

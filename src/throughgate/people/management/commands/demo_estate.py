@@ -34,7 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=90, help="Days of activity events (default 90).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed: same seed, same estate (default 1).")
         parser.add_argument(
-            "--end-date", default="", help="Last day of the activity window, YYYY-MM-DD (default: today)."
+            "--end-date",
+            default="",
+            help="Last day of the activity window, YYYY-MM-DD (default: today, when events after this moment are "
+            "left out). Same seed and same past end date, same estate.",
         )
         parser.add_argument(
             "--reset", action="store_true", help="Delete existing people, users and establishments first."
@@ -54,6 +57,7 @@ class Command(BaseCommand):
             days=options["days"],
             seed=options["seed"],
             end_date=end_date,
+            not_after=timezone.now() if end_date >= timezone.localdate() else None,
         )
         if demo.database_has_estate():
             if not options["reset"]:
