@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "throughgate.core",
     "throughgate.identity",
     "throughgate.people",
+    "throughgate.access",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("audit/", include("throughgate.core.web.urls")),
     path("people/", include("throughgate.people.web.urls")),
+    path("", include("throughgate.access.web.urls")),
     path("", include("throughgate.identity.web.urls")),
 ]
 

@@ -111,6 +111,9 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
     return {
         "people:detail": {"prison_number": estate.mdi_person.prison_number},
         "api:person_detail": {"prison_number": estate.mdi_person.prison_number},
+        "access:device_detail": {"pk": "1"},
+        "access:request_review": {"pk": "1"},
+        "access:sanction": {"prison_number": estate.mdi_person.prison_number},
     }
 
 

@@ -20,6 +20,19 @@ class RoleSpec:
 
 STAFF_BASE = ("identity.view_home", "identity.switch_establishment", "identity.manage_totp")
 PERSON_READ = ("people.search_people", "people.view_person")
+# Internet access: security staff manage devices and policy; officers and governors suspend access in their prison.
+ACCESS_RESIDENT = ("access.view_own_sites", "access.request_site")
+ACCESS_OFFICER = ("access.impose_sanction",)
+ACCESS_GOVERNOR = ("access.impose_sanction", "access.check_access", "access.view_monitoring")
+ACCESS_SECURITY = (
+    "access.manage_devices",
+    "access.manage_policy",
+    "access.review_requests",
+    "access.impose_sanction",
+    "access.check_access",
+    "access.view_monitoring",
+    "access.manage_observations",
+)
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -27,15 +40,20 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "Person in prison",
         RoleKind.RESIDENT,
         # view_person is scoped by people.selectors: a resident only ever sees their own record.
-        ("identity.view_home", "people.view_own_record", "people.view_person"),
+        ("identity.view_home", "people.view_own_record", "people.view_person", *ACCESS_RESIDENT),
     ),
-    RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *ACCESS_OFFICER)),
     RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
-    RoleSpec("security_it", "Security and IT", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, "core.view_audit")),
+    RoleSpec(
+        "security_it",
+        "Security and IT",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_SECURITY),
+    ),
     RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("education", "Education", RoleKind.STAFF, (*STAFF_BASE, "people.search_people")),
-    RoleSpec("governor", "Governor", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, "core.view_audit")),
+    RoleSpec("governor", "Governor", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_GOVERNOR)),
     RoleSpec("hq_analyst", "HQ analyst", RoleKind.STAFF, STAFF_BASE, sees_all_establishments=True),
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),

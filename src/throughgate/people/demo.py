@@ -1447,7 +1447,9 @@ def _save(estate: DemoEstate, *, progress: bool, base_url: str) -> DemoResult:
         partner_token=partner_token,
         sample_residents=samples,
         logins=[
-            (role_names.get(s.role, s.role), s.username, s.establishment or "") for s in estate.staff if s.headline
+            (role_names.get(s.role, s.role), s.username, "all" if s.role == "hq_analyst" else s.establishment or "")
+            for s in estate.staff
+            if s.headline
         ],
         planted=sum(1 for p in estate.people if p.routine_change == "planted"),
         decoys=sum(1 for p in estate.people if p.routine_change == "decoy"),

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    """Controlled internet access: site catalogue, per-person policy, sanctions, network devices, Squid and
+    FreeRADIUS endpoints, unapproved Wi-Fi devices."""
+
+    name = "throughgate.access"
+    label = "access"
+    verbose_name = "Internet access and network devices"
+
+    def ready(self) -> None:
+        from throughgate.access import events, permissions, tiles  # noqa: F401  (registration side effects)

@@ -1,0 +1,30 @@
+"""Activity kinds and audit actions of the access app (registered here, documented in docs/events.md)."""
+
+from throughgate.core import activity, audit
+
+INTERNET_ALLOWED = activity.register_kind(
+    "internet.allowed",
+    "Web requests allowed by the internet policy, one event per person, hour and site category",
+    "number of requests in the hour",
+)
+INTERNET_DENIED = activity.register_kind(
+    "internet.denied",
+    "Web requests refused by the internet policy, one event per person, hour and site category",
+    "number of requests in the hour",
+)
+
+SITE_ADDED = audit.register_action("access.site.added", "Added a site to the internet catalogue")
+SITE_CHANGED = audit.register_action("access.site.changed", "Changed a site in the internet catalogue")
+SITES_IMPORTED = audit.register_action("access.site.imported", "Imported a list of sites into the catalogue")
+SITE_REQUESTED = audit.register_action("access.request.submitted", "A resident asked for a site to be added")
+SITE_REQUEST_REVIEWED = audit.register_action("access.request.reviewed", "Approved or declined a site request")
+LEVEL_RULE_CHANGED = audit.register_action("access.level.changed", "Changed which site categories a level opens")
+WINDOW_CHANGED = audit.register_action("access.window.changed", "Changed internet time windows")
+SANCTION_IMPOSED = audit.register_action("access.sanction.imposed", "Suspended a person's internet access")
+SANCTION_LIFTED = audit.register_action("access.sanction.lifted", "Lifted an internet suspension early")
+DEVICE_ADDED = audit.register_action("access.device.added", "Added a network device to the registry")
+DEVICE_CHANGED = audit.register_action("access.device.changed", "Changed a network device (issue, suspend, ...)")
+DEVICE_DISCONNECT_SENT = audit.register_action("access.device.disconnect", "Sent a RADIUS disconnect for a device")
+ACCESS_CHECKED = audit.register_action("access.checked", "Checked whether a person can reach a web address")
+OBSERVATION_TRIAGED = audit.register_action("access.observation.triaged", "Triaged an unapproved network device")
+OBSERVATION_MITIGATED = audit.register_action("access.observation.mitigated", "Acted against an unapproved device")

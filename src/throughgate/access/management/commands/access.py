@@ -1,0 +1,171 @@
+"""``throughgate access <subcommand>``: the network side of internet access.
+
+squid-helper   run the Squid external ACL helper (reads the database directly, or Throughgate over --url)
+squid-conf     write the squid.conf fragment, deny page and standalone helper into a directory
+radius-conf    write the FreeRADIUS site, REST module and client config into a directory
+import-sites   add a CSV list of sites (address,category[,risk[,name]]) to the catalogue
+flush-usage    turn finished hours of decisions into internet.allowed / internet.denied activity events
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+from django.utils import timezone
+
+from throughgate.access import policy, radius, services, snapshot, squid_conf, squid_helper
+
+
+class DatabaseSource:
+    """The helper's source when it runs inside Django: the snapshot straight from the database."""
+
+    def fetch(self, versions: dict[str, int]) -> dict[str, Any]:
+        close_old_connections()
+        current = snapshot.versions()
+        now = timezone.now()
+        data: dict[str, Any] = {"versions": current}
+        if versions.get("catalogue") != current[snapshot.CATALOGUE]:
+            data["catalogue"] = policy.catalogue_to_json(snapshot.catalogue_rules())
+        if versions.get("policy") != current[snapshot.POLICY]:
+            built = policy.Snapshot()
+            snapshot.fill_policy(built, now)
+            data["policy"] = policy.policy_to_json(built)
+        return data
+
+    def report(self, counts: list[dict[str, Any]]) -> None:
+        close_old_connections()
+        services.usage_record(counts=counts)
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        helper = sub.add_parser("squid-helper", help="Run the Squid external ACL helper on stdin/stdout")
+        helper.add_argument("--url", default="", help="Ask Throughgate over HTTP instead of the database")
+        helper.add_argument("--secret-file", default="")
+        helper.add_argument("--refresh", type=float, default=2.0)
+        helper.add_argument("--report", type=float, default=15.0)
+
+        conf = sub.add_parser("squid-conf", help="Write the squid.conf fragment, deny page and helper")
+        conf.add_argument("--out", required=True, type=Path)
+        conf.add_argument("--url", required=True, help="Throughgate base URL the helper asks")
+        conf.add_argument("--secret-file", required=True, type=Path)
+        conf.add_argument("--ttl", type=int, default=30)
+        conf.add_argument("--negative-ttl", type=int, default=10)
+        conf.add_argument("--python", default="/usr/bin/python3")
+        conf.add_argument("--refresh", type=float, default=2.0)
+        conf.add_argument(
+            "--use-command",
+            action="store_true",
+            help="Run `throughgate access squid-helper` (Django, database) instead of the standalone copy",
+        )
+
+        rconf = sub.add_parser("radius-conf", help="Write FreeRADIUS site, module and client config")
+        rconf.add_argument("--out", required=True, type=Path)
+        rconf.add_argument("--url", required=True, help="Throughgate base URL FreeRADIUS calls")
+        rconf.add_argument("--establishment", required=True, help="Agency code of the prison this server serves")
+        rconf.add_argument("--listen", default="*")
+        rconf.add_argument("--auth-port", type=int, default=1812)
+        rconf.add_argument("--acct-port", type=int, default=1813)
+        rconf.add_argument("--nas", default="10.0.0.0/8", help="Address range of the access points and switches")
+        rconf.add_argument("--nas-secret", default="")
+        rconf.add_argument("--timeout", type=float, default=2.0)
+
+        imp = sub.add_parser("import-sites", help="Add sites from a CSV file (address,category[,risk[,name]])")
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--by", required=True, help="Username of the member of staff doing the import")
+        imp.add_argument("--category", default="", help="Category for lines that give none")
+
+        sub.add_parser("flush-usage", help="Emit activity events for finished hours")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handler = {
+            "squid-helper": self.squid_helper,
+            "squid-conf": self.squid_conf,
+            "radius-conf": self.radius_conf,
+            "import-sites": self.import_sites,
+            "flush-usage": self.flush_usage,
+        }[options["subcommand"]]
+        handler(options)
+
+    def squid_helper(self, options: dict[str, Any]) -> None:
+        source: squid_helper.Source
+        if options["url"]:
+            secret = os.environ.get("THROUGHGATE_NETWORK_SECRET", "")
+            if options["secret_file"]:
+                secret = Path(options["secret_file"]).read_text(encoding="utf-8").strip()
+            source = squid_helper.HttpSource(options["url"], secret)
+        else:
+            source = DatabaseSource()
+        helper = squid_helper.Helper(source)
+        squid_helper.serve(helper, sys.stdin.buffer, sys.stdout.buffer, options["refresh"], options["report"])
+
+    def squid_conf(self, options: dict[str, Any]) -> None:
+        command = ""
+        if options["use_command"]:
+            command = f"{sys.executable} -m throughgate.cli access squid-helper --refresh {options['refresh']}"
+        try:
+            fragment = squid_conf.write(
+                options["out"],
+                base_url=options["url"],
+                secret_file=options["secret_file"],
+                ttl=options["ttl"],
+                negative_ttl=options["negative_ttl"],
+                python=options["python"],
+                refresh=options["refresh"],
+                command=command,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Wrote {fragment}: add `include {fragment}` to squid.conf before other http_access lines.")
+        self.stdout.write("The helper runs as Squid's user (proxy): it must be able to read the secret file.")
+
+    def radius_conf(self, options: dict[str, Any]) -> None:
+        secret = radius.shared_secret()
+        if not secret:
+            raise CommandError("Set THROUGHGATE_NETWORK_SECRET (the secret FreeRADIUS sends to Throughgate).")
+        try:
+            files = radius.render_config(
+                base_url=options["url"],
+                secret=secret,
+                establishment=options["establishment"],
+                listen=options["listen"],
+                auth_port=options["auth_port"],
+                acct_port=options["acct_port"],
+                nas=options["nas"],
+                nas_secret=options["nas_secret"],
+                timeout=options["timeout"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        out: Path = options["out"]
+        for name, text in files.items():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            target.chmod(0o640)
+            self.stdout.write(f"Wrote {target}")
+
+    def import_sites(self, options: dict[str, Any]) -> None:
+        from throughgate.identity.models import User
+
+        user = User.objects.filter(username=options["by"]).first()
+        if user is None:
+            raise CommandError(f"No user {options['by']!r}")
+        with options["file"].open(encoding="utf-8") as handle:
+            result = services.sites_import(by=user, lines=handle, default_category=options["category"])
+        self.stdout.write(f"Added {result.added}, skipped {result.skipped} already listed.")
+        for problem in result.problems[:50]:
+            self.stderr.write(problem)
+
+    def flush_usage(self, options: dict[str, Any]) -> None:
+        emitted = services.usage_emit_finished(now=timezone.now())
+        self.stdout.write(f"Emitted {emitted} activity events.")

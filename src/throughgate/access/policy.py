@@ -1,0 +1,450 @@
+"""The internet decision: a pure function of a policy snapshot, a time, a device (or person) and a web address.
+
+Standard library only: the Squid helper copies this file next to itself (``throughgate access squid-conf``) and
+runs under the system Python as the ``proxy`` user, without Django. The staff "can this person reach this URL"
+page calls the same function on a snapshot built for one person, so both always agree.
+
+Rules, in order (the first refusal ends the chain; every step is kept, in plain words):
+device known and issued -> who it is issued to -> no alert that removes internet -> no sanction now ->
+inside an open time window and no closed one -> the site is in the catalogue -> its category is open at the
+person's incentive level in their prison -> its risk is not above the level's limit -> its groups include them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+# Alerts that remove internet access entirely (NOMIS codes, see people.models.ALERT_CODES).
+NO_INTERNET_ALERTS = {"PVN": "a public protection alert", "XCYB": "a cyber-crime risk alert"}
+LEVELS = ("Basic", "Standard", "Enhanced")
+CATEGORY_WORDS = {
+    "education": "learning",
+    "employment": "job search",
+    "legal": "legal help",
+    "health": "health",
+    "government": "government services",
+    "family_learning": "family learning",
+    "resettlement": "housing, money and resettlement",
+}
+
+
+@dataclass(frozen=True)
+class SiteRule:
+    site_id: int
+    name: str
+    domain: str
+    include_subdomains: bool
+    path_prefix: str
+    category: str
+    risk: int
+    groups: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Window:
+    name: str
+    open: bool
+    days: frozenset[int]
+    starts: time
+    ends: time
+
+    def covers(self, local: datetime) -> bool:
+        return local.weekday() in self.days and self.starts <= local.time() < self.ends
+
+
+@dataclass(frozen=True)
+class EstablishmentPolicy:
+    code: str
+    timezone: str
+    levels: dict[str, tuple[frozenset[str], int]]  # level -> (open categories, highest risk)
+    windows: tuple[Window, ...]
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    active_from: date
+    active_to: date | None
+
+    def active_on(self, day: date) -> bool:
+        return self.active_from <= day and (self.active_to is None or day <= self.active_to)
+
+
+@dataclass(frozen=True)
+class Suspension:
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class PersonPolicy:
+    prison_number: str
+    establishment: str
+    level: str
+    alerts: tuple[Alert, ...] = ()
+    sanctions: tuple[Suspension, ...] = ()
+    groups: frozenset[str] = frozenset()
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: int
+    serial: str
+    kind: str
+    status: str
+    establishment: str
+    person: str = ""  # prison number it is issued to
+    location: str = ""  # or the cell it is issued to
+
+
+@dataclass
+class Snapshot:
+    """Everything a decision needs, indexed for speed. Two sections move independently: the catalogue (large,
+    rarely changed) and the policy (people, devices, addresses, establishments)."""
+
+    catalogue_version: int = 0
+    policy_version: int = 0
+    sites: dict[str, list[SiteRule]] = field(default_factory=dict)  # domain -> rules (longest prefix first)
+    people: dict[str, PersonPolicy] = field(default_factory=dict)
+    establishments: dict[str, EstablishmentPolicy] = field(default_factory=dict)
+    devices: dict[int, Device] = field(default_factory=dict)
+    addresses: dict[str, int] = field(default_factory=dict)  # IP -> device id
+    occupants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cell key -> prison numbers
+
+    def set_sites(self, rules: list[SiteRule]) -> None:
+        index: dict[str, list[SiteRule]] = {}
+        for rule in rules:
+            index.setdefault(rule.domain, []).append(rule)
+        for entries in index.values():
+            entries.sort(key=lambda r: len(r.path_prefix), reverse=True)
+        self.sites = index
+
+
+@dataclass(frozen=True)
+class Step:
+    rule: str
+    passed: bool
+    words: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    steps: tuple[Step, ...]
+    person: str = ""
+    establishment: str = ""
+    category: str = ""
+    host: str = ""
+    outside_hours: bool = False
+
+    @property
+    def reason(self) -> str:
+        """What the person is told: the words of the step that refused (or of the last step)."""
+        return self.steps[-1].words if self.steps else "No decision was made."
+
+    @property
+    def code(self) -> str:
+        return self.steps[-1].rule if self.steps else "undecided"
+
+
+# --- addresses -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Address:
+    host: str
+    path: str
+    tunnel: bool  # a CONNECT: only the host is known (no TLS inspection)
+
+
+def parse_address(url: str, method: str = "GET") -> Address | None:
+    """The host and path of what Squid asks about: ``http://host:port/path?q`` or ``host:443`` for CONNECT."""
+    url = url.strip()
+    if not url or len(url) > 8192:
+        return None
+    tunnel = method.upper() == "CONNECT"
+    rest = url
+    if "://" in rest:
+        scheme, _, rest = rest.partition("://")
+        if scheme.lower() not in ("http", "https"):
+            return None
+    elif not tunnel:
+        tunnel = True  # an authority without a scheme is a tunnel target
+    authority, slash, path = rest.partition("/")
+    authority = authority.rpartition("@")[2]
+    if authority.startswith("["):
+        return None  # bare IPv6 addresses are never in the catalogue
+    host = authority.split(":", 1)[0].strip().rstrip(".").lower()
+    if not host or any(c in host for c in " \t\r\n/\\?#%") or len(host) > 253:
+        return None
+    path = "/" + path.split("?", 1)[0].split("#", 1)[0] if slash else "/"
+    return Address(host=host, path=path, tunnel=tunnel)
+
+
+def find_site(snapshot: Snapshot, address: Address) -> SiteRule | None:
+    """The most specific catalogue entry for the address: longest matching domain, then longest path prefix."""
+    labels = address.host.split(".")
+    for i in range(len(labels)):
+        domain = ".".join(labels[i:])
+        rules = snapshot.sites.get(domain)
+        if not rules:
+            continue
+        for rule in rules:
+            if i > 0 and not rule.include_subdomains:
+                continue
+            if not rule.path_prefix:
+                return rule
+            if address.tunnel:
+                continue  # the path of a tunnel is not visible, so a prefix-limited entry cannot match
+            if address.path == rule.path_prefix or address.path.startswith(rule.path_prefix.rstrip("/") + "/"):
+                return rule
+    return None
+
+
+# --- the decision ----------------------------------------------------------------------------------------------
+
+
+def _when(moment: datetime, tz: str) -> str:
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%H:%M} on {local.day} {local:%B}"
+
+
+def decide_for_device(snapshot: Snapshot, *, ip: str, url: str, method: str, now: datetime) -> Decision:
+    """What Squid asks: may the device at this IP address fetch this URL now?"""
+    steps: list[Step] = []
+    device_id = snapshot.addresses.get(ip)
+    device = snapshot.devices.get(device_id) if device_id is not None else None
+    if device is None:
+        steps.append(Step("device.unknown", False, "This device is not registered for internet use."))
+        return Decision(False, tuple(steps))
+    if device.status != "issued":
+        words = {
+            "suspended": "This device is suspended. Ask an officer.",
+            "lost": "This device is reported lost.",
+            "retired": "This device is no longer in use.",
+            "in_stock": "This device has not been issued to anyone.",
+        }.get(device.status, "This device may not use the internet.")
+        steps.append(Step(f"device.{device.status}", False, words))
+        return Decision(False, tuple(steps), establishment=device.establishment)
+    holders = (device.person,) if device.person else snapshot.occupants.get(device.location, ())
+    where = f"issued to {device.person}" if device.person else f"issued to cell {device.location}"
+    steps.append(Step("device.issued", True, f"Device {device.serial} is {where}."))
+    if not holders:
+        steps.append(Step("device.no_holder", False, "Nobody lives in the cell this device is issued to."))
+        return Decision(False, tuple(steps), establishment=device.establishment)
+    # A device shared by a cell may only reach what every person in the cell may reach.
+    decision: Decision | None = None
+    for holder in holders:
+        decision = decide_for_person(snapshot, prison_number=holder, url=url, method=method, now=now, steps=steps)
+        if not decision.allowed:
+            return decision
+    return decision if decision is not None else Decision(False, tuple(steps))
+
+
+def decide_for_person(
+    snapshot: Snapshot,
+    *,
+    prison_number: str,
+    url: str,
+    method: str = "GET",
+    now: datetime,
+    steps: list[Step] | None = None,
+) -> Decision:
+    """May this person fetch this URL now (on a device issued to them)? The device steps, if any, come first."""
+    chain = list(steps or [])
+    person = snapshot.people.get(prison_number)
+
+    def refuse(rule: str, words: str, **extra: Any) -> Decision:
+        chain.append(Step(rule, False, words))
+        return Decision(
+            False,
+            tuple(chain),
+            person=prison_number,
+            establishment=person.establishment if person else "",
+            **extra,
+        )
+
+    if person is None:
+        return refuse("person.unknown", f"{prison_number} is not in custody here.")
+    establishment = snapshot.establishments.get(person.establishment)
+    if establishment is None:
+        return refuse("establishment.no_policy", "This prison has no internet policy yet.")
+    chain.append(Step("person.found", True, f"{prison_number} is at {person.establishment}, level {person.level}."))
+    today = now.astimezone(ZoneInfo(establishment.timezone)).date()
+    for alert in person.alerts:
+        if alert.code in NO_INTERNET_ALERTS and alert.active_on(today):
+            return refuse(
+                f"alert.{alert.code}",
+                f"Internet access is removed by {NO_INTERNET_ALERTS[alert.code]} ({alert.code}).",
+            )
+    chain.append(Step("alerts.none", True, "No alert removes internet access."))
+    for sanction in person.sanctions:
+        if sanction.starts_at <= now < sanction.ends_at:
+            return refuse(
+                "sanction.active",
+                f"Internet access is suspended until {_when(sanction.ends_at, establishment.timezone)}.",
+            )
+    chain.append(Step("sanction.none", True, "No suspension is in force."))
+    local = now.astimezone(ZoneInfo(establishment.timezone))
+    closed = next((w for w in establishment.windows if not w.open and w.covers(local)), None)
+    if closed is not None:
+        return refuse("time.closed", f"The internet is closed now ({closed.name}).", outside_hours=True)
+    opened = next((w for w in establishment.windows if w.open and w.covers(local)), None)
+    if opened is None:
+        return refuse("time.outside", "The internet is not open at this time.", outside_hours=True)
+    chain.append(Step("time.open", True, f"The internet is open now ({opened.name})."))
+    address = parse_address(url, method)
+    if address is None:
+        return refuse("address.invalid", "That web address could not be read.")
+    site = find_site(snapshot, address)
+    if site is None:
+        return refuse(
+            "site.not_listed",
+            f"{address.host} is not on the list of approved sites. You can ask for it to be added.",
+            host=address.host,
+        )
+    chain.append(
+        Step(
+            "site.listed", True, f"{site.name} is an approved {CATEGORY_WORDS.get(site.category, site.category)} site."
+        )
+    )
+    categories, max_risk = establishment.levels.get(person.level, (frozenset(), 0))
+    words = CATEGORY_WORDS.get(site.category, site.category)
+    if site.category not in categories:
+        return refuse(
+            "level.category",
+            f"Sites for {words} are not open at {person.level} level.",
+            host=address.host,
+            category=site.category,
+        )
+    chain.append(Step("level.category", True, f"Sites for {words} are open at {person.level} level."))
+    if site.risk > max_risk:
+        return refuse(
+            "level.risk",
+            f"{site.name} needs a higher level than {person.level}.",
+            host=address.host,
+            category=site.category,
+        )
+    if site.groups and not (site.groups & person.groups):
+        return refuse(
+            "site.group",
+            f"{site.name} is only for some groups, such as {sorted(site.groups)[0]}.",
+            host=address.host,
+            category=site.category,
+        )
+    chain.append(Step("allowed", True, f"{site.name} is allowed now."))
+    return Decision(
+        True,
+        tuple(chain),
+        person=prison_number,
+        establishment=person.establishment,
+        category=site.category,
+        host=address.host,
+    )
+
+
+# --- JSON form (for the helper, which fetches its snapshot over HTTP) --------------------------------------------
+
+
+def catalogue_to_json(rules: list[SiteRule]) -> list[list[Any]]:
+    return [
+        [r.site_id, r.name, r.domain, int(r.include_subdomains), r.path_prefix, r.category, r.risk, sorted(r.groups)]
+        for r in rules
+    ]
+
+
+def catalogue_from_json(rows: list[list[Any]]) -> list[SiteRule]:
+    return [
+        SiteRule(int(a), str(b), str(c), bool(d), str(e), str(f), int(g), frozenset(h))
+        for a, b, c, d, e, f, g, h in rows
+    ]
+
+
+def policy_to_json(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "people": [
+            [
+                p.prison_number,
+                p.establishment,
+                p.level,
+                [
+                    [a.code, a.active_from.isoformat(), a.active_to.isoformat() if a.active_to else None]
+                    for a in p.alerts
+                ],
+                [[s.starts_at.isoformat(), s.ends_at.isoformat(), s.reason] for s in p.sanctions],
+                sorted(p.groups),
+                p.location,
+            ]
+            for p in snapshot.people.values()
+        ],
+        "establishments": [
+            {
+                "code": e.code,
+                "timezone": e.timezone,
+                "levels": {level: [sorted(cats), risk] for level, (cats, risk) in e.levels.items()},
+                "windows": [
+                    [w.name, w.open, sorted(w.days), w.starts.isoformat(), w.ends.isoformat()] for w in e.windows
+                ],
+            }
+            for e in snapshot.establishments.values()
+        ],
+        "devices": [
+            [d.device_id, d.serial, d.kind, d.status, d.establishment, d.person, d.location]
+            for d in snapshot.devices.values()
+        ],
+        "addresses": snapshot.addresses,
+    }
+
+
+def load_policy(snapshot: Snapshot, data: dict[str, Any]) -> None:
+    """Replace the policy section of ``snapshot`` from its JSON form."""
+    people = {}
+    occupants: dict[str, list[str]] = {}
+    for number, estab, level, alerts, sanctions, groups, location in data["people"]:
+        people[number] = PersonPolicy(
+            prison_number=number,
+            establishment=estab,
+            level=level,
+            alerts=tuple(
+                Alert(code, date.fromisoformat(start), date.fromisoformat(end) if end else None)
+                for code, start, end in alerts
+            ),
+            sanctions=tuple(
+                Suspension(datetime.fromisoformat(s), datetime.fromisoformat(e), reason) for s, e, reason in sanctions
+            ),
+            groups=frozenset(groups),
+            location=location,
+        )
+        if location:
+            occupants.setdefault(location, []).append(number)
+    establishments = {
+        e["code"]: EstablishmentPolicy(
+            code=e["code"],
+            timezone=e["timezone"],
+            levels={level: (frozenset(cats), int(risk)) for level, (cats, risk) in e["levels"].items()},
+            windows=tuple(
+                Window(name, bool(is_open), frozenset(days), time.fromisoformat(s), time.fromisoformat(t))
+                for name, is_open, days, s, t in e["windows"]
+            ),
+        )
+        for e in data["establishments"]
+    }
+    devices = {
+        int(d[0]): Device(int(d[0]), str(d[1]), str(d[2]), str(d[3]), str(d[4]), str(d[5]), str(d[6]))
+        for d in data["devices"]
+    }
+    snapshot.people = people
+    snapshot.occupants = {key: tuple(numbers) for key, numbers in occupants.items()}
+    snapshot.establishments = establishments
+    snapshot.devices = devices
+    snapshot.addresses = {str(ip): int(device) for ip, device in data["addresses"].items()}
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()

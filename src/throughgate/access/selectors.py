@@ -1,0 +1,190 @@
+"""Reads of the access app, scoped to the acting user: staff see their establishment; a resident only their own
+allowed sites and requests."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from throughgate.access import events, policy, snapshot
+from throughgate.access.models import (
+    InternetUsage,
+    NetworkDevice,
+    Outcome,
+    RequestStatus,
+    Sanction,
+    Site,
+    SiteRequest,
+    UnapprovedDevice,
+)
+from throughgate.core import audit
+from throughgate.core.errors import NotVisible
+from throughgate.core.models import AuditEntry
+from throughgate.identity.models import Establishment, User
+from throughgate.people.models import Person
+from throughgate.people.selectors import own_record, people_visible_to
+
+
+def devices_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[NetworkDevice]:
+    base = NetworkDevice.objects.select_related("establishment", "person", "location")
+    if establishment is None or not user.has_perm("access.manage_devices"):
+        return base.none()
+    if not people_visible_to(user=user, establishment=establishment).exists() and not (
+        user.sees_all_establishments or user.assignments.filter(establishment=establishment).exists()
+    ):
+        return base.none()
+    return base.filter(establishment=establishment)
+
+
+def device_history(*, device: NetworkDevice) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(object_type="access.networkdevice", object_id=str(device.pk)).order_by("-at")
+
+
+def requests_waiting(*, user: User, establishment: Establishment | None) -> QuerySet[SiteRequest]:
+    if establishment is None or not user.has_perm("access.review_requests"):
+        return SiteRequest.objects.none()
+    people = people_visible_to(user=user, establishment=establishment)
+    return SiteRequest.objects.select_related("person").filter(person__in=people, status=RequestStatus.NEW)
+
+
+def sanctions_for(*, person: Person, now: datetime) -> QuerySet[Sanction]:
+    return Sanction.objects.filter(person=person, lifted_at__isnull=True, ends_at__gt=now).order_by("starts_at")
+
+
+@dataclass(frozen=True)
+class OwnSites:
+    person: Person
+    sites: list[Site]
+    requests: list[SiteRequest]
+    decision_now: policy.Decision | None
+    blocked_reason: str
+
+
+def own_sites(*, user: User, now: datetime) -> OwnSites:
+    """A resident's view: the catalogue sites their level opens (in their prison), their own requests, and (if
+    the internet is closed to them now) why, in plain words."""
+    person = own_record(user=user)
+    snap = snapshot.for_person(person, now)
+    person_policy = snap.people.get(person.prison_number)
+    establishment = snap.establishments.get(person.establishment.code) if person.establishment else None
+    sites: list[Site] = []
+    if person_policy is not None and establishment is not None:
+        categories, max_risk = establishment.levels.get(person_policy.level, (frozenset(), 0))
+        candidates = Site.objects.filter(active=True, category__in=categories, risk__lte=max_risk).prefetch_related(
+            "groups"
+        )
+        sites = [
+            site
+            for site in candidates.order_by("category", "name")[:500]
+            if not site.groups.all() or {g.code for g in site.groups.all()} & person_policy.groups
+        ]
+    probe = policy.decide_for_person(snap, prison_number=person.prison_number, url="http://probe.invalid/", now=now)
+    blocked = "" if probe.code in ("site.not_listed",) else probe.reason
+    requests = list(SiteRequest.objects.filter(person=person).order_by("-submitted_at")[:20])
+    return OwnSites(person, sites, requests, probe, blocked)
+
+
+def access_check(
+    *, user: User, establishment: Establishment | None, prison_number: str, url: str, now: datetime
+) -> tuple[Person, policy.Decision, list[NetworkDevice]]:
+    """Can this person reach this URL now, and why: the same decision the Squid helper makes, with every step.
+    Audited (it reveals a person's alerts and sanctions)."""
+    person = (
+        people_visible_to(user=user, establishment=establishment).filter(prison_number=prison_number.upper()).first()
+    )
+    if person is None or not user.has_perm("access.check_access"):
+        raise NotVisible(_("No person with that prison number was found"))
+    snap = snapshot.for_person(person, now)
+    address = policy.parse_address(url)
+    if address is not None:
+        snap.set_sites(snapshot.sites_for_host(address.host))
+    devices = list(
+        NetworkDevice.objects.filter(person=person)
+        | NetworkDevice.objects.filter(location__isnull=False, location=person.location)
+    )
+    issued = [d for d in devices if d.status == "issued"]
+    steps: list[policy.Step] = []
+    if issued:
+        steps.append(
+            policy.Step(
+                "device.issued",
+                True,
+                _("Issued device: %(serials)s") % {"serials": ", ".join(d.serial for d in issued)},
+            )
+        )
+        decision = policy.decide_for_person(snap, prison_number=person.prison_number, url=url, now=now, steps=steps)
+    else:
+        steps.append(policy.Step("device.none", False, _("No device is issued to this person or their cell.")))
+        decision = policy.Decision(False, tuple(steps), person=person.prison_number)
+    audit.record(
+        action=events.ACCESS_CHECKED,
+        actor=user,
+        subject=person.prison_number,
+        obj=person,
+        purpose="security",
+        detail={"url": url[:300], "allowed": decision.allowed, "rule": decision.code},
+    )
+    return person, decision, devices
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    per_hour: list[tuple[datetime, int, int]]
+    top_denied_sites: list[tuple[str, int]]
+    top_denied_categories: list[tuple[str, int]]
+    requests_waiting: int
+    alerts: list[str]
+    unapproved: list[UnapprovedDevice]
+
+
+def monitoring(*, user: User, establishment: Establishment | None, now: datetime, hours: int = 24) -> Monitoring:
+    """The security page: decisions per hour, top denied sites and categories, requests waiting, risk alerts."""
+    if establishment is None or not user.has_perm("access.view_monitoring"):
+        return Monitoring([], [], [], 0, [], [])
+    since = now - timedelta(hours=hours)
+    rows = InternetUsage.objects.filter(establishment=establishment.code, hour__gte=since)
+    per_hour: dict[datetime, list[int]] = {}
+    denied_sites: Counter[str] = Counter()
+    denied_categories: Counter[str] = Counter()
+    burst: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    for usage in rows:
+        bucket = per_hour.setdefault(usage.hour, [0, 0])
+        bucket[0 if usage.outcome == Outcome.ALLOWED else 1] += usage.count
+        if usage.outcome == Outcome.DENIED:
+            denied_sites.update({host: int(n) for host, n in usage.sites.items()})
+            denied_categories[usage.category or "not listed"] += usage.count
+            burst[usage.person] += usage.count
+        outside[usage.person] += usage.outside_hours
+    alerts = [
+        _("%(person)s had %(count)s requests refused in the last %(hours)s hours")
+        % {"person": person, "count": count, "hours": hours}
+        for person, count in burst.most_common(10)
+        if count >= 50
+    ]
+    alerts += [
+        _("%(person)s tried to use the internet outside permitted hours %(count)s times")
+        % {"person": person, "count": count}
+        for person, count in outside.most_common(10)
+        if count >= 5
+    ]
+    waiting = requests_waiting(user=user, establishment=establishment).count()
+    unapproved = list(
+        UnapprovedDevice.objects.filter(establishment=establishment).exclude(status__in=["allow_listed"])[:50]
+    )
+    return Monitoring(
+        per_hour=sorted((hour, counts[0], counts[1]) for hour, counts in per_hour.items()),
+        top_denied_sites=denied_sites.most_common(10),
+        top_denied_categories=denied_categories.most_common(10),
+        requests_waiting=waiting,
+        alerts=alerts,
+        unapproved=unapproved,
+    )
+
+
+def usage_total(*, person: str) -> int:
+    return int(InternetUsage.objects.filter(person=person).aggregate(total=Sum("count"))["total"] or 0)

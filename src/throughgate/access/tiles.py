@@ -1,0 +1,50 @@
+"""Home-page tiles of the access app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from throughgate.identity.tiles import Tile, register_tile
+
+register_tile(
+    Tile(
+        "access:my_sites",
+        _("Internet"),
+        _("See the websites you can use"),
+        "globe",
+        "access.view_own_sites",
+        "resident",
+        40,
+    )
+)
+register_tile(
+    Tile(
+        "access:check",
+        _("Internet access check"),
+        _("Can a person reach a web address now, and why"),
+        "search",
+        "access.check_access",
+        "staff",
+        50,
+    )
+)
+register_tile(
+    Tile(
+        "access:devices",
+        _("Network devices"),
+        _("Laptops, tablets and kiosks on the prison network"),
+        "list",
+        "access.manage_devices",
+        "staff",
+        55,
+    )
+)
+register_tile(
+    Tile(
+        "access:monitoring",
+        _("Internet monitoring"),
+        _("Use, denials, requests waiting, network alerts"),
+        "list",
+        "access.view_monitoring",
+        "staff",
+        60,
+    )
+)

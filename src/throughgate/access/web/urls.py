@@ -1,0 +1,20 @@
+from django.urls import path
+
+from throughgate.access.web import network, views
+
+app_name = "access"
+urlpatterns = [
+    path("radius/authorize", network.radius_authorize, name="radius_authorize"),
+    path("radius/post-auth", network.radius_post_auth, name="radius_post_auth"),
+    path("radius/accounting", network.radius_accounting, name="radius_accounting"),
+    path("squid/snapshot", network.squid_snapshot, name="squid_snapshot"),
+    path("squid/usage", network.squid_usage, name="squid_usage"),
+    path("internet/", views.my_sites, name="my_sites"),
+    path("internet/check/", views.check, name="check"),
+    path("internet/monitoring/", views.monitoring, name="monitoring"),
+    path("internet/devices/", views.devices, name="devices"),
+    path("internet/devices/<int:pk>/", views.device_detail, name="device_detail"),
+    path("internet/requests/", views.requests, name="requests"),
+    path("internet/requests/<int:pk>/", views.request_review, name="request_review"),
+    path("internet/sanctions/<str:prison_number>/", views.sanction, name="sanction"),
+]
