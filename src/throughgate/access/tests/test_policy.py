@@ -37,7 +37,8 @@ def test_basic_level_does_not_open_job_search(world) -> None:  # type: ignore[no
     refused = decide(world, "basic", "http://jobs.test/")
     assert not refused.allowed
     assert refused.code == "level.category"
-    assert "job search" in refused.reason and "Basic" in refused.reason
+    assert "job search" in refused.reason
+    assert "Basic" in refused.reason
 
 
 def test_a_sanction_suspends_access_until_its_end(world) -> None:  # type: ignore[no-untyped-def]

@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 class Origin(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         body = b"origin ok"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -107,7 +107,7 @@ include {fragment}
         )
         for path in self.dir.rglob("*"):
             path.chmod(path.stat().st_mode | 0o444 | (0o111 if path.is_dir() else 0))
-        check = subprocess.run(
+        check = subprocess.run(  # noqa: S603
             [SQUID, "-k", "parse", "-f", str(self.conf)], capture_output=True, text=True, check=False
         )
         assert check.returncode == 0, check.stderr
@@ -155,7 +155,7 @@ def personas(transactional_db: Any) -> world_module.World:
     world = world_module.build(ip_prefix="127.0.0.", first_ip=11)
     now = timezone.localtime()
     closed_from = (now + dt.timedelta(hours=3)).time().replace(second=0, microsecond=0)
-    closed_to = (dt.datetime.combine(dt.date.today(), closed_from) + dt.timedelta(minutes=1)).time()
+    closed_to = (dt.datetime.combine(now.date(), closed_from) + dt.timedelta(minutes=1)).time()
     if closed_to <= closed_from:  # near midnight: any one-minute window not now
         closed_from, closed_to = dt.time(12, 0), dt.time(12, 1)
     outside = world_module.build(

@@ -49,7 +49,7 @@ def build(
         max_risk=2,
     )
     LevelAccess.objects.create(
-        establishment=establishment, level="Enhanced", categories=[c for c in Category.values], max_risk=3
+        establishment=establishment, level="Enhanced", categories=list(Category.values), max_risk=3
     )
     AccessWindow.objects.create(
         establishment=establishment,
