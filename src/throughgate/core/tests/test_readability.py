@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import textstat
 from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +26,7 @@ from throughgate.identity.tiles import TILES
 pytestmark = pytest.mark.django_db
 
 MINIMUM_READING_EASE = 70
+ROOT = Path(settings.BASE_DIR)
 ICONS = Path(__file__).resolve().parents[1] / "templates" / "core" / "icons"
 
 # Elements whose text runs on inside a sentence; every other tag ends one chunk of text and starts the next.
@@ -166,6 +169,16 @@ def page_not_found_on_kiosk(client: Client, establishment: Any) -> str:
     return body
 
 
+def _resident_page(url_name: str) -> Any:
+    def page(client: Client, establishment: Any) -> str:
+        sign_in_resident(client, _resident(establishment))
+        response = client.get(reverse(url_name))
+        assert response.status_code == 200, f"{url_name}: {response.status_code}"
+        return response.content.decode()
+
+    return page
+
+
 RESIDENT_PAGES = {
     "kiosk sign-in": page_kiosk_sign_in,
     "kiosk sign-in with errors": page_kiosk_sign_in_with_errors,
@@ -174,6 +187,9 @@ RESIDENT_PAGES = {
     "my details": page_my_details,
     "locked out (kiosk)": page_locked_out_on_kiosk,
     "page not found (kiosk)": page_not_found_on_kiosk,
+    "my apps": _resident_page("selfservice:my_apps"),
+    "send a new app": _resident_page("selfservice:app_new"),
+    "internet": _resident_page("access:my_sites"),
 }
 
 
@@ -202,8 +218,16 @@ def test_there_are_resident_tiles() -> None:
 
 @pytest.mark.parametrize("tile", RESIDENT_TILES, ids=lambda tile: tile.url_name)
 def test_resident_tile_has_an_icon_and_plain_words(tile: Any) -> None:
-    assert (ICONS / f"{tile.icon}.svg").is_file(), f"no icon core/icons/{tile.icon}.svg for the {tile.url_name} tile"
+    """The tiles template includes core/icons/<icon>.svg. The shared icons live in core's templates; an app may
+    ship its own under its templates/core/icons/, which the same include finds."""
+    name = f"core/icons/{tile.icon}.svg"
+    try:
+        origin = Path(get_template(name).origin.name)
+    except TemplateDoesNotExist:
+        pytest.fail(f"no icon {name} for the {tile.url_name} tile (expected in {ICONS.relative_to(ROOT)})")
+    assert origin.is_file()
+    assert "<svg" in origin.read_text(encoding="utf-8"), f"{origin} is not an SVG"
     text = main_text(f"<main><h2>{tile.title}</h2><p>{tile.hint}</p></main>")
     score = reading_ease(text)
-    print(f"\nFlesch reading ease {score:5.1f}  tile {tile.url_name}: {text}")
+    print(f"\nFlesch reading ease {score:5.1f}  tile {tile.url_name}: {text} (icon {origin.relative_to(ROOT)})")
     assert score >= MINIMUM_READING_EASE, f"the {tile.url_name} tile scores {score:.1f}: {text}"
