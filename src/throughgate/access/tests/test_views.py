@@ -1,0 +1,94 @@
+"""Wiring, permissions and scoping of the access pages (services are tested directly elsewhere)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import EstablishmentFactory, make_resident, make_staff, sign_in_resident, sign_in_staff
+from throughgate.access.models import Sanction, SiteRequest
+from throughgate.access.tests import world as world_module
+from throughgate.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():  # type: ignore[no-untyped-def]
+    return world_module.build()
+
+
+def test_a_resident_sees_their_sites_and_only_their_own_requests(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    resident = make_resident(world.establishment, incentive_level="Basic")
+    other = make_resident(world.establishment)
+    SiteRequest.objects.create(person=other, address="secret.test", reason="theirs")
+    sign_in_resident(client, resident)
+    response = client.post(reverse("access:my_sites"), {"address": "www.open.ac.uk", "reason": "For my course"})
+    assert response.status_code == 302
+    page = client.get(reverse("access:my_sites"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Learning" in text  # Basic opens learning
+    assert "Jobs" not in text  # but not job search
+    assert "www.open.ac.uk" in text
+    assert "secret.test" not in text
+
+
+def test_an_officer_suspends_access_in_their_prison_only(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    sign_in_staff(client, world.officer)
+    person = world.people["enhanced"]
+    url = reverse("access:sanction", args=[person.prison_number])
+    response = client.post(url, {"days": "3", "reason": "Adjudication 789"})
+    assert response.status_code == 302
+    assert Sanction.objects.filter(person=person, reason="Adjudication 789").exists()
+    assert AuditEntry.objects.filter(action="access.sanction.imposed", subject=person.prison_number).exists()
+    elsewhere = world_module.build(code="LEI", catalogue=False, first_ip=50)
+    stranger = elsewhere.people["basic"]
+    refused = client.post(reverse("access:sanction", args=[stranger.prison_number]), {"days": "3", "reason": "x"})
+    assert refused.status_code == 404
+    assert not Sanction.objects.filter(person=stranger).exists()
+
+
+def test_only_security_staff_manage_devices(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    sign_in_staff(client, world.officer)
+    assert client.get(reverse("access:devices")).status_code == 403
+    sign_in_staff(client, world.security)
+    added = client.post(reverse("access:devices"), {"serial": "TAB-9", "mac": "AA-BB-CC-00-11-22", "kind": "tablet"})
+    assert added.status_code == 302
+    detail = client.get(added["Location"])
+    assert detail.status_code == 200
+    assert "aa:bb:cc:00:11:22" in detail.content.decode()
+
+
+def test_the_check_page_explains_the_decision(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    sign_in_staff(client, world.security)
+    response = client.get(
+        reverse("access:check"), {"prison_number": world.people["basic"].prison_number, "url": "http://jobs.test/"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Refused" in text
+    assert "Sites for job search are not open at Basic level." in text
+    other = EstablishmentFactory(code="BXI")
+    stranger = make_resident(other)
+    hidden = client.get(reverse("access:check"), {"prison_number": stranger.prison_number, "url": "http://jobs.test/"})
+    assert hidden.status_code == 404
+
+
+def test_monitoring_and_requests_pages_render(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    governor = make_staff("governor", [world.establishment])
+    sign_in_staff(client, governor)
+    assert client.get(reverse("access:monitoring")).status_code == 200
+    assert client.get(reverse("access:requests")).status_code == 403
+    sign_in_staff(client, world.security)
+    assert client.get(reverse("access:requests")).status_code == 200
+
+
+def test_network_endpoints_refuse_without_the_secret(client: Client, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("THROUGHGATE_NETWORK_SECRET", "s3cret-value")
+    assert client.get(reverse("access:squid_snapshot")).status_code == 401
+    assert client.post(reverse("access:radius_authorize"), "{}", content_type="application/json").status_code == 401
+    ok = client.get(reverse("access:squid_snapshot"), headers={"X-Throughgate-Secret": "s3cret-value"})
+    assert ok.status_code == 200
+    assert set(ok.json()) >= {"versions", "catalogue", "policy"}
