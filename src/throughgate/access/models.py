@@ -306,6 +306,7 @@ class UnapprovedDevice(models.Model):
     sightings = models.PositiveIntegerField(default=1)
     signal_dbm = models.SmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=ObservationStatus.choices, default=ObservationStatus.NEW)
+    blocked = models.BooleanField(default=False, help_text="Refused at RADIUS even if the MAC is registered")
     mitigation = models.CharField(max_length=40, blank=True)
     mitigated_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)

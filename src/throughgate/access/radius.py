@@ -61,6 +61,20 @@ def disconnect_device(device_id: int) -> bool:
         return False
 
 
+def disconnect_mac(*, mac: str, nas: str) -> bool:
+    """A Disconnect-Request for any MAC (an unapproved device) to the NAS that saw it, or the configured one."""
+    target = os.environ.get("THROUGHGATE_COA_SERVER", "") or nas
+    secret = os.environ.get("THROUGHGATE_COA_SECRET", "")
+    if not target or not secret:
+        return False
+    host, _, port = target.partition(":")
+    try:
+        return send_disconnect(host=host, port=int(port or 3799), secret=secret, mac=mac)
+    except (OSError, ValueError) as exc:
+        logger.warning("Disconnect-Request for %s to %s failed: %s", mac, target, exc)
+        return False
+
+
 def send_disconnect(*, host: str, port: int, secret: str, mac: str, timeout: float = 2.0) -> bool:
     """Send a Disconnect-Request for a MAC address; True on Disconnect-ACK."""
     from pyrad.client import Client, Timeout

@@ -61,7 +61,8 @@ class OwnSites:
     sites: list[Site]
     requests: list[SiteRequest]
     decision_now: policy.Decision | None
-    blocked_reason: str
+    blocked_code: str  # the rule that closes the internet to them now ("" when it is open)
+    blocked_until: datetime | None  # the end of a suspension in force
 
 
 def own_sites(*, user: User, now: datetime) -> OwnSites:
@@ -82,10 +83,15 @@ def own_sites(*, user: User, now: datetime) -> OwnSites:
             for site in candidates.order_by("category", "name")[:500]
             if not site.groups.all() or {g.code for g in site.groups.all()} & person_policy.groups
         ]
+    # The policy's own words are English (the Squid helper runs without Django); the page says it in the
+    # person's language from the rule that refused.
     probe = policy.decide_for_person(snap, prison_number=person.prison_number, url="http://probe.invalid/", now=now)
-    blocked = "" if probe.code in ("site.not_listed",) else probe.reason
+    blocked = "" if probe.code == "site.not_listed" else probe.code
+    until = None
+    if blocked == "sanction.active" and person_policy is not None:
+        until = max((s.ends_at for s in person_policy.sanctions if s.starts_at <= now < s.ends_at), default=None)
     requests = list(SiteRequest.objects.filter(person=person).order_by("-submitted_at")[:20])
-    return OwnSites(person, sites, requests, probe, blocked)
+    return OwnSites(person, sites, requests, probe, blocked, until)
 
 
 def access_check(

@@ -517,6 +517,8 @@ def device_admit(*, mac: str, nas: str = "", nas_establishment: str = "", ssid: 
         mac = normalise_mac(mac)
     except InvalidInput:
         return Admission(False, message="Not a MAC address")
+    if UnapprovedDevice.objects.filter(mac=mac, blocked=True).exists():
+        return Admission(False, message="Blocked")
     device = NetworkDevice.objects.select_related("establishment").filter(mac=mac).first()
     if device is None:
         establishment = Establishment.objects.filter(code=nas_establishment).first() if nas_establishment else None
@@ -633,6 +635,113 @@ def observation_record(
         found.status = ObservationStatus.NEW  # seen again after being dismissed: look again
     found.save()
     return found
+
+
+def observations_ingest(*, establishment: Establishment, sightings: Iterable[Any]) -> list[UnapprovedDevice]:
+    """Merge normalised sightings (observations.Sighting) into the establishment's unapproved-device records.
+    Registered devices and allow-listed neighbours are not unapproved; bad MACs are skipped."""
+    network = network_for(establishment)
+    allowed = {m.lower() for m in network.allowed_neighbours or []}
+    registered = set(NetworkDevice.objects.values_list("mac", flat=True))
+    stored = []
+    for sighting in sightings:
+        try:
+            mac = normalise_mac(sighting.mac)
+        except InvalidInput:
+            continue
+        if mac in allowed or (mac in registered and sighting.kind == ObservationKind.UNKNOWN_CLIENT):
+            continue
+        stored.append(
+            observation_record(
+                establishment=establishment,
+                mac=mac,
+                kind=sighting.kind,
+                source=sighting.source,
+                seen_at=sighting.seen_at,
+                where=sighting.where,
+                ssid=sighting.ssid,
+                signal_dbm=sighting.signal_dbm,
+            )
+        )
+    return stored
+
+
+TRIAGE = {
+    ObservationStatus.INVESTIGATING,
+    ObservationStatus.SEARCHING,
+    ObservationStatus.ALLOW_LISTED,
+    ObservationStatus.FALSE_POSITIVE,
+}
+MITIGATIONS = ("block_radius", "disconnect_coa", "mist_disconnect")
+
+
+@transaction.atomic
+def observation_triage(*, by: User, observation: UnapprovedDevice, status: str, note: str) -> UnapprovedDevice:
+    """Investigate, search for the device, allow-list a known neighbour, or dismiss as a false positive."""
+    ensure_can(by, "access.manage_observations")
+    ensure_in_scope(by, observation.establishment)
+    if status not in TRIAGE:
+        raise InvalidInput(_("Choose what to do"), code="invalid_status", field="status")
+    if not note.strip():
+        raise InvalidInput(_("Add a note"), code="note_required", field="note")
+    before = observation.status
+    observation.status = status
+    observation.notes = (observation.notes + "\n" if observation.notes else "") + note.strip()[:500]
+    observation.save(update_fields=["status", "notes"])
+    if status == ObservationStatus.ALLOW_LISTED:
+        network = network_for(observation.establishment)
+        if observation.mac not in network.allowed_neighbours:
+            network.allowed_neighbours = [*network.allowed_neighbours, observation.mac]
+            network.save(update_fields=["allowed_neighbours"])
+    audit.record(
+        action=events.OBSERVATION_TRIAGED,
+        actor=by,
+        obj=observation,
+        detail={"mac": observation.mac, "from": before, "to": status, "note": note.strip()[:500]},
+    )
+    return observation
+
+
+def observation_mitigate(
+    *, by: User, observation: UnapprovedDevice, action: str, note: str = "", mist: Any = None
+) -> UnapprovedDevice:
+    """Act against the device: block its MAC at RADIUS, send a RADIUS Disconnect to the access point that saw it,
+    or ask Mist to disconnect it. The time from first sight to mitigation is kept."""
+    ensure_can(by, "access.manage_observations")
+    ensure_in_scope(by, observation.establishment)
+    if action not in MITIGATIONS:
+        raise InvalidInput(_("Choose an action"), code="invalid_action", field="action")
+    sent: bool | None = None
+    if action == "disconnect_coa":
+        from throughgate.access import radius
+
+        sent = radius.disconnect_mac(mac=observation.mac, nas=observation.where)
+    elif action == "mist_disconnect":
+        try:
+            sent = bool(mist.disconnect(observation.mac)) if mist is not None else False
+        except OSError:
+            sent = False
+    with transaction.atomic():
+        now = timezone.now()
+        if action == "block_radius":
+            observation.blocked = True
+        observation.status = ObservationStatus.MITIGATED
+        observation.mitigation = action
+        observation.mitigated_at = observation.mitigated_at or now
+        observation.save(update_fields=["blocked", "status", "mitigation", "mitigated_at"])
+        audit.record(
+            action=events.OBSERVATION_MITIGATED,
+            actor=by,
+            obj=observation,
+            detail={
+                "mac": observation.mac,
+                "action": action,
+                "sent": sent,
+                "note": note[:500],
+                "seconds_from_first_sight": observation.seconds_to_mitigation,
+            },
+        )
+    return observation
 
 
 # --- usage -----------------------------------------------------------------------------------------------------

@@ -488,11 +488,6 @@ def test_resident_pages_in_welsh(in_welsh: Client, establishment: Any, welsh: po
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="the refusal reasons in throughgate/access/policy.py are not marked for translation, so the resident's "
-    "internet page shows e.g. 'The internet is not open at this time.' in English; remove this mark once they are",
-)
 def test_resident_internet_page_in_welsh(in_welsh: Client, establishment: Any, welsh: polib.POFile) -> None:
     sign_in_resident(in_welsh, make_resident(establishment, first_name="Sam", last_name="Jones"))
     page = in_welsh.get(reverse("access:my_sites"))
