@@ -12,6 +12,7 @@ from throughgate.core.access import public
 from throughgate.core.errors import DomainError
 from throughgate.identity.api import API_AUTH
 from throughgate.people.api import router as people_router
+from throughgate.selfservice.api import router as selfservice_router
 
 api = NinjaAPI(
     title="Throughgate API",
@@ -23,6 +24,7 @@ api = NinjaAPI(
     docs_decorator=public,
 )
 api.add_router("/people/", people_router, tags=["people"])
+api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
 
 
 @public

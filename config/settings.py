@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "throughgate.core",
     "throughgate.identity",
     "throughgate.people",
+    "throughgate.selfservice",
     "throughgate.access",
 ]
 
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "throughgate.identity.context_processors.shell",
+                "throughgate.selfservice.context_processors.home_panels",
             ],
         },
     }

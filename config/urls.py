@@ -24,6 +24,7 @@ urlpatterns = [
     path("audit/", include("throughgate.core.web.urls")),
     path("people/", include("throughgate.people.web.urls")),
     path("", include("throughgate.access.web.urls")),
+    path("selfservice/", include("throughgate.selfservice.web.urls")),
     path("", include("throughgate.identity.web.urls")),
 ]
 

@@ -106,11 +106,37 @@ def estate(db: Any) -> Estate:
     )
 
 
+def selfservice_sample(estate: Estate) -> dict[str, str]:
+    """An app raised by the resident (made once per estate), for the self-service routes' path arguments."""
+    if not hasattr(estate, "_selfservice"):
+        from throughgate.selfservice.tests.factories import raise_app
+
+        app = raise_app(estate.resident)
+        estate._selfservice = {"type_id": str(app.app_type_id), "app_id": str(app.pk)}  # type: ignore[attr-defined]
+    sample: dict[str, str] = estate._selfservice  # type: ignore[attr-defined]
+    return sample
+
+
+def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    sample = selfservice_sample(estate)
+    app_id = {"app_id": sample["app_id"]}
+    api_names = ("my_app", "staff_app", "app_start", "app_respond", "app_comment", "app_forward")
+    return {
+        "selfservice:app_write": {"type_id": sample["type_id"]},
+        "selfservice:my_app": app_id,
+        "selfservice:staff_app": app_id,
+        "selfservice:staff_app_action": {**app_id, "action": "start"},
+        "selfservice:person_history": {"prison_number": estate.resident.prison_number},
+        **{f"api:{name}": app_id for name in api_names},
+    }
+
+
 def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
     """Path arguments for every route that takes some. A new route with arguments must get a sample here."""
     return {
         "people:detail": {"prison_number": estate.mdi_person.prison_number},
         "api:person_detail": {"prison_number": estate.mdi_person.prison_number},
+        **selfservice_kwargs(estate),
         "access:device_detail": {"pk": "1"},
         "access:request_review": {"pk": "1"},
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},

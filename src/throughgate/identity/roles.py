@@ -33,6 +33,8 @@ ACCESS_SECURITY = (
     "access.view_monitoring",
     "access.manage_observations",
 )
+# Working the self-service app queues of one's departments (membership is data in selfservice.Department).
+APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -40,10 +42,16 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "Person in prison",
         RoleKind.RESIDENT,
         # view_person is scoped by people.selectors: a resident only ever sees their own record.
-        ("identity.view_home", "people.view_own_record", "people.view_person", *ACCESS_RESIDENT),
+        (
+            "identity.view_home",
+            "people.view_own_record",
+            "people.view_person",
+            "selfservice.use_apps",
+            *ACCESS_RESIDENT,
+        ),
     ),
-    RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *ACCESS_OFFICER)),
-    RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *ACCESS_OFFICER)),
+    RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF)),
     RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec(
         "security_it",
@@ -51,9 +59,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         RoleKind.STAFF,
         (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_SECURITY),
     ),
-    RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
-    RoleSpec("education", "Education", RoleKind.STAFF, (*STAFF_BASE, "people.search_people")),
-    RoleSpec("governor", "Governor", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_GOVERNOR)),
+    RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF)),
+    RoleSpec("education", "Education", RoleKind.STAFF, (*STAFF_BASE, "people.search_people", *APPS_STAFF)),
+    RoleSpec(
+        "governor",
+        "Governor",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, "core.view_audit", *APPS_STAFF, "selfservice.oversee_apps", *ACCESS_GOVERNOR),
+    ),
     RoleSpec("hq_analyst", "HQ analyst", RoleKind.STAFF, STAFF_BASE, sees_all_establishments=True),
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),

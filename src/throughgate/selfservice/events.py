@@ -1,0 +1,14 @@
+"""Audit actions of the self-service app. Activity kinds (app.submitted, app.responded, ...) are registered in
+core.activity, because AIM reads them too."""
+
+from throughgate.core import audit
+
+APP_SUBMITTED = audit.register_action("selfservice.app.submitted", "Raised an app")
+APP_STARTED = audit.register_action("selfservice.app.started", "Started work on an app")
+APP_FORWARDED = audit.register_action("selfservice.app.forwarded", "Passed an app to another department")
+APP_COMMENTED = audit.register_action("selfservice.app.commented", "Added a comment to an app")
+APP_RESPONDED = audit.register_action("selfservice.app.responded", "Answered an app")
+APP_ASSIGNED = audit.register_action("selfservice.app.assigned", "Assigned an app to a member of staff")
+APP_ESCALATED = audit.register_action("selfservice.app.escalated", "An overdue app went to the department lead")
+APP_VIEWED = audit.register_action("selfservice.app.viewed", "Staff read an app")
+HISTORY_VIEWED = audit.register_action("selfservice.history.viewed", "Read a person's self-service history")

@@ -1,0 +1,14 @@
+"""Permissions owned by the self-service app (granted to roles in identity.roles)."""
+
+from throughgate.core.access import register_permission
+
+USE_APPS = register_permission("selfservice.use_apps", "A resident raises apps and reads their own")
+ANSWER_APPS = register_permission(
+    "selfservice.answer_apps", "Work the app queues of your departments: comment, forward, assign, answer"
+)
+OVERSEE_APPS = register_permission(
+    "selfservice.oversee_apps", "See every department's app queue in your establishment (governors, managers)"
+)
+VIEW_SELFSERVICE_HISTORY = register_permission(
+    "selfservice.view_history", "Read a person's self-service history on one page (audited)"
+)

@@ -1,0 +1,120 @@
+"""Resident app pages read easily (Flesch reading ease at least 70, as core's test measures it) and every new page
+is all Welsh when the person chooses Welsh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_resident, sign_in_resident, sign_in_staff
+from throughgate.core.tests.test_readability import (  # noqa: F401  (the fixture patches syllable counting)
+    MINIMUM_READING_EASE,
+    _syllables_from_pyphen,
+    main_text,
+    reading_ease,
+)
+from throughgate.core.tests.test_translations import WELSH_PO, assert_welsh
+from throughgate.selfservice import services
+from throughgate.selfservice.tests.factories import app_type, key, raise_app, staff_in
+
+pytestmark = pytest.mark.django_db
+
+
+# What people write is shown as they wrote it: on the Welsh pages, they wrote in Welsh.
+WRITTEN = {
+    "en": ("Can I have a new kettle?", "We are looking.", "Yes. You will get it on Friday.", "My tooth hurts."),
+    "cy": (
+        "Ga i degell newydd?",
+        "Rydyn ni’n edrych.",
+        "Cewch. Bydd e gyda chi ddydd Gwener.",
+        "Mae fy nant yn brifo.",
+    ),
+}
+
+
+def _resident_with_history(establishment: Any, language: str = "en") -> tuple[Any, Any]:
+    body, comment, reply, other = WRITTEN[language]
+    person = make_resident(establishment, prison_number="A1234BC", first_name="Sam", last_name="Jones")
+    officer = staff_in(establishment, "wing")
+    answered = raise_app(person, "wing", body=body)
+    services.app_comment(app=answered, by=officer, text=comment, shared=True)
+    services.app_forward(app=answered, by=officer, department=app_type(establishment, "money").department)
+    services.app_respond(
+        app=answered,
+        by=staff_in(establishment, "finance"),
+        decision="APPROVED",
+        reply=reply,
+    )
+    raise_app(person, "doctor", body=other)
+    return person, answered
+
+
+def resident_pages(client: Client, establishment: Any, language: str = "en") -> dict[str, Any]:
+    person, answered = _resident_with_history(establishment, language)
+    sign_in_resident(client, person)
+    doctor = app_type(establishment, "doctor")
+    wing = app_type(establishment, "wing")
+    return {
+        "home with open apps": client.get(reverse("identity:home")),
+        "my apps": client.get(reverse("selfservice:my_apps")),
+        "choose a kind of app": client.get(reverse("selfservice:app_new")),
+        "write an app": client.get(reverse("selfservice:app_write", args=[wing.pk])),
+        "write an app, with errors": client.post(
+            reverse("selfservice:app_write", args=[wing.pk]), {"key": key(), "body": ""}
+        ),
+        "one waiting already": client.post(
+            reverse("selfservice:app_write", args=[doctor.pk]), {"key": key(), "body": "Again"}
+        ),
+        "an answered app": client.get(reverse("selfservice:my_app", args=[answered.pk])),
+    }
+
+
+def test_resident_app_pages_are_easy_to_read(client: Client, establishment: Any) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    failures = []
+    for name, response in resident_pages(client, establishment).items():
+        assert response.status_code in (200, 400, 409), name
+        html = response.content.decode()
+        assert "tg-layout-kiosk" in html, name
+        text = main_text(html)
+        score = reading_ease(text)
+        print(f"\nFlesch reading ease {score:5.1f}  {name}: {text}")
+        if score < MINIMUM_READING_EASE:
+            failures.append(f"{name} scores {score:.1f}: {text}")
+    assert not failures, "\n".join(failures)
+
+
+def test_resident_app_pages_in_welsh(client: Client, establishment: Any) -> None:
+    welsh = polib.pofile(str(WELSH_PO))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    pages = resident_pages(client, establishment, "cy")
+    for name, response in pages.items():
+        assert_welsh(response.content.decode(), name, welsh)
+    assert "Gweld meddyg neu nyrs" in pages["choose a kind of app"].content.decode()
+    assert "Mae eich cais wedi’i anfon." not in pages["my apps"].content.decode()
+
+
+def test_staff_app_pages_in_welsh(client: Client, establishment: Any) -> None:
+    welsh = polib.pofile(str(WELSH_PO))
+    person, _answered = _resident_with_history(establishment, "cy")
+    open_app = raise_app(person, "wing", body="Un arall")
+    officer = staff_in(establishment, "wing")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    sign_in_staff(client, officer)
+    pages = {
+        "queue": client.get(reverse("selfservice:queue")),
+        "queue, filtered": client.get(reverse("selfservice:queue"), {"status": "all", "overdue": "on"}),
+        "an app": client.get(reverse("selfservice:staff_app", args=[open_app.pk])),
+        "an answer with errors": client.post(
+            reverse("selfservice:staff_app_action", args=[open_app.pk, "respond"]), {"key": key()}
+        ),
+        "history": client.get(reverse("selfservice:person_history", args=[person.prison_number])),
+    }
+    for name, response in pages.items():
+        assert response.status_code in (200, 400), name
+        assert_welsh(response.content.decode(), name, welsh)

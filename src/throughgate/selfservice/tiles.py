@@ -1,0 +1,20 @@
+"""Home-page tiles of the self-service app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from throughgate.identity.tiles import Tile, register_tile
+
+register_tile(
+    Tile("selfservice:my_apps", _("Apps"), _("Ask staff for something"), "app", "selfservice.use_apps", "resident", 20)
+)
+register_tile(
+    Tile(
+        "selfservice:queue",
+        _("App queue"),
+        _("Answer apps sent to your departments"),
+        "list",
+        "selfservice.answer_apps",
+        "staff",
+        20,
+    )
+)
