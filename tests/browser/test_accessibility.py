@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
@@ -54,6 +55,7 @@ class World:
     resident: Any
     device_token: str
     officer: Any  # for the anonymous journey to the security code step
+    new_starter: Any  # a staff member with no authenticator yet: signing in leads to its set-up page
     establishments: list[Any]  # staff work in both, so the establishment switcher is on their pages
     user: Any = None  # the signed-in user of the role under test
 
@@ -113,6 +115,13 @@ PAGES: tuple[Page, ...] = (
         submit_empty=True,
         status=400,
         expect="#id_token-error",
+    ),
+    Page(
+        "authenticator set-up",
+        ANON,
+        "identity:enrol",
+        open=lambda page, world: staff_password_step(page, world.new_starter),
+        expect=".tg-qr svg",
     ),
     Page("kiosk sign-in", ANON, "identity:kiosk_login", device_cookie=True, expect="#id_pin"),
     Page(
@@ -217,12 +226,15 @@ def make_world(base_url: str, establishment: Any) -> World:
     resident = make_resident(establishment, first_name="Sam")
     _device, token = make_device(establishment)
     officer = make_staff("wing_officer", [establishment], username="officer.anon")
+    new_starter = make_staff("wing_officer", [establishment], username="new.starter")
+    TOTPDevice.objects.filter(user=new_starter).delete()
     return World(
         base_url=base_url,
         subject=subject,
         resident=resident,
         device_token=token,
         officer=officer,
+        new_starter=new_starter,
         establishments=[establishment, second],
     )
 
