@@ -139,6 +139,7 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **selfservice_kwargs(estate),
         "access:device_detail": {"pk": "1"},
         "access:request_review": {"pk": "1"},
+        "access:observation_detail": {"pk": "1"},
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},
     }
 

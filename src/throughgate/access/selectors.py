@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from throughgate.access import events, policy, snapshot
 from throughgate.access.models import (
+    AccessWindow,
     InternetUsage,
+    LevelAccess,
     NetworkDevice,
     Outcome,
     RequestStatus,
@@ -194,3 +197,32 @@ def monitoring(*, user: User, establishment: Establishment | None, now: datetime
 
 def usage_total(*, person: str) -> int:
     return int(InternetUsage.objects.filter(person=person).aggregate(total=Sum("count"))["total"] or 0)
+
+
+def observations_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[UnapprovedDevice]:
+    """Unapproved devices seen in the establishment the user acts in (security staff only)."""
+    base = UnapprovedDevice.objects.select_related("establishment", "location")
+    if establishment is None or not user.has_perm("access.manage_observations"):
+        return base.none()
+    if not (user.sees_all_establishments or user.assignments.filter(establishment=establishment).exists()):
+        return base.none()
+    return base.filter(establishment=establishment).order_by("status", "-last_seen")
+
+
+def object_history(*, obj: Any) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-at")
+
+
+def catalogue_search(*, query: str) -> QuerySet[Site]:
+    sites = Site.objects.order_by("domain", "path_prefix")
+    if query:
+        sites = sites.filter(Q(domain__icontains=query) | Q(name__icontains=query))
+    return sites
+
+
+def levels_for(*, establishment: Establishment) -> QuerySet[LevelAccess]:
+    return LevelAccess.objects.filter(establishment=establishment).order_by("level")
+
+
+def windows_for(*, establishment: Establishment) -> QuerySet[AccessWindow]:
+    return AccessWindow.objects.filter(establishment=establishment).order_by("kind", "starts")

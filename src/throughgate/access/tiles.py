@@ -39,6 +39,28 @@ register_tile(
 )
 register_tile(
     Tile(
+        "access:observations",
+        _("Unapproved devices"),
+        _("Phones, hotspots and access points that should not be here"),
+        "list",
+        "access.manage_observations",
+        "staff",
+        57,
+    )
+)
+register_tile(
+    Tile(
+        "access:catalogue",
+        _("Internet sites and policy"),
+        _("Approved sites, what each level opens, opening times"),
+        "list",
+        "access.manage_policy",
+        "staff",
+        58,
+    )
+)
+register_tile(
+    Tile(
         "access:monitoring",
         _("Internet monitoring"),
         _("Use, denials, requests waiting, network alerts"),

@@ -92,3 +92,89 @@ def test_network_endpoints_refuse_without_the_secret(client: Client, world, monk
     ok = client.get(reverse("access:squid_snapshot"), headers={"X-Throughgate-Secret": "s3cret-value"})
     assert ok.status_code == 200
     assert set(ok.json()) >= {"versions", "catalogue", "policy"}
+
+
+def test_security_staff_manage_the_catalogue_and_policy(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    from throughgate.access.models import AccessWindow, LevelAccess, Site
+
+    sign_in_staff(client, world.officer)
+    assert client.get(reverse("access:catalogue")).status_code == 403
+    assert client.get(reverse("access:policy")).status_code == 403
+    sign_in_staff(client, world.security)
+    url = reverse("access:catalogue")
+    added = client.post(
+        url,
+        {
+            "form": "add",
+            "add-name": "Open University",
+            "add-address": "https://www.open.ac.uk/courses",
+            "add-category": "education",
+            "add-risk": "1",
+        },
+    )
+    assert added.status_code == 302
+    assert Site.objects.filter(domain="open.ac.uk", path_prefix="/courses").exists()
+    bulk = client.post(
+        url,
+        {"form": "import", "import-lines": "nhs.test,health\nbad line,\nlibrary.test", "import-category": "education"},
+    )
+    assert bulk.status_code == 302
+    assert Site.objects.filter(domain__in=["nhs.test", "library.test"]).count() == 2
+    assert "open.ac.uk" in client.get(url, {"q": "open"}).content.decode()
+    policy_url = reverse("access:policy")
+    assert client.get(policy_url).status_code == 200
+    saved = client.post(
+        policy_url,
+        {"form": "level", "level-level": "Basic", "level-categories": ["education", "health"], "level-max_risk": "1"},
+    )
+    assert saved.status_code == 302
+    assert LevelAccess.objects.get(establishment=world.establishment, level="Basic").categories == [
+        "education",
+        "health",
+    ]
+    window = client.post(
+        policy_url,
+        {
+            "form": "window",
+            "window-name": "Roll check",
+            "window-kind": "closed",
+            "window-days": ["0", "1"],
+            "window-starts": "12:00",
+            "window-ends": "12:30",
+        },
+    )
+    assert window.status_code == 302
+    roll = AccessWindow.objects.get(name="Roll check")
+    assert client.post(policy_url, {"form": "remove_window", "window": roll.pk}).status_code == 302
+    assert not AccessWindow.objects.filter(pk=roll.pk).exists()
+
+
+def test_unapproved_devices_pages(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from throughgate.access import services
+    from throughgate.access.models import UnapprovedDevice
+
+    item = services.observation_record(
+        establishment=world.establishment,
+        mac="5e:11:22:33:44:55",
+        kind="rogue_ap",
+        source="kismet",
+        seen_at=dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC),
+        ssid="Galaxy",
+    )
+    sign_in_staff(client, world.officer)
+    assert client.get(reverse("access:observations")).status_code == 403
+    sign_in_staff(client, world.security)
+    listing = client.get(reverse("access:observations"))
+    assert "5e:11:22:33:44:55" in listing.content.decode()
+    url = reverse("access:observation_detail", args=[item.pk])
+    assert client.get(url).status_code == 200
+    triaged = client.post(url, {"form": "triage", "triage-status": "searching", "triage-note": "Search A wing"})
+    assert triaged.status_code == 302
+    blocked = client.post(url, {"form": "mitigate", "mitigate-action": "block_radius", "mitigate-note": ""})
+    assert blocked.status_code == 302
+    item = UnapprovedDevice.objects.get(pk=item.pk)
+    assert item.blocked
+    assert item.status == "mitigated"
+    assert "after it was first seen" in client.get(url).content.decode()

@@ -17,4 +17,8 @@ urlpatterns = [
     path("internet/requests/", views.requests, name="requests"),
     path("internet/requests/<int:pk>/", views.request_review, name="request_review"),
     path("internet/sanctions/<str:prison_number>/", views.sanction, name="sanction"),
+    path("internet/catalogue/", views.catalogue, name="catalogue"),
+    path("internet/policy/", views.establishment_policy, name="policy"),
+    path("internet/unapproved-devices/", views.observations, name="observations"),
+    path("internet/unapproved-devices/<int:pk>/", views.observation_detail, name="observation_detail"),
 ]

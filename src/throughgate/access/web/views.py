@@ -4,6 +4,7 @@ this URL now, and why" check; devices; site requests; sanctions; monitoring."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -16,12 +17,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from throughgate.access import selectors, services
-from throughgate.access.models import Category, DeviceKind, DeviceStatus, Risk, SiteRequest
+from throughgate.access.models import Category, DeviceKind, DeviceStatus, Risk, SiteRequest, WindowKind
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
 from throughgate.core.forms import GovukForm
 from throughgate.identity.selectors import acting_user
+from throughgate.people.models import IncentiveLevel
 from throughgate.people.selectors import people_visible_to
+
+DAYS = [
+    ("0", gettext_lazy("Monday")),
+    ("1", gettext_lazy("Tuesday")),
+    ("2", gettext_lazy("Wednesday")),
+    ("3", gettext_lazy("Thursday")),
+    ("4", gettext_lazy("Friday")),
+    ("5", gettext_lazy("Saturday")),
+    ("6", gettext_lazy("Sunday")),
+]
 
 
 class SiteRequestForm(GovukForm):
@@ -262,3 +274,206 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
         status = 400
     current = selectors.sanctions_for(person=person, now=timezone.now())
     return render(request, "access/sanction.html", {"person": person, "form": form, "current": current}, status=status)
+
+
+class TriageForm(GovukForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("What are you doing about it?"),
+        choices=[
+            ("investigating", gettext_lazy("Investigate")),
+            ("searching", gettext_lazy("Search for the device")),
+            ("allow_listed", gettext_lazy("Known neighbour: allow it")),
+            ("false_positive", gettext_lazy("False positive")),
+        ],
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500)
+
+
+class MitigateForm(GovukForm):
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        choices=[
+            ("block_radius", gettext_lazy("Block at RADIUS")),
+            ("disconnect_coa", gettext_lazy("Disconnect (RADIUS CoA)")),
+            ("mist_disconnect", gettext_lazy("Disconnect through Mist")),
+        ],
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+
+
+class SiteForm(GovukForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    address = forms.CharField(
+        label=gettext_lazy("Web address"), max_length=300, help_text=gettext_lazy("For example, www.gov.uk/jobsearch")
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)
+    risk = forms.TypedChoiceField(label=gettext_lazy("Risk rating"), choices=Risk.choices, coerce=int, initial=Risk.LOW)
+
+
+class ImportForm(GovukForm):
+    lines = forms.CharField(
+        label=gettext_lazy("Sites to add"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("One a line: address,category[,risk[,name]]"),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category for lines without one"), choices=[("", "–"), *Category.choices], required=False
+    )
+
+
+class LevelForm(GovukForm):
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=IncentiveLevel.choices)
+    categories = forms.MultipleChoiceField(
+        label=gettext_lazy("Categories this level opens"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    max_risk = forms.TypedChoiceField(label=gettext_lazy("Highest risk"), choices=Risk.choices, coerce=int)
+
+
+class WindowForm(GovukForm):
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=100, help_text=gettext_lazy("For example, Roll check")
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=WindowKind.choices)
+    days = forms.MultipleChoiceField(
+        label=gettext_lazy("Days"),
+        choices=DAYS,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[str(d) for d in range(7)],
+    )
+    starts = forms.TimeField(
+        label=gettext_lazy("From (24-hour clock)"),
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
+    )
+    ends = forms.TimeField(
+        label=gettext_lazy("Until"),
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
+    )
+
+
+@requires("access.manage_observations")
+def observations(request: HttpRequest) -> HttpResponse:
+    listed = selectors.observations_visible_to(user=acting_user(request), establishment=_establishment(request))
+    return render(request, "access/observations.html", {"observations": listed[:300]})
+
+
+@requires("access.manage_observations")
+@require_http_methods(["GET", "POST"])
+def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    item = selectors.observations_visible_to(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+    if item is None:
+        raise NotVisible(_("Not found"))
+    triage = TriageForm(request.POST if request.POST.get("form") == "triage" else None, prefix="triage")
+    mitigate = MitigateForm(request.POST if request.POST.get("form") == "mitigate" else None, prefix="mitigate")
+    status = 200
+    if request.method == "POST":
+        try:
+            if triage.is_bound and triage.is_valid():
+                services.observation_triage(by=user, observation=item, **triage.cleaned_data)
+            elif mitigate.is_bound and mitigate.is_valid():
+                services.observation_mitigate(by=user, observation=item, mist=mist_adapter(), **mitigate.cleaned_data)
+            else:
+                raise InvalidInput(_("Check the form"))
+        except InvalidInput as exc:
+            status = 400
+            if not (triage.errors or mitigate.errors):
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(reverse("access:observation_detail", args=[item.pk]))
+    history = selectors.object_history(obj=item)[:50]
+    context = {"item": item, "triage": triage, "mitigate": mitigate, "history": history}
+    return render(request, "access/observation_detail.html", context, status=status)
+
+
+def mist_adapter() -> Any:
+    """The Mist adapter configured for this deployment (MIST_SITE_ID, MIST_API_TOKEN), or None."""
+    import os
+
+    from throughgate.access.observations import Mist
+
+    site, token = os.environ.get("MIST_SITE_ID", ""), os.environ.get("MIST_API_TOKEN", "")
+    if not site or not token:
+        return None
+    return Mist(base_url=os.environ.get("MIST_API_URL", "https://api.eu.mist.com"), site_id=site, token=token)
+
+
+@requires("access.manage_policy")
+@require_http_methods(["GET", "POST"])
+def catalogue(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    which = request.POST.get("form", "")
+    add = SiteForm(request.POST if which == "add" else None, prefix="add")
+    bulk = ImportForm(request.POST if which == "import" else None, prefix="import")
+    status = 200
+    if request.method == "POST":
+        if add.is_bound and add.is_valid():
+            try:
+                services.site_add(by=user, **add.cleaned_data)
+            except InvalidInput as exc:
+                add.add_error(exc.field if exc.field in add.fields else None, exc.message)
+            else:
+                messages.success(request, _("Site added."))
+                return HttpResponseRedirect(reverse("access:catalogue"))
+        elif bulk.is_bound and bulk.is_valid():
+            result = services.sites_import_text(
+                by=user, text=bulk.cleaned_data["lines"], default_category=bulk.cleaned_data["category"]
+            )
+            messages.success(
+                request,
+                _("Added %(added)s sites, %(skipped)s already listed, %(problems)s lines not read.")
+                % {"added": result.added, "skipped": result.skipped, "problems": len(result.problems)},
+            )
+            return HttpResponseRedirect(reverse("access:catalogue"))
+        status = 400
+    query = request.GET.get("q", "").strip()[:100]
+    sites = selectors.catalogue_search(query=query)[:200]
+    context = {"add": add, "bulk": bulk, "sites": sites, "query": query}
+    return render(request, "access/catalogue.html", context, status=status)
+
+
+@requires("access.manage_policy")
+@require_http_methods(["GET", "POST"])
+def establishment_policy(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    establishment = _establishment(request)
+    which = request.POST.get("form", "")
+    level = LevelForm(request.POST if which == "level" else None, prefix="level")
+    window = WindowForm(request.POST if which == "window" else None, prefix="window")
+    status = 200
+    if request.method == "POST" and establishment is not None:
+        try:
+            if which == "remove_window":
+                found = selectors.windows_for(establishment=establishment).filter(pk=request.POST.get("window")).first()
+                if found is None:
+                    raise NotVisible(_("Not found"))
+                services.window_remove(by=user, window=found)
+            elif level.is_bound and level.is_valid():
+                services.level_access_set(by=user, establishment=establishment, **level.cleaned_data)
+            elif window.is_bound and window.is_valid():
+                data = window.cleaned_data
+                services.window_add(
+                    by=user,
+                    establishment=establishment,
+                    name=data["name"],
+                    kind=data["kind"],
+                    days=[int(d) for d in data["days"]],
+                    starts=data["starts"],
+                    ends=data["ends"],
+                )
+            else:
+                raise InvalidInput(_("Check the form"))
+        except InvalidInput as exc:
+            status = 400
+            if not (level.errors or window.errors):
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Policy saved."))
+            return HttpResponseRedirect(reverse("access:policy"))
+    levels = selectors.levels_for(establishment=establishment) if establishment else []
+    windows = selectors.windows_for(establishment=establishment) if establishment else []
+    context = {"level": level, "window": window, "levels": levels, "windows": windows}
+    return render(request, "access/policy.html", context, status=status)
