@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput, NotVisible
@@ -190,14 +190,14 @@ def my_apps(request: HttpRequest) -> list[AppOut]:
     auth=USE_FIRST,
 )
 @requires(USE_APPS)
-def app_submit(request: HttpRequest, payload: AppIn) -> tuple[int, AppOut]:
+def app_submit(request: HttpRequest, payload: AppIn) -> Status[AppOut]:
     user = acting_user(request)
     app_type = selectors.app_type_for_resident(user=user, type_id=payload.app_type)
     submitted = services.app_submit(
         user=user, app_type=app_type, body=payload.body, idempotency_key=payload.idempotency_key
     )
     app = submitted.app
-    return (201 if submitted.created else 200), AppOut.of(app, selectors.shared_events(app=app))
+    return Status(201 if submitted.created else 200, AppOut.of(app, selectors.shared_events(app=app)))
 
 
 @router.get("/apps/mine/{int:app_id}", response={200: AppOut, **ERRORS}, summary="One of the resident's apps")
