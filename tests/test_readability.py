@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 MINIMUM_READING_EASE = 70
 ROOT = Path(settings.BASE_DIR)
-ICONS = Path(__file__).resolve().parents[1] / "templates" / "core" / "icons"
+ICONS = Path(__file__).resolve().parents[1] / "src" / "throughgate" / "core" / "templates" / "core" / "icons"
 
 # Elements whose text runs on inside a sentence; every other tag ends one chunk of text and starts the next.
 INLINE = {"strong", "em", "b", "i", "code", "abbr", "small", "kbd", "time"}
