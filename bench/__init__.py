@@ -1,0 +1,1 @@
+"""Benchmarks: run by hand (``uv run python bench/<name>.py``), never as tests."""
