@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from throughgate.identity.models import Establishment
-from throughgate.selfservice.models import AppType, Department
+from throughgate.selfservice.models import (
+    AccountKind,
+    AppType,
+    CanteenItem,
+    CanteenSchedule,
+    Department,
+    SpendLimit,
+    TransferRule,
+)
 
 
 @dataclass(frozen=True)
@@ -138,4 +146,49 @@ def install_defaults(*, establishment: Establishment) -> None:
                 "one_pending": spec.one_pending,
                 "order": order * 10,
             },
+        )
+
+
+# Money and canteen. Spend limits are pence per week by incentive level; each establishment changes its own rows.
+SPEND_LIMITS = {"Basic": 1000, "Standard": 2550, "Enhanced": 5100}
+TRANSFER_RULES = (
+    # from, to, the person may do it on a kiosk, weekly cap in pence (None: no cap)
+    (AccountKind.PRIVATE_CASH, AccountKind.SPENDS, True, 2000),
+    (AccountKind.SPENDS, AccountKind.SAVINGS, True, None),
+    (AccountKind.SAVINGS, AccountKind.SPENDS, False, None),
+    (AccountKind.PRIVATE_CASH, AccountKind.SAVINGS, True, None),
+)
+CANTEEN_ITEMS = (
+    ("tea", "Tea bags (40)", "Bagiau te (40)", 125),
+    ("coffee", "Instant coffee", "Coffi parod", 210),
+    ("biscuits", "Digestive biscuits", "Bisgedi treulio", 95),
+    ("noodles", "Noodles", "Nwdls", 45),
+    ("tuna", "Tuna (tin)", "Tiwna (tun)", 110),
+    ("fruit", "Apples (4)", "Afalau (4)", 120),
+    ("shampoo", "Shampoo", "Siampŵ", 150),
+    ("stamps", "Second class stamps (4)", "Stampiau ail ddosbarth (4)", 340),
+    ("phone_credit", "Phone credit £5", "Credyd ffôn £5", 500),
+)
+
+
+@transaction.atomic
+def install_money_defaults(*, establishment: Establishment, stock: int = 200) -> None:
+    """Spend limits, transfer rules, a Wednesday-noon canteen cut-off and a small canteen list."""
+    for level, pence in SPEND_LIMITS.items():
+        SpendLimit.objects.get_or_create(
+            establishment=establishment, incentive_level=level, defaults={"weekly_limit": pence}
+        )
+    for from_kind, to_kind, resident_may, weekly in TRANSFER_RULES:
+        TransferRule.objects.get_or_create(
+            establishment=establishment,
+            from_kind=from_kind,
+            to_kind=to_kind,
+            defaults={"resident_may": resident_may, "weekly_limit": weekly},
+        )
+    CanteenSchedule.objects.get_or_create(establishment=establishment)
+    for order, (code, name, name_cy, price) in enumerate(CANTEEN_ITEMS, start=1):
+        CanteenItem.objects.get_or_create(
+            establishment=establishment,
+            code=code,
+            defaults={"name": name, "name_cy": name_cy, "price": price, "stock": stock, "order": order * 10},
         )

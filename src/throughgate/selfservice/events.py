@@ -12,3 +12,10 @@ APP_ASSIGNED = audit.register_action("selfservice.app.assigned", "Assigned an ap
 APP_ESCALATED = audit.register_action("selfservice.app.escalated", "An overdue app went to the department lead")
 APP_VIEWED = audit.register_action("selfservice.app.viewed", "Staff read an app")
 HISTORY_VIEWED = audit.register_action("selfservice.history.viewed", "Read a person's self-service history")
+MONEY_CREDITED = audit.register_action("selfservice.money.credited", "Paid money into a person's account")
+MONEY_DEBITED = audit.register_action("selfservice.money.debited", "Took money out of a person's account")
+MONEY_TRANSFERRED = audit.register_action("selfservice.money.transferred", "Moved money between a person's accounts")
+CANTEEN_ORDERED = audit.register_action("selfservice.canteen.ordered", "Placed a canteen order")
+CANTEEN_DELIVERED = audit.register_action(
+    "selfservice.canteen.delivered", "Delivered a canteen order and refunded what was missing"
+)

@@ -12,3 +12,12 @@ OVERSEE_APPS = register_permission(
 VIEW_SELFSERVICE_HISTORY = register_permission(
     "selfservice.view_history", "Read a person's self-service history on one page (audited)"
 )
+USE_MONEY = register_permission(
+    "selfservice.use_money", "A resident sees their balances and statements, moves money by rule, orders canteen"
+)
+MANAGE_MONEY = register_permission(
+    "selfservice.manage_money", "Finance: pay money in, take money out, move money between a person's accounts"
+)
+MANAGE_CANTEEN = register_permission(
+    "selfservice.manage_canteen", "Canteen: deliver orders and refund what was missing"
+)

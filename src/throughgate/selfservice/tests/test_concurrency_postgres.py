@@ -84,3 +84,73 @@ def test_twenty_parallel_apps_of_a_one_at_a_time_type_store_one(establishment: A
     assert len(refused) == PARALLEL - 1
     assert App.objects.filter(app_type=doctor).count() == 1
     assert ActivityEvent.objects.filter(kind="app.submitted").count() == 1
+
+
+def _shopper(establishment: Any, spends: int, level: str = "Enhanced") -> Any:
+    from throughgate.selfservice import defaults
+    from throughgate.selfservice.money import services as money
+
+    defaults.install_money_defaults(establishment=establishment)
+    person = make_resident(establishment, incentive_level=level)
+    money.money_credit(by=None, person=person, kind="spends", amount=spends, description="in", idempotency_key=key())
+    return person
+
+
+def test_fifty_parallel_canteen_orders_never_overdraw_and_lose_no_entry(establishment: Any) -> None:
+    from throughgate.selfservice.models import CanteenItem, CanteenOrder, LedgerEntry
+    from throughgate.selfservice.money import services as money
+
+    person = _shopper(establishment, spends=3000)  # enough for 24 orders of tea at £1.25
+    tea = CanteenItem.objects.get(establishment=establishment, code="tea")
+
+    results = run_together(
+        lambda _i: money.canteen_order_place(user=person.user, quantities={tea.pk: 1}, idempotency_key=key()),
+        count=50,
+    )
+
+    placed = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, LimitExceeded) and r.code == "insufficient_funds" for r in refused), refused
+    assert len(placed) == 24
+    entries = list(LedgerEntry.objects.filter(account__person=person).order_by("seq"))
+    assert len(entries) == 1 + 24  # the credit and one entry per order: none lost, none extra
+    assert [e.seq for e in entries] == list(range(1, 26))
+    assert sum(e.amount for e in entries) == entries[-1].balance_after == 0
+    assert all(e.balance_after >= 0 for e in entries)
+    assert CanteenOrder.objects.filter(person=person).count() == 24
+    tea.refresh_from_db()
+    assert tea.stock == 200 - 24
+
+
+def test_fifty_parallel_orders_never_pass_the_weekly_limit(establishment: Any) -> None:
+    from throughgate.selfservice.models import CanteenItem, CanteenOrder
+    from throughgate.selfservice.money import services as money
+
+    person = _shopper(establishment, spends=100_000, level="Basic")  # rich, but Basic: £10.00 a week
+    tea = CanteenItem.objects.get(establishment=establishment, code="tea")
+
+    results = run_together(
+        lambda _i: money.canteen_order_place(user=person.user, quantities={tea.pk: 1}, idempotency_key=key()),
+        count=50,
+    )
+
+    assert sum(not isinstance(r, Exception) for r in results) == 8  # 8 x £1.25 = £10.00
+    assert all(r.code == "weekly_limit" for r in results if isinstance(r, Exception))
+    assert sum(o.total for o in CanteenOrder.objects.filter(person=person)) == 1000
+
+
+def test_the_chain_is_enforced_by_postgresql(establishment: Any) -> None:
+    from django.db import DatabaseError, IntegrityError, transaction
+
+    from throughgate.selfservice.models import Account, LedgerEntry
+
+    person = _shopper(establishment, spends=500)
+    account = Account.objects.get(person=person, kind="spends")
+    # An entry that claims the account held £10 before it, when it held £5: the composite foreign key refuses it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            account=account, seq=2, prev_seq=1, prev_balance=1000, amount=-1000, balance_after=0, kind="debit"
+        )
+    # Raw SQL cannot rewrite history either.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE selfservice_ledgerentry SET amount = 1 WHERE account_id = %s", [account.pk])

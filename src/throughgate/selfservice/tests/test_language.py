@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_resident, sign_in_resident, sign_in_staff
-from throughgate.core.tests.test_readability import (  # noqa: F401  (the fixture patches syllable counting)
+from tests.test_readability import (  # noqa: F401  (the fixture patches syllable counting)
     MINIMUM_READING_EASE,
     _syllables_from_pyphen,
     main_text,

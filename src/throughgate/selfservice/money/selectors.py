@@ -1,0 +1,109 @@
+"""Reads of money and canteen data for the resident who owns it (nobody else's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from throughgate.core.errors import InvalidInput
+from throughgate.identity.models import User
+from throughgate.selfservice.models import (
+    Account,
+    AccountKind,
+    CanteenItem,
+    CanteenOrder,
+    LedgerEntry,
+    SpendLimit,
+    TransferRule,
+)
+from throughgate.selfservice.money import services
+from throughgate.selfservice.selectors import resident_person
+
+
+@dataclass(frozen=True)
+class Balance:
+    kind: str
+    label: str
+    pence: int
+
+    @property
+    def pounds(self) -> str:
+        return services.pounds(self.pence)
+
+
+def balances_of_resident(*, user: User) -> list[Balance]:
+    """The resident's three accounts, spends first; an account with no money yet shows £0.00."""
+    person = resident_person(user=user)
+    accounts = {a.kind: a for a in Account.objects.filter(person=person)}
+    return [
+        Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
+        for kind, label in AccountKind.choices
+    ]
+
+
+def spends_of_resident(*, user: User) -> int:
+    person = resident_person(user=user)
+    account = Account.objects.filter(person=person, kind=AccountKind.SPENDS).first()
+    return services.balance(account) if account else 0
+
+
+def statement_of_resident(*, user: User, kind: str, limit: int = 100) -> list[LedgerEntry]:
+    """The latest entries of one of the resident's accounts, newest first, each with the balance after it."""
+    if kind not in AccountKind.values:
+        raise InvalidInput("Choose an account.", code="account_invalid", field="account")
+    person = resident_person(user=user)
+    return list(LedgerEntry.objects.filter(account__person=person, account__kind=kind).order_by("-seq")[:limit])
+
+
+def transfer_rules_for_resident(*, user: User) -> list[TransferRule]:
+    person = resident_person(user=user)
+    return list(TransferRule.objects.filter(establishment=person.establishment, resident_may=True))
+
+
+@dataclass(frozen=True)
+class CanteenWeek:
+    items: list[CanteenItem]
+    closes_at: datetime
+    limit: int | None
+    spent: int
+    spends: int
+
+    @property
+    def left(self) -> int:
+        return max((self.limit or 0) - self.spent, 0)
+
+    @property
+    def can_spend(self) -> int:
+        return min(self.left, self.spends)
+
+
+def canteen_week_of_resident(*, user: User) -> CanteenWeek:
+    person = resident_person(user=user)
+    closes_at = services.week_closes_at(services.schedule_of(person), timezone.now())
+    limit = SpendLimit.objects.filter(
+        establishment=person.establishment, incentive_level=person.incentive_level
+    ).first()
+    return CanteenWeek(
+        items=list(CanteenItem.objects.filter(establishment=person.establishment, active=True)),
+        closes_at=closes_at,
+        limit=limit.weekly_limit if limit else None,
+        spent=services.spent_in_week(person, closes_at),
+        spends=spends_of_resident(user=user),
+    )
+
+
+def orders_of_resident(*, user: User, limit: int = 20) -> list[CanteenOrder]:
+    person = resident_person(user=user)
+    return list(CanteenOrder.objects.filter(person=person).prefetch_related("lines__item")[:limit])
+
+
+def order_of_resident(*, user: User, order_id: int) -> CanteenOrder:
+    from throughgate.core.errors import NotVisible
+
+    person = resident_person(user=user)
+    order = CanteenOrder.objects.filter(person=person, pk=order_id).prefetch_related("lines__item").first()
+    if order is None:
+        raise NotVisible("No order found")
+    return order
