@@ -120,6 +120,8 @@ class AccessMiddleware:
             return None
         user = request.user
         if not user.is_authenticated or not isinstance(user, User):
+            if request_device(request) is not None:  # a kiosk or in-cell device: its own sign-in page
+                return HttpResponseRedirect(reverse("identity:kiosk_login"))
             return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
         if user.is_resident:
             if not device_session_is_valid(request):

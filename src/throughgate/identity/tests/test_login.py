@@ -124,3 +124,20 @@ def test_first_sign_in_sets_up_an_authenticator(client, establishment):
     response = client.post(reverse("identity:enrol"), {"token": code})
     assert response.status_code == 302
     assert client.get(reverse("identity:home")).status_code == 200
+
+
+def test_a_signed_out_kiosk_goes_back_to_the_kiosk_sign_in(client, establishment):
+    _device, token = make_device(establishment)
+    client.cookies["tg_device"] = token
+    response = client.get(reverse("identity:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identity:kiosk_login")
+
+
+def test_a_code_sent_while_throttled_is_not_called_wrong(client, establishment):
+    officer = make_staff("wing_officer", [establishment], username="throttled")
+    client.post(reverse("identity:login"), {"username": "throttled", "password": STAFF_PASSWORD})
+    client.post(reverse("identity:verify"), {"token": "000000"})
+    response = client.post(reverse("identity:verify"), {"token": current_code(officer)})
+    assert response.status_code == 400
+    assert "Wait a few seconds, then enter the code again." in response.content.decode()

@@ -96,12 +96,17 @@ def verify(request: HttpRequest) -> HttpResponse:
         if _locked(request, user.username):
             request.session.flush()
             return render(request, "identity/locked_out.html", status=403)
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _reason = device.verify_is_allowed()
+        if not allowed:
+            # django-otp slows down guessing after a wrong code: say so, rather than call a right code wrong.
+            form.add_error("token", _("Wait a few seconds, then enter the code again."))
+        elif device.verify_token(form.cleaned_data["token"]):
             next_url = request.session.get(PENDING_NEXT) or reverse("identity:home")
             services.staff_login(request=request, user=user, device=device)
             return HttpResponseRedirect(next_url)
-        user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
-        form.add_error("token", _("The security code is not right. Check your app and try again."))
+        else:
+            user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+            form.add_error("token", _("The security code is not right. Check your app and try again."))
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "identity/verify.html", {"form": form}, status=status)
 
