@@ -35,6 +35,8 @@ ACCESS_SECURITY = (
 )
 # Working the self-service app queues of one's departments (membership is data in selfservice.Department).
 APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history")
+# Finance and canteen work (paying money in, moving it, delivering canteen orders).
+MONEY_STAFF = ("selfservice.manage_money", "selfservice.manage_canteen")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -47,6 +49,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "people.view_own_record",
             "people.view_person",
             "selfservice.use_apps",
+            "selfservice.use_money",
             *ACCESS_RESIDENT,
         ),
     ),
@@ -65,7 +68,15 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "governor",
         "Governor",
         RoleKind.STAFF,
-        (*STAFF_BASE, *PERSON_READ, "core.view_audit", *APPS_STAFF, "selfservice.oversee_apps", *ACCESS_GOVERNOR),
+        (
+            *STAFF_BASE,
+            *PERSON_READ,
+            "core.view_audit",
+            *APPS_STAFF,
+            "selfservice.oversee_apps",
+            *MONEY_STAFF,
+            *ACCESS_GOVERNOR,
+        ),
     ),
     RoleSpec("hq_analyst", "HQ analyst", RoleKind.STAFF, STAFF_BASE, sees_all_establishments=True),
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
