@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "throughgate.identity",
     "throughgate.people",
     "throughgate.selfservice",
+    "throughgate.welfare",
     "throughgate.access",
 ]
 

@@ -127,6 +127,8 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "selfservice:staff_app": app_id,
         "selfservice:staff_app_action": {**app_id, "action": "start"},
         "selfservice:person_history": {"prison_number": estate.resident.prison_number},
+        "selfservice:statement": {"kind": "spends"},
+        "selfservice:canteen_order": {"order_id": "1"},
         **{f"api:{name}": app_id for name in api_names},
     }
 
@@ -141,6 +143,24 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "access:request_review": {"pk": "1"},
         "access:observation_detail": {"pk": "1"},
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},
+        **welfare_kwargs(estate),
+    }
+
+
+def welfare_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """AIM: a red flag (with a triage due for review) on a person in MDI."""
+    from throughgate.welfare.models import Flag, Triage
+    from throughgate.welfare.tests.factories import make_flag
+
+    flag = Flag.objects.filter(person=estate.mdi_person).first() or make_flag(estate.mdi_person)
+    triage = Triage.objects.filter(flag=flag).first() or Triage.objects.create(
+        flag=flag, by_username="seed", action="spoke", review_on=dt.date(2026, 3, 8)
+    )
+    return {
+        "welfare:flag": {"flag_id": str(flag.pk)},
+        "welfare:triage": {"flag_id": str(flag.pk)},
+        "welfare:review": {"triage_id": str(triage.pk)},
+        "welfare:history": {"prison_number": estate.mdi_person.prison_number},
     }
 
 

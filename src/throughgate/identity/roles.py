@@ -33,6 +33,11 @@ ACCESS_SECURITY = (
     "access.view_monitoring",
     "access.manage_observations",
 )
+# AIM welfare flags (welfare app): officers and key workers see and triage flags in their prison; the safer custody
+# team also sets thresholds; governors oversee; HQ sees oversight figures only. Residents never get these.
+WELFARE_OFFICER = ("welfare.view_flags", "welfare.triage_flags")
+WELFARE_SAFER_CUSTODY = (*WELFARE_OFFICER, "welfare.manage_settings", "welfare.view_oversight")
+WELFARE_GOVERNOR = ("welfare.view_flags", "welfare.view_oversight")
 # Working the self-service app queues of one's departments (membership is data in selfservice.Department).
 APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history")
 # Finance and canteen work (paying money in, moving it, delivering canteen orders).
@@ -53,9 +58,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *ACCESS_RESIDENT,
         ),
     ),
-    RoleSpec("wing_officer", "Wing officer", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *ACCESS_OFFICER)),
-    RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF)),
-    RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
+    RoleSpec(
+        "wing_officer",
+        "Wing officer",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *ACCESS_OFFICER, *WELFARE_OFFICER),
+    ),
+    RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *WELFARE_OFFICER)),
+    RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *WELFARE_SAFER_CUSTODY)),
     RoleSpec(
         "security_it",
         "Security and IT",
@@ -76,9 +86,16 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.oversee_apps",
             *MONEY_STAFF,
             *ACCESS_GOVERNOR,
+            *WELFARE_GOVERNOR,
         ),
     ),
-    RoleSpec("hq_analyst", "HQ analyst", RoleKind.STAFF, STAFF_BASE, sees_all_establishments=True),
+    RoleSpec(
+        "hq_analyst",
+        "HQ analyst",
+        RoleKind.STAFF,
+        (*STAFF_BASE, "welfare.view_oversight"),
+        sees_all_establishments=True,
+    ),
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),
     RoleSpec("partner_system", "Partner system", RoleKind.PARTNER, ("people.lookup_person",)),

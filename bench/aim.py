@@ -1,0 +1,186 @@
+"""AIM benchmark: a synthetic national estate (88,000 people x 90 days of activity) in DuckDB, scored by the same
+engine as ``throughgate aim score``.
+
+Reports, from one run:
+- the time of one DuckDB pass aggregating the same events per person and kind (the yardstick);
+- the time of full scoring (window sums + negative-binomial scoring + reasons for every non-green person);
+- the time of scoring the next day incrementally (four days of events read, windows rolled on, everyone re-scored);
+- peak resident memory of the process.
+
+    uv run python bench/aim.py                       # 88,000 people x 90 days
+    uv run python bench/aim.py --people 10000 --days 90
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import duckdb  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from throughgate.welfare import engine  # noqa: E402
+from throughgate.welfare.indicators import KIND_ID  # noqa: E402
+from throughgate.welfare.reasons import reasons_for  # noqa: E402
+
+# (kind, events per person per day, mean value)
+RATES = (
+    ("kiosk.login", 2.2, 1),
+    ("phone.call", 1.0, 12),
+    ("meal.chosen", 2.0, 1),
+    ("app.submitted", 0.25, 1),
+    ("activity.attended", 0.6, 1),
+    ("visit.attended", 0.14, 1),
+    ("canteen.ordered", 0.14, 20),
+    ("money.received", 0.08, 25),
+    ("activity.refused", 0.03, 1),
+    ("complaint.submitted", 0.015, 1),
+    ("visit.cancelled", 0.015, 1),
+    ("adjudication.proven", 0.006, 1),
+    ("cell.moved", 0.01, 1),
+    ("segregation.started", 0.0015, 1),
+    ("incentive.changed", 0.01, 1),
+)
+
+
+def generate(con: duckdb.DuckDBPyConnection, people: int, days: int, end: date, seed: int) -> int:
+    """Events for ``days`` days before ``end`` plus the day ``end`` itself (for the incremental step), inserted day
+    by day (so the table is in time order, as an activity stream is)."""
+    rng = np.random.default_rng(seed)
+    person_rate = {kind: rate * rng.gamma(3.0, 1 / 3.0, size=people) for kind, rate, _ in RATES}
+    con.execute("CREATE TABLE events (person_idx INTEGER, kind_id SMALLINT, ts TIMESTAMPTZ, value DOUBLE)")
+    total = 0
+    start = end - timedelta(days=days)
+    for offset in range(days + 1):
+        day = start + timedelta(days=offset)
+        midnight = pd.Timestamp(engine.local_midnight_utc(day)).tz_convert("UTC")
+        parts = []
+        for kind, _rate, mean_value in RATES:
+            counts = rng.poisson(person_rate[kind] * rng.gamma(4.0, 0.25, size=people))
+            who = np.repeat(np.arange(people, dtype=np.int32), counts)
+            n = len(who)
+            if n == 0:
+                continue
+            seconds = rng.integers(8 * 3600, 20 * 3600, size=n)
+            values = (
+                np.ones(n)
+                if mean_value == 1
+                else np.round(rng.gamma(2.0, mean_value / 2.0, size=n), 2)
+            )
+            if kind == "incentive.changed":
+                values = rng.integers(0, 3, size=n).astype(float)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "person_idx": who,
+                        "kind_id": np.full(n, KIND_ID[kind], dtype=np.int16),
+                        "ts": midnight + pd.to_timedelta(seconds, unit="s"),
+                        "value": values,
+                    }
+                )
+            )
+        frame = pd.concat(parts, ignore_index=True).sort_values("ts", kind="stable")  # noqa: F841
+        con.execute("INSERT INTO events SELECT * FROM frame")
+        total += len(frame)
+    return total
+
+
+def people_arrays(people: int, seed: int) -> engine.People:
+    rng = np.random.default_rng(seed + 1)
+    female = rng.random(people) < 0.05
+    establishment = rng.integers(0, 120, size=people)
+    return engine.People(
+        ids=[f"P{i}" for i in range(people)],
+        days_in_custody=np.where(rng.random(people) < 0.1, rng.integers(0, 60, size=people), 400),
+        female=female,
+        previous_self_harm=rng.random(people) < 0.15,
+        remand=rng.random(people) < 0.17,
+        first_time=rng.random(people) < 0.3,
+        group=establishment * 2 + female,
+        establishment=establishment,
+    )
+
+
+def reasons(result: engine.Result, windows: engine.Windows, arrays: engine.People) -> int:
+    flagged = np.flatnonzero(result.colour != "green")
+    for i in flagged:
+        reasons_for(
+            result,
+            int(i),
+            last_visit_lag=float(windows.last_visit_lag[i]),
+            people_flags={"previous_self_harm": bool(arrays.previous_self_harm[i])},
+        )
+    return len(flagged)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=88_000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    as_of = date(2026, 3, 1)
+    con = duckdb.connect()
+    con.execute(f"SET threads = {args.threads}")
+    began = time.perf_counter()
+    events = generate(con, args.people, args.days, as_of, args.seed)
+    print(f"generated {events:,} events for {args.people:,} people x {args.days} days in {time.perf_counter() - began:.1f} s")
+    arrays = people_arrays(args.people, args.seed)
+    start = engine.local_midnight_utc(as_of - timedelta(days=engine.LOOKBACK_DAYS))
+    end = engine.local_midnight_utc(as_of)
+
+    def one_pass() -> float:
+        began = time.perf_counter()
+        con.execute(
+            "SELECT person_idx, kind_id, count(*), sum(value) FROM events WHERE ts >= $s AND ts < $e GROUP BY ALL",
+            {"s": start, "e": end},
+        ).fetchnumpy()
+        return time.perf_counter() - began
+
+    one_pass()  # warm the table into memory, as the scoring run below also finds it
+    yardstick = min(one_pass() for _ in range(3))
+
+    timings = []
+    for _ in range(3):
+        began = time.perf_counter()
+        rolling = engine.RollingWindows(con, "events", as_of, args.people)
+        result = engine.score(rolling.windows, arrays, engine.Config())
+        flagged = reasons(result, rolling.windows, arrays)
+        timings.append(time.perf_counter() - began)
+    full = min(timings)
+
+    began = time.perf_counter()
+    windows = rolling.advance()
+    arrays.days_in_custody = arrays.days_in_custody + 1
+    next_result = engine.score(windows, arrays, engine.Config())
+    reasons(next_result, windows, arrays)
+    incremental = time.perf_counter() - began
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    colours = {c: int((result.colour == c).sum()) for c in ("red", "amber", "insufficient_data", "green")}
+    print(f"events in the 98-day lookback: {events:,} (the table holds {args.days + 1} days)")
+    print(f"one DuckDB pass (group by person and kind): {yardstick:.2f} s")
+    print(f"full scoring: {full:.2f} s = {full / yardstick:.2f} x one pass (target <= 3x); {flagged:,} non-green")
+    print(f"incremental next day: {incremental:.2f} s = {incremental / full:.3f} x full (target <= 0.1x)")
+    print(f"peak resident memory: {peak_mb:,.0f} MB")
+    print(f"colours on the day: {colours}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,425 @@
+"""The AIM scoring engine: columnar and vectorised, independent of Django so the benchmark and the evaluation
+harness run exactly the code the ``aim score`` command runs.
+
+Data flow (see docs/aim.md):
+
+1. ``window_sums`` aggregates the events of the 98 days before the scoring day, in one DuckDB pass, into three
+   whole-week windows per person and indicator: the last 7 days, the 7 days before them, and the 12 weeks before
+   those (the personal baseline). Whole weeks make every comparison day-of-week balanced by construction.
+2. ``RollingWindows.advance`` moves the windows on by one day by adding one day's aggregates and moving three
+   days between windows, so scoring the next day reads four days of events, not 98.
+3. ``score`` compares each person's recent counts with their own baseline (shrunk towards a peer baseline while
+   they have little history) with negative-binomial tail probabilities, adds the evidence up with weights,
+   scales it by modest static risk factors and turns it into a colour with reasons.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from throughgate.welfare.indicators import (
+    INCENTIVE_DOWN_ID,
+    INDICATORS,
+    KIND_ID,
+    N_SLOTS,
+    ROUTINE_SLOTS,
+    Indicator,
+    slot_of,
+)
+
+LONDON = ZoneInfo("Europe/London")
+LOOKBACK_DAYS = 98  # 14 weeks: 12 weeks of baseline, then two recent weeks
+RECENT, MIDDLE, BASELINE = 0, 1, 2
+INCENTIVE = KIND_ID["incentive.changed"]
+VISIT = KIND_ID["visit.attended"]
+
+
+@dataclass
+class Config:
+    """Thresholds and weights. Defaults are calibrated on the evaluation estate (docs/aim.md)."""
+
+    amber_threshold: float = 4.0
+    red_threshold: float = 8.0
+    red_budget_per_100: float = 2.0
+    amber_budget_per_100: float = 5.0
+    weights: dict[str, float] = field(default_factory=dict)
+    prior_days: float = 14.0  # how many days of peer rate a personal baseline is shrunk towards
+    min_routine_per_week: float = 4.0  # below this, "insufficient data"
+    new_arrival_days: int = 14  # fewer days in custody: no personal routine yet, never red without an event
+    evidence_floor: float = 0.5  # -log10 p below this (p > 0.32) counts for nothing
+    evidence_cap: float = 6.0
+    static_cap: float = 1.75
+
+    def weight(self, indicator: Indicator) -> float:
+        return float(self.weights.get(indicator.code, indicator.weight))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "amber_threshold": self.amber_threshold,
+            "red_threshold": self.red_threshold,
+            "red_budget_per_100": self.red_budget_per_100,
+            "amber_budget_per_100": self.amber_budget_per_100,
+            "weights": dict(self.weights),
+        }
+
+
+# Static factors: score multiplier 1 + 0.2 * ln(odds ratio), from DOMAIN.md's figures (Favril et al. 2020 for
+# previous self-harm; the women's estate rate ratio of about 11). Remand, first time in custody and the first 30
+# days carry raised risk without an odds ratio in DOMAIN.md: 1.5, 1.5 and 2 are stated assumptions.
+STATIC_FACTORS: dict[str, float] = {
+    "previous_self_harm": 0.2 * math.log(6.6),
+    "female": 0.2 * math.log(11.0),
+    "remand": 0.2 * math.log(1.5),
+    "first_time": 0.2 * math.log(1.5),
+    "early_days": 0.2 * math.log(2.0),
+}
+
+
+@dataclass
+class People:
+    """The people being scored, as arrays in one order (index = person_idx in the events)."""
+
+    ids: list[str]
+    days_in_custody: np.ndarray  # days from arrival to the scoring day (large when unknown)
+    female: np.ndarray
+    previous_self_harm: np.ndarray
+    remand: np.ndarray
+    first_time: np.ndarray
+    group: np.ndarray  # peer group key: establishment and sex (int codes)
+    establishment: np.ndarray  # int codes, for the alert budget
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class Windows:
+    n: np.ndarray  # [3, people, slots] event counts per window
+    t: np.ndarray  # [3, people, slots] sums of values per window
+    last_visit_lag: np.ndarray  # days since the last social visit (inf when none in the lookback)
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The start of a Europe/London calendar day, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
+    """One pass over ``relation`` (columns person_idx, kind_id, ts TIMESTAMPTZ, value) for the 98 days before
+    ``as_of`` (Europe/London), into per-person window sums. Window edges are local midnights turned into instants
+    here, so the pass compares timestamps and never converts a time zone per row."""
+    start = local_midnight_utc(as_of - timedelta(days=LOOKBACK_DAYS))
+    middle = local_midnight_utc(as_of - timedelta(days=14))
+    recent = local_midnight_utc(as_of - timedelta(days=7))
+    end = local_midnight_utc(as_of)
+    rows = con.execute(
+        f"""
+        SELECT person_idx, kind_id,
+               CASE WHEN ts >= $recent THEN 0 WHEN ts >= $middle THEN 1 ELSE 2 END AS bucket,
+               count(*) AS n, sum(value) AS t, max(ts) AS latest
+        FROM {relation}
+        WHERE ts >= $start AND ts < $end AND kind_id >= 0
+        GROUP BY ALL
+        """,  # noqa: S608  (the relation name is ours, not user input)
+        {"start": start, "middle": middle, "recent": recent, "end": end},
+    ).fetchnumpy()
+    windows = Windows(
+        n=np.zeros((3, n_people, N_SLOTS)),
+        t=np.zeros((3, n_people, N_SLOTS)),
+        last_visit_lag=np.full(n_people, np.inf),
+    )
+    _accumulate(windows, rows, sign=1.0)
+    visits = rows["kind_id"] == VISIT
+    if visits.any():
+        local = pd.to_datetime(rows["latest"][visits], utc=True).tz_convert(LONDON).tz_localize(None)
+        lag = (np.datetime64(as_of, "D") - local.to_numpy().astype("datetime64[D]")).astype(float)
+        np.minimum.at(windows.last_visit_lag, rows["person_idx"][visits].astype(np.intp), lag)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE aim_incentive AS
+            SELECT person_idx, ts, value FROM {relation}
+            WHERE kind_id = {INCENTIVE} AND ts >= $start AND ts < $end""",  # noqa: S608
+        {"start": start, "end": end},
+    )
+    _incentive_downs(con, windows, as_of)
+    return windows
+
+
+def _accumulate(windows: Windows, rows: dict[str, np.ndarray], sign: float) -> None:
+    if len(rows["person_idx"]) == 0:
+        return
+    _, people, slots = windows.n.shape
+    flat = (rows["bucket"].astype(np.intp) * people + rows["person_idx"].astype(np.intp)) * slots + rows[
+        "kind_id"
+    ].astype(np.intp)
+    size = windows.n.size
+    windows.n += sign * np.bincount(flat, weights=rows["n"].astype(float), minlength=size).reshape(windows.n.shape)
+    windows.t += sign * np.bincount(flat, weights=rows["t"].astype(float), minlength=size).reshape(windows.t.shape)
+
+
+def _incentive_downs(con: Any, windows: Windows, as_of: date) -> None:
+    """Incentive changes to a lower level than the previous one in the lookback (Standard before the first)."""
+    rows = con.execute(
+        """
+        SELECT person_idx, CASE WHEN ts >= $recent THEN 0 WHEN ts >= $middle THEN 1 ELSE 2 END AS bucket, count(*) AS n
+        FROM (SELECT person_idx, ts, value, lag(value, 1, 1) OVER (PARTITION BY person_idx ORDER BY ts) AS previous
+              FROM aim_incentive WHERE ts >= $start AND ts < $end)
+        WHERE value < previous GROUP BY ALL
+        """,
+        {
+            "start": local_midnight_utc(as_of - timedelta(days=LOOKBACK_DAYS)),
+            "middle": local_midnight_utc(as_of - timedelta(days=14)),
+            "recent": local_midnight_utc(as_of - timedelta(days=7)),
+            "end": local_midnight_utc(as_of),
+        },
+    ).fetchnumpy()
+    windows.n[:, :, INCENTIVE_DOWN_ID] = 0
+    windows.t[:, :, INCENTIVE_DOWN_ID] = 0
+    if len(rows["person_idx"]):
+        index = (rows["bucket"].astype(np.intp), rows["person_idx"].astype(np.intp), INCENTIVE_DOWN_ID)
+        np.add.at(windows.n, index, rows["n"].astype(float))
+        np.add.at(windows.t, index, rows["n"].astype(float))
+
+
+class RollingWindows:
+    """Window sums kept between days: scoring the next day reads four days of events, not 98."""
+
+    def __init__(self, con: Any, relation: str, as_of: date, n_people: int) -> None:
+        self.con = con
+        self.relation = relation
+        self.as_of = as_of
+        self.windows = window_sums(con, relation, as_of, n_people)
+
+    def advance(self) -> Windows:
+        """Move on one day: yesterday's events join the recent week; three days move between windows."""
+        old = self.as_of
+        new = old + timedelta(days=1)
+        # (day, from-window, to-window); -1 means outside the lookback.
+        moves = [(old, -1, RECENT), (old - timedelta(7), RECENT, MIDDLE), (old - timedelta(14), MIDDLE, BASELINE)]
+        moves.append((old - timedelta(LOOKBACK_DAYS), BASELINE, -1))
+        visited_people = np.zeros(0, dtype=np.intp)
+        new_incentives = False
+        for day, source, target in moves:
+            part = self.con.execute(
+                f"""SELECT person_idx, kind_id, count(*) AS n, sum(value) AS t FROM {self.relation}
+                    WHERE ts >= $a AND ts < $b AND kind_id >= 0 GROUP BY ALL""",  # noqa: S608
+                {"a": local_midnight_utc(day), "b": local_midnight_utc(day + timedelta(days=1))},
+            ).fetchnumpy()
+            for bucket, sign in ((source, -1.0), (target, 1.0)):
+                if bucket >= 0:
+                    part["bucket"] = np.full(len(part["n"]), bucket)
+                    _accumulate(self.windows, part, sign)
+            if day == old:
+                visited_people = part["person_idx"][part["kind_id"] == VISIT].astype(np.intp)
+                new_incentives = bool((part["kind_id"] == INCENTIVE).any())
+        lag = self.windows.last_visit_lag + 1
+        lag[lag > LOOKBACK_DAYS] = np.inf
+        lag[visited_people] = 1
+        self.windows.last_visit_lag = lag
+        if new_incentives:
+            self.con.execute(
+                f"""INSERT INTO aim_incentive SELECT person_idx, ts, value FROM {self.relation}
+                    WHERE kind_id = {INCENTIVE} AND ts >= '{_iso(old)}' AND ts < '{_iso(new)}'"""  # noqa: S608
+            )
+        _incentive_downs(self.con, self.windows, new)
+        self.as_of = new
+        return self.windows
+
+
+def _iso(day: date) -> str:
+    return local_midnight_utc(day).isoformat()
+
+
+@dataclass
+class Result:
+    colour: np.ndarray  # str: red, amber, green, insufficient_data
+    score: np.ndarray
+    contributions: np.ndarray  # [people, indicators]
+    observed: np.ndarray  # [people, indicators] in the window that gave the most evidence
+    expected: np.ndarray
+    window: np.ndarray  # 7 or 14
+    usual_rate: np.ndarray  # [people, indicators] usual per day
+    static: np.ndarray  # [people] multiplier
+    insufficient: np.ndarray  # bool
+    routine_per_week: np.ndarray
+
+
+def _nb_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np.ndarray:
+    """P(X <= x) (lower) or P(X >= x) for a negative binomial with mean mu and the given size, through the
+    regularised incomplete beta function (a ufunc, so it is fast on large arrays)."""
+    mu = np.maximum(mu, 1e-9)
+    size = np.maximum(size, 1e-6)
+    p = size / (size + mu)
+    if lower:
+        return np.asarray(special.betainc(size, np.floor(x) + 1, p))
+    k = np.ceil(x) - 1  # P(X >= x) = P(X > x - 1) = I_{1-p}(k + 1, size)
+    return np.where(k < 0, 1.0, special.betainc(np.maximum(k, 0) + 1, size, 1 - p))
+
+
+def _evidence(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool, gate: np.ndarray) -> np.ndarray:
+    """-log10 of the tail probability where the gate is open, else 0 (only a few people pass a gate)."""
+    out = np.zeros(len(x))
+    if gate.any():
+        out[gate] = -np.log10(np.maximum(_nb_tail(x[gate], mu[gate], size[gate], lower), 1e-300))
+    return out
+
+
+def _peer_rates(people: People, n: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Pooled daily rate per peer group (establishment and sex; new arrivals pooled with new arrivals), per slot."""
+    new = people.days_in_custody < 28
+    key = people.group * 2 + new.astype(np.int64)
+    groups, inverse = np.unique(key, return_inverse=True)
+    totals = np.zeros((len(groups), n.shape[1]))
+    np.add.at(totals, inverse, n)
+    day_totals = np.bincount(inverse, weights=days, minlength=len(groups))
+    overall = n.sum(axis=0) / max(days.sum(), 1.0)
+    rates = np.where(day_totals[:, None] >= 28 * 10, totals / np.maximum(day_totals[:, None], 1.0), overall)
+    return np.asarray(rates[inverse])
+
+
+def score(windows: Windows, people: People, config: Config) -> Result:
+    """Colours, scores and the evidence behind them, for everyone at once."""
+    n, t = windows.n, windows.t
+    count = len(people)
+    days_in = np.clip(people.days_in_custody.astype(float), 0, 10_000)
+    d_recent = np.clip(days_in, 0, 7)
+    d_middle = np.clip(days_in - 7, 0, 7)
+    d_base = np.clip(days_in - 14, 0, LOOKBACK_DAYS - 14)
+    all_days = d_recent + d_middle + d_base
+    peer = _peer_rates(people, n.sum(axis=0), all_days)
+    peer_t = _peer_rates(people, t.sum(axis=0), all_days)
+
+    # Enough routine data to judge? Judged on the time before the recent week for people with a history, so a
+    # recent drop is never mistaken for digital exclusion.
+    routine_idx = list(ROUTINE_SLOTS)
+    ref_days = np.where(d_base + d_middle >= 14, d_base + d_middle, all_days)
+    ref_counts = np.where(
+        d_base + d_middle >= 14, (n[BASELINE] + n[MIDDLE])[:, routine_idx].sum(1), n.sum(0)[:, routine_idx].sum(1)
+    )
+    routine_per_week = np.where(ref_days > 0, ref_counts / np.maximum(ref_days, 1) * 7, 0.0)
+    insufficient = (routine_per_week < config.min_routine_per_week) | (days_in < 1)
+    new_arrival = days_in < config.new_arrival_days
+
+    k = len(INDICATORS)
+    contributions = np.zeros((count, k))
+    observed = np.zeros((count, k))
+    expected = np.zeros((count, k))
+    window = np.full((count, k), 14)
+    usual = np.zeros((count, k))
+    rise_total = np.zeros(count)
+    a = config.prior_days
+    for j, indicator in enumerate(INDICATORS):
+        s = slot_of(indicator)
+        if indicator.measure == "amount":
+            # Amounts in units of the person's usual value per event (a typical call, a typical canteen order).
+            events = n[BASELINE, :, s] + n[MIDDLE, :, s]
+            unit = np.where(
+                events >= 3,
+                (t[BASELINE, :, s] + t[MIDDLE, :, s]) / np.maximum(events, 1),
+                peer_t[:, s] / np.maximum(peer[:, s], 1e-9),
+            )
+            unit = np.maximum(unit, 1e-6)
+            rec, mid, base, prior = (
+                t[RECENT, :, s] / unit,
+                t[MIDDLE, :, s] / unit,
+                t[BASELINE, :, s] / unit,
+                peer_t[:, s] / unit,
+            )
+        else:
+            rec, mid, base, prior = n[RECENT, :, s], n[MIDDLE, :, s], n[BASELINE, :, s], peer[:, s]
+        rate14 = (base + a * prior) / (d_base + a)  # usual per day, before the last two weeks
+        rate7 = (base + mid + a * prior) / (d_base + d_middle + a)  # usual per day, before the last week
+        mu14, x14 = rate14 * (d_recent + d_middle), rec + mid
+        mu7, x7 = rate7 * d_recent, rec
+        lower = indicator.direction == "drop"
+        # The sum of W days' counts, each negative binomial with size k, is negative binomial with size W x k.
+        size14 = indicator.dispersion * (d_recent + d_middle)
+        size7 = indicator.dispersion * d_recent
+        if lower:  # a drop must be a real one: at most 60% of usual, and usual must be something
+            gate14, gate7 = (x14 <= 0.6 * mu14) & (mu14 >= 2), (x7 <= 0.6 * mu7) & (mu7 >= 1.5)
+        else:  # a rise must be at least one event and about twice usual
+            gate14, gate7 = (x14 >= 1) & (x14 >= 0.5 + 2 * mu14), (x7 >= 1) & (x7 >= 0.5 + 2 * mu7)
+        e14 = _evidence(x14, mu14, size14, lower, gate14)
+        e7 = _evidence(x7, mu7, size7, lower, gate7)
+        e14 = np.clip(e14 - config.evidence_floor, 0, config.evidence_cap)
+        e7 = np.clip(e7 - config.evidence_floor, 0, config.evidence_cap)
+        if indicator.code == "visits":
+            # Days since the last social visit, against the usual rate: P(no visit in that many days).
+            # Only for people who do get visits (two or more in their baseline).
+            gap = np.minimum(np.minimum(windows.last_visit_lag - 1, days_in), LOOKBACK_DAYS)
+            visited = (base + mid) >= 2
+            gap_evidence = np.where((gap > 7) & visited, rate7 * gap / math.log(10), 0.0)
+            e14 = np.maximum(e14, np.clip(gap_evidence - config.evidence_floor, 0, config.evidence_cap))
+        use14 = e14 >= e7
+        evidence = np.where(use14, e14, e7)
+        weight = config.weight(indicator)
+        if lower:
+            # No personal routine yet, or no data for this routine: a low count is not evidence of a change.
+            weight_arr = np.where(new_arrival, 0.5 * weight, weight)
+            weight_arr = np.where(insufficient & indicator.self_service, 0.0, weight_arr)
+        else:
+            weight_arr = np.full(count, weight)
+        contributions[:, j] = evidence * weight_arr
+        if not lower:
+            rise_total += contributions[:, j]
+        observed[:, j] = np.where(use14, x14, x7) * (unit if indicator.measure == "amount" else 1)
+        expected[:, j] = np.where(use14, mu14, mu7) * (unit if indicator.measure == "amount" else 1)
+        window[:, j] = np.where(use14, 14, 7)
+        usual[:, j] = np.where(use14, rate14, rate7) * (unit if indicator.measure == "amount" else 1)
+
+    static = 1 + (
+        STATIC_FACTORS["previous_self_harm"] * people.previous_self_harm
+        + STATIC_FACTORS["female"] * people.female
+        + STATIC_FACTORS["remand"] * people.remand
+        + STATIC_FACTORS["first_time"] * people.first_time
+        + STATIC_FACTORS["early_days"] * (days_in < 30)
+    )
+    static = np.minimum(static, config.static_cap)
+    dynamic = contributions.sum(axis=1)
+    total = dynamic * static  # static factors scale evidence of change; alone they never flag anyone
+
+    colour = np.full(count, "green", dtype=object)
+    colour[total >= config.amber_threshold] = "amber"
+    colour[total >= config.red_threshold] = "red"
+    # A new arrival is never red for lack of a routine: only staff-recorded events (segregation, adjudications,
+    # refusals...) can make them red.
+    demote = new_arrival & (colour == "red") & (rise_total * static < config.red_threshold)
+    colour[demote] = "amber"
+    _apply_budget(colour, total, people.establishment, config)
+    colour[insufficient & (colour == "green")] = "insufficient_data"
+    return Result(
+        colour=colour,
+        score=total,
+        contributions=contributions,
+        observed=observed,
+        expected=expected,
+        window=window,
+        usual_rate=usual,
+        static=static,
+        insufficient=insufficient,
+        routine_per_week=routine_per_week,
+    )
+
+
+def _apply_budget(colour: np.ndarray, total: np.ndarray, establishment: np.ndarray, config: Config) -> None:
+    """Per establishment, at most the budgeted share of people is red (then amber): the highest scores keep
+    their colour and the rest move down one step, so the list stays one staff can act on."""
+    for place in np.unique(establishment):
+        members = np.flatnonzero(establishment == place)
+        size = len(members)
+        for level, lower, budget in (
+            ("red", "amber", config.red_budget_per_100),
+            ("amber", "green", config.amber_budget_per_100),
+        ):
+            allowed = math.ceil(budget * size / 100)
+            flagged = members[colour[members] == level]
+            if len(flagged) > allowed:
+                order = flagged[np.argsort(-total[flagged], kind="stable")]
+                colour[order[allowed:]] = lower

@@ -1,0 +1,442 @@
+"""AIM's evaluation harness: a synthetic estate with planted episodes, written in the ingest contract's format,
+ingested and scored day by day through the same engine as ``aim score``, then measured.
+
+The generator is built from DOMAIN.md's figures, not from AIM's method:
+
+- About 16% of people self-harm in a year (about 6% in 150 days); the women's estate rate is about 11 times the
+  men's; previous self-harm (OR 6.6), remand, first time in custody and the first weeks raise the odds. Incident
+  counts are heavy-tailed (a few people self-harm many times, 5.6 incidents each on average in a year).
+- Planted episodes: for 75% of people who self-harm, a sustained change in routine starts 5-21 days before the
+  first incident (some of: fewer kiosk sign-ins, calls, canteen, meals, visits, work; more refusals; a cell move
+  or a lower incentive level). The other 25% give no warning in the data, as in life.
+- Decoys: 1% of people have a similar change (a new job, a hospital stay) and no incident.
+- 5% are digitally excluded (no kiosk or in-cell use; staff record paper menus and canteen sheets); 2% have
+  almost no recorded activity at all.
+- Day-of-week patterns (visits at weekends, work on weekdays, canteen on one day a week), person-to-person
+  variation (gamma-distributed rates) and overdispersed day-to-day counts.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from throughgate.welfare import engine
+
+MEN_PRISONS = ("MDI", "LEI", "BXI")
+WOMEN_PRISON = "NHI"
+LANGUAGES = ("Polish", "Urdu", "Arabic", "Romanian", "Welsh", "Somali")
+
+# Daily base rates (before person-level variation): (kind, rate per day, mean value, weekday profile).
+WEEKDAYS = np.array([1.15, 1.15, 1.15, 1.15, 1.1, 0.7, 0.6])
+WEEKEND = np.array([0.3, 0.3, 0.3, 0.3, 0.3, 2.6, 2.9])
+FLAT = np.ones(7)
+WORKDAYS = np.array([1.35, 1.35, 1.35, 1.35, 1.1, 0.0, 0.0])
+ROUTINE: tuple[tuple[str, float, float, np.ndarray], ...] = (
+    ("kiosk.login", 2.2, 1, WEEKDAYS),
+    ("phone.call", 1.0, 12, FLAT),
+    ("meal.chosen", 2.0, 1, FLAT),
+    ("app.submitted", 0.25, 1, WEEKDAYS),
+    ("activity.attended", 0.8, 1, WORKDAYS),
+    ("visit.attended", 0.14, 1, WEEKEND),
+    ("money.received", 0.08, 25, FLAT),
+    ("activity.refused", 0.03, 1, WORKDAYS),
+    ("complaint.submitted", 0.015, 1, WEEKDAYS),
+    ("visit.cancelled", 0.015, 1, WEEKEND),
+    ("adjudication.proven", 0.006, 1, WEEKDAYS),
+    ("cell.moved", 0.01, 1, WEEKDAYS),
+    ("segregation.started", 0.0015, 1, WEEKDAYS),
+)
+ENGAGEMENT = ("kiosk.login", "phone.call", "meal.chosen", "app.submitted", "activity.attended", "visit.attended")
+SELF_SERVICE = ("kiosk.login", "app.submitted")
+
+
+@dataclass
+class Episode:
+    prison_number: str
+    change_start: date | None  # None: no warning in the data
+    incidents: list[date]
+    decoy: bool = False
+
+
+@dataclass
+class Estate:
+    start: date
+    end: date
+    people: list[dict[str, Any]]
+    episodes: list[Episode] = field(default_factory=list)
+
+
+def _prison_number(i: int) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return f"G{i % 10000:04d}{letters[(i // 10000) % 24]}{letters[(i // 240000) % 24]}"
+
+
+def generate(*, people: int, days: int, seed: int, end: date) -> tuple[Estate, Iterator[dict[str, Any]]]:
+    """The estate's people and episodes, and an iterator over its event records (ingest format)."""
+    rng = np.random.default_rng(seed)
+    start = end - timedelta(days=days)
+    records: list[dict[str, Any]] = []
+    plans: list[dict[str, Any]] = []
+    estate = Estate(start=start, end=end, people=records)
+    for i in range(people):
+        female = rng.random() < 0.05
+        history = rng.random() < (0.45 if female else 0.15)
+        remand = rng.random() < 0.17
+        first_time = rng.random() < 0.3
+        arrived_in_window = rng.random() < 0.25
+        arrival = (
+            start + timedelta(days=int(rng.integers(0, days - 3)))
+            if arrived_in_window
+            else (start - timedelta(days=int(rng.integers(1, 1500))))
+        )
+        age = 18 + int(rng.gamma(2, 10.7))
+        record = {
+            "record": "person",
+            "prison_number": _prison_number(i),
+            "establishment": WOMEN_PRISON if female else MEN_PRISONS[i % len(MEN_PRISONS)],
+            "sex": "F" if female else "M",
+            "date_of_birth": date(end.year - min(age, 80), 1 + i % 12, 1 + i % 28).isoformat(),
+            "ethnicity": str(
+                rng.choice(["White", "Black", "Asian", "Mixed", "Other"], p=[0.72, 0.13, 0.09, 0.04, 0.02])
+            ),
+            "nationality": "Foreign" if rng.random() < 0.12 else "British",
+            "first_language": str(rng.choice(LANGUAGES)) if rng.random() < 0.1 else "English",
+            "disability": bool(rng.random() < 0.25),
+            "arrival_date": arrival.isoformat(),
+            "incentive_level": str(rng.choice(["Basic", "Standard", "Enhanced"], p=[0.1, 0.6, 0.3])),
+            "self_harm_history": bool(history),
+            "first_time_in_custody": bool(first_time),
+            "legal_status": "remand" if remand else "sentenced",
+        }
+        records.append(record)
+        # Self-harm in the window: odds from DOMAIN.md's factors, heavy-tailed counts.
+        odds = (
+            0.025
+            * (11 if female else 1)
+            * (6.6 if history else 1)
+            * (1.5 if remand else 1)
+            * (1.5 if first_time else 1)
+        )
+        p_harm = min(0.9, odds / (1 + odds)) * min(1.0, days / 150)
+        first_day = max(arrival, start) + timedelta(days=1)
+        span = (end - first_day).days
+        episode = None
+        if span > 2 and rng.random() < p_harm:
+            # Early days carry raised risk: a third of first incidents in the first 30 days after arrival.
+            if arrival >= start and rng.random() < 0.33:
+                offset = int(rng.integers(1, min(30, span)))
+            else:
+                offset = int(rng.integers(1, span))
+            first = first_day + timedelta(days=offset)
+            count = 1 + int(rng.negative_binomial(0.5, 0.5 / (0.5 + 1.5)))
+            incidents = sorted({first + timedelta(days=int(rng.integers(0, 45))) for _ in range(count - 1)} | {first})
+            incidents = [d for d in incidents if d < end]
+            warned = rng.random() < 0.75
+            change = first - timedelta(days=int(rng.integers(5, 22))) if warned else None
+            episode = Episode(str(record["prison_number"]), change, incidents)
+        elif rng.random() < 0.01:
+            change = start + timedelta(days=int(rng.integers(0, days)))
+            episode = Episode(str(record["prison_number"]), change, [], decoy=True)
+        if episode is not None:
+            estate.episodes.append(episode)
+        plans.append(
+            {
+                "arrival": arrival,
+                "episode": episode,
+                "excluded": rng.random() < 0.05,
+                "thin": rng.random() < 0.02,
+                "visits": rng.random() < 0.7,
+                "works": rng.random() < 0.75,
+            }
+        )
+    return estate, _events(estate, plans, rng)
+
+
+def _events(estate: Estate, plans: list[dict[str, Any]], rng: np.random.Generator) -> Iterator[dict[str, Any]]:
+    days = (estate.end - estate.start).days
+    dates = [estate.start + timedelta(days=d) for d in range(days)]
+    weekday = np.array([d.weekday() for d in dates])
+    for record, plan in zip(estate.people, plans, strict=True):
+        number = record["prison_number"]
+        present = np.array([d >= plan["arrival"] for d in dates])
+        episode: Episode | None = plan["episode"]
+        changed = np.zeros(days, dtype=bool)
+        chosen: set[str] = set()
+        if episode is not None and episode.change_start is not None:
+            changed = np.array([d >= episode.change_start for d in dates])
+            chosen = set(rng.choice(ENGAGEMENT, size=int(rng.integers(3, 6)), replace=False))
+        depth = float(rng.uniform(0.1, 0.45))
+        for kind, base, mean_value, profile in ROUTINE:
+            rate = base * rng.gamma(3.0, 1 / 3.0)
+            if kind in SELF_SERVICE and plan["excluded"]:
+                rate *= 0.02
+            if plan["thin"]:
+                rate *= 0.05
+            if kind == "visit.attended" and not plan["visits"]:
+                rate *= 0.05
+            if kind in ("activity.attended", "activity.refused") and not plan["works"]:
+                rate *= 0.1
+            daily = rate * profile[weekday] * present
+            if kind in chosen:
+                daily = np.where(changed, daily * depth, daily)
+            if kind == "activity.refused" and changed.any():
+                daily = np.where(changed, daily + 0.15 * plan["works"], daily)
+            # Overdispersed counts: a gamma-Poisson mixture day by day.
+            counts = rng.poisson(daily * rng.gamma(4.0, 1 / 4.0, size=days))
+            for d in np.flatnonzero(counts):
+                for _ in range(int(counts[d])):
+                    yield _event(number, kind, dates[d], rng, mean_value)
+        # Canteen: one order a week on the establishment's canteen day, spend varies by person.
+        spend = float(rng.gamma(4.0, 5.0)) * (0.05 if plan["thin"] else 1.0)
+        for d in np.flatnonzero(present & (weekday == 2)):
+            amount = spend * (depth if (changed[d] and "kiosk.login" in chosen) else 1.0) * rng.gamma(6, 1 / 6)
+            if rng.random() < (0.95 if not plan["thin"] else 0.1):
+                yield _event(number, "canteen.ordered", dates[d], rng, round(amount, 2), exact=True)
+        if episode is not None and episode.change_start is not None and rng.random() < 0.4:
+            moved = episode.change_start + timedelta(days=int(rng.integers(0, 5)))
+            if moved < estate.end:
+                yield _event(number, "cell.moved", moved, rng, 1)
+        if episode is not None and episode.change_start is not None and rng.random() < 0.25:
+            lowered = episode.change_start + timedelta(days=int(rng.integers(0, 7)))
+            if lowered < estate.end:
+                yield _event(number, "incentive.changed", lowered, rng, 0, exact=True)
+        if episode is not None:
+            for day in episode.incidents:
+                yield _event(number, "self_harm.incident", day, rng, 1)
+
+
+def _event(
+    number: str, kind: str, day: date, rng: np.random.Generator, value: float, exact: bool = False
+) -> dict[str, Any]:
+    moment = datetime(day.year, day.month, day.day, 8, 0, tzinfo=engine.LONDON) + timedelta(
+        minutes=int(rng.integers(0, 12 * 60))
+    )
+    if not exact and kind in ("phone.call", "money.received"):
+        value = round(float(rng.gamma(2.0, value / 2.0)), 1)
+    record: dict[str, Any] = {
+        "record": "event",
+        "prison_number": number,
+        "kind": kind,
+        "occurred_at": moment.isoformat(),
+    }
+    if value != 1 or exact:
+        record["value"] = value
+    return record
+
+
+def write_jsonl(estate: Estate, events: Iterator[dict[str, Any]], path: Path) -> int:
+    """People and events, with events first for some people: ingest must not care about the order."""
+    lines = 0
+    with path.open("w", encoding="utf-8") as out:
+        half = len(estate.people) // 2
+        for record in estate.people[half:]:
+            out.write(json.dumps(record) + "\n")
+            lines += 1
+        for record in events:
+            out.write(json.dumps(record) + "\n")
+            lines += 1
+        for record in estate.people[:half]:
+            out.write(json.dumps(record) + "\n")
+            lines += 1
+    return lines
+
+
+def run(*, people: int, days: int, seed: int, jsonl: Path | None = None, progress: bool = False) -> dict[str, Any]:
+    """Generate, ingest, score every day with enough history, and measure."""
+    from throughgate.welfare import pipeline
+
+    end = date(2026, 3, 1)
+    estate, events = generate(people=people, days=days, seed=seed, end=end)
+    with tempfile.TemporaryDirectory() as folder:
+        path = jsonl or Path(folder) / "estate.jsonl"
+        write_jsonl(estate, events, path)
+        problems: list[str] = []
+        ingest = pipeline.ingest(path, report=lambda n, r: problems.append(f"line {n}: {r}"), progress=progress)
+    first_day = estate.start + timedelta(days=42)  # six weeks of history before the first scored day
+    return measure(estate, first_day, end, ingest_summary=vars(ingest) | {"problems": problems[:5]})
+
+
+def frame_from_records(people: list[Any], events: Iterator[dict[str, Any]]) -> pd.DataFrame:
+    """The engine's event frame straight from generated records (no database): for calibration and benchmarks."""
+    from throughgate.welfare.indicators import KIND_ID
+
+    index = {person.prison_number: i for i, person in enumerate(people)}
+    rows = [
+        (index[r["prison_number"]], KIND_ID[r["kind"]], r["occurred_at"], float(r.get("value", 1)))
+        for r in events
+        if r["kind"] in KIND_ID
+    ]
+    frame = pd.DataFrame(rows, columns=["person_idx", "kind_id", "ts", "value"])
+    frame["ts"] = pd.to_datetime(frame["ts"], utc=True, format="ISO8601")
+    return frame.astype({"person_idx": "int32", "kind_id": "int16"})
+
+
+def unsaved_people(estate: Estate) -> list[Any]:
+    """Person objects for the generated records, not saved (establishments numbered in order of appearance)."""
+    from throughgate.people.models import Person
+
+    codes: dict[str, int] = {}
+    people = []
+    for r in sorted(estate.people, key=lambda r: r["prison_number"]):
+        people.append(
+            Person(
+                prison_number=r["prison_number"],
+                establishment_id=codes.setdefault(r["establishment"], len(codes) + 1),
+                sex=r["sex"],
+                date_of_birth=date.fromisoformat(r["date_of_birth"]),
+                ethnicity=r["ethnicity"],
+                nationality=r["nationality"],
+                first_language=r["first_language"],
+                disability=r["disability"],
+                arrival_date=date.fromisoformat(r["arrival_date"]),
+                legal_status=r["legal_status"],
+                self_harm_history=r["self_harm_history"],
+                first_time_in_custody=r["first_time_in_custody"],
+            )
+        )
+    return people
+
+
+def measure(
+    estate: Estate,
+    first_day: date,
+    end: date,
+    ingest_summary: dict[str, Any],
+    *,
+    people: list[Any] | None = None,
+    frame: pd.DataFrame | None = None,
+    config: engine.Config | None = None,
+    fairness_boot: int = 200,
+) -> dict[str, Any]:
+    """Score each day from first_day to end through the engine (rolling windows), and report. Without ``people``
+    and ``frame`` they are read from the database (after an ingest)."""
+    import duckdb
+
+    from throughgate.people.models import Person
+    from throughgate.welfare import fairness, pipeline
+
+    if people is None:
+        people = list(
+            Person.objects.filter(prison_number__in=[p["prison_number"] for p in estate.people])
+            .select_related("establishment", "location")
+            .order_by("prison_number")
+        )
+    if frame is None:
+        frame = pipeline.load_events(
+            people,
+            engine.local_midnight_utc(first_day - timedelta(days=engine.LOOKBACK_DAYS)),
+            engine.local_midnight_utc(end),
+        )
+    con = duckdb.connect()
+    con.register("events", frame)
+    rolling = engine.RollingWindows(con, "events", first_day, len(people))
+    incidents = {e.prison_number: e.incidents for e in estate.episodes if e.incidents}
+    rows = []
+    day = first_day
+    while day <= end:
+        windows = rolling.windows if day == first_day else rolling.advance()
+        harmed = {n for n, dates in incidents.items() if any(d < day for d in dates)}
+        arrays = pipeline.people_arrays(people, day, harmed)
+        present = np.flatnonzero(arrays.days_in_custody >= 0)
+        result = pipeline.score_windows(
+            pipeline._slice_windows(windows, present), pipeline._slice_people(arrays, present), people, config
+        )
+        for k, i in enumerate(present):
+            rows.append((people[i].prison_number, day, str(result.colour[k]), float(result.score[k])))
+        day += timedelta(days=1)
+    con.close()
+    scores = pd.DataFrame(rows, columns=["prison_number", "day", "colour", "score"])
+    return report(estate, scores, people, ingest_summary) | {
+        "fairness": fairness.labelled_report(scores, people, incidents, n_boot=fairness_boot)
+    }
+
+
+def report(estate: Estate, scores: pd.DataFrame, people: list[Any], ingest_summary: dict[str, Any]) -> dict[str, Any]:
+    alert = scores["colour"].isin(["red", "amber"])
+    scores = scores.assign(alert=alert)
+    per_day = scores.groupby("day").agg(
+        people=("prison_number", "size"),
+        red=("colour", lambda c: (c == "red").sum()),
+        amber=("colour", lambda c: (c == "amber").sum()),
+        insufficient=("colour", lambda c: (c == "insufficient_data").sum()),
+    )
+    days = len(per_day)
+    # New alerts: a person turning amber or red who was neither the day before.
+    ordered = scores.sort_values(["prison_number", "day"])
+    previous = ordered.groupby("prison_number")["alert"].shift(1, fill_value=False)
+    new_alerts = ordered[ordered["alert"] & ~previous]
+    new_red = ordered[(ordered["colour"] == "red") & ~(ordered.groupby("prison_number")["colour"].shift(1) == "red")]
+    person_weeks = per_day["people"].sum() / 7
+    first_day, last_day = scores["day"].min(), scores["day"].max()
+    flagged = {number: sorted(group["day"]) for number, group in scores[scores["alert"]].groupby("prison_number")}
+    delays, detected14, planted = [], 0, 0
+    any_before, incidents_scored = 0, 0
+    for episode in estate.episodes:
+        days_flagged = flagged.get(episode.prison_number, [])
+        if episode.incidents and first_day + timedelta(days=14) <= episode.incidents[0] <= last_day:
+            incidents_scored += 1
+            first = episode.incidents[0]
+            if any(first - timedelta(days=14) <= d <= first for d in days_flagged):
+                any_before += 1
+        if episode.decoy or episode.change_start is None or not episode.incidents:
+            continue
+        start = episode.change_start
+        if start < first_day or episode.incidents[0] > last_day:
+            continue
+        planted += 1
+        hits = [d for d in days_flagged if start <= d <= episode.incidents[0]]
+        if hits:
+            delay = (hits[0] - start).days
+            delays.append(delay)
+            if delay <= 14:
+                detected14 += 1
+    return {
+        "people": len(people),
+        "days_scored": days,
+        "first_day": str(first_day),
+        "last_day": str(last_day),
+        "ingest": ingest_summary,
+        "snapshot_red_per_100": round(100 * per_day["red"].sum() / per_day["people"].sum(), 2),
+        "snapshot_amber_per_100": round(100 * per_day["amber"].sum() / per_day["people"].sum(), 2),
+        "snapshot_insufficient_per_100": round(100 * per_day["insufficient"].sum() / per_day["people"].sum(), 2),
+        "new_alerts_per_100_per_week": round(100 * len(new_alerts) / person_weeks, 2),
+        "new_red_per_100_per_week": round(100 * len(new_red) / person_weeks, 2),
+        "planted_episodes": planted,
+        "median_delay_days": float(np.median(delays)) if delays else None,
+        "recall_within_14_days": round(detected14 / planted, 3) if planted else None,
+        "incidents_scored": incidents_scored,
+        "any_incident_flagged_in_14_days_before": round(any_before / incidents_scored, 3) if incidents_scored else None,
+        "decoys": sum(1 for e in estate.episodes if e.decoy),
+    }
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [
+        f"AIM evaluation: {report['people']} people, {report['days_scored']} days scored "
+        f"({report['first_day']} to {report['last_day']})",
+        f"  ingest: {report['ingest'].get('events_stored')} events stored, {report['ingest'].get('invalid')} invalid",
+        f"  red per 100 people per day (snapshot): {report['snapshot_red_per_100']}",
+        f"  amber per 100 people per day (snapshot): {report['snapshot_amber_per_100']}",
+        f"  insufficient data per 100 people: {report['snapshot_insufficient_per_100']}",
+        f"  new alerts (amber or red) per 100 people per week: {report['new_alerts_per_100_per_week']}",
+        f"  new red alerts per 100 people per week: {report['new_red_per_100_per_week']}",
+        f"  planted episodes scored: {report['planted_episodes']} (decoys: {report['decoys']})",
+        f"  median detection delay: {report['median_delay_days']} days (target <= 7)",
+        f"  recall within 14 days of the change: {report['recall_within_14_days']} (target >= 0.8)",
+        f"  all incidents flagged in the 14 days before: {report['any_incident_flagged_in_14_days_before']} "
+        f"of {report['incidents_scored']} (includes incidents with no warning in the data)",
+    ]
+    if "fairness" in report:
+        from throughgate.welfare.fairness import format_table
+
+        lines.append(format_table(report["fairness"]))
+    return "\n".join(lines)

@@ -1,0 +1,571 @@
+"""The two halves of AIM's command contract: ingesting a JSON Lines file, and scoring everyone in custody on a day.
+
+Ingest reads the file twice, streaming, in bounded memory: the first pass stores people (so the order of lines in the
+file does not matter) and notes a fingerprint of each event line in an on-disk DuckDB table, to find lines that are
+exact repeats; the second pass stores events in batches. An event's idempotency key is a hash of its prison number,
+kind, time, value and its occurrence number among identical lines, so ingesting the same file twice stores nothing
+new and two genuinely repeated events are both kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
+from tqdm import tqdm
+
+from throughgate.core import activity
+from throughgate.core.models import ActivityEvent
+from throughgate.core.validators import is_valid_prison_number
+from throughgate.identity.models import Establishment
+from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person, Sex
+from throughgate.welfare import engine
+from throughgate.welfare.indicators import INDICATORS, KIND_ID
+from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun
+from throughgate.welfare.reasons import reason_text, reasons_for
+
+SOURCE = "aim.ingest"
+BATCH = 5000
+
+
+@dataclass
+class IngestReport:
+    lines: int = 0
+    people_created: int = 0
+    people_updated: int = 0
+    events_valid: int = 0
+    events_stored: int = 0
+    invalid: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # the first 1,000 only: memory stays bounded
+
+
+class LineError(ValueError):
+    pass
+
+
+def _lines(path: Path, label: str, progress: bool) -> Iterator[tuple[int, str]]:
+    size = path.stat().st_size
+    with (
+        path.open("rb") as handle,
+        tqdm(total=size, unit="B", unit_scale=True, desc=label, disable=not progress, leave=False) as bar,
+    ):
+        for number, raw in enumerate(handle, start=1):
+            bar.update(len(raw))
+            yield number, raw.decode("utf-8", errors="replace")
+
+
+def _object(raw: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise LineError(f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise LineError("each line must be a JSON object")
+    return data
+
+
+def _choice(data: dict[str, Any], name: str, choices: Any, default: str | None = None) -> str:
+    value = data.get(name, default)
+    if value not in choices.values:
+        raise LineError(f"{name} must be one of {', '.join(choices.values)}, not {value!r}")
+    return str(value)
+
+
+def _boolean(data: dict[str, Any], name: str, default: bool = False) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise LineError(f"{name} must be true or false")
+    return value
+
+
+def _date(data: dict[str, Any], name: str, required: bool) -> date | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    parsed = parse_date(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise LineError(f"{name} must be a date like 2026-01-05")
+    return parsed
+
+
+def parse_person(data: dict[str, Any]) -> dict[str, Any]:
+    """The Person fields of a person line, or LineError."""
+    prison_number = data.get("prison_number")
+    if not isinstance(prison_number, str) or not is_valid_prison_number(prison_number):
+        raise LineError("prison_number must look like A1234BC")
+    code = data.get("establishment")
+    if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
+        raise LineError("establishment must be a three-letter code like MDI")
+    language = data.get("first_language", "English")
+    if not isinstance(language, str) or not language.strip() or len(language) > 40:
+        raise LineError("first_language must be a language name")
+    return {
+        "prison_number": prison_number,
+        "establishment": code,
+        "sex": _choice(data, "sex", Sex),
+        "date_of_birth": _date(data, "date_of_birth", required=True),
+        "ethnicity": _choice(data, "ethnicity", Ethnicity, "Other"),
+        "nationality": _choice(data, "nationality", Nationality, "British"),
+        "first_language": language.strip(),
+        "disability": _boolean(data, "disability"),
+        "arrival_date": _date(data, "arrival_date", required=False),
+        "incentive_level": _choice(data, "incentive_level", IncentiveLevel, "Standard"),
+        "self_harm_history": _boolean(data, "self_harm_history"),
+        "first_time_in_custody": _boolean(data, "first_time_in_custody"),
+        "legal_status": _choice(data, "legal_status", LegalStatus, "sentenced"),
+    }
+
+
+@dataclass(frozen=True)
+class ParsedEvent:
+    prison_number: str
+    kind: str
+    occurred_at: datetime
+    value: float
+
+    def fingerprint(self) -> str:
+        return f"{self.prison_number}|{self.kind}|{self.occurred_at.isoformat()}|{self.value!r}"
+
+
+def parse_event(data: dict[str, Any]) -> ParsedEvent:
+    """An event line, checked, or LineError. Whether the person is known is checked by the caller."""
+    prison_number = data.get("prison_number")
+    if not isinstance(prison_number, str) or not is_valid_prison_number(prison_number):
+        raise LineError("prison_number must look like A1234BC")
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in activity.KINDS:
+        raise LineError(f"unknown kind {kind!r}")
+    raw_time = data.get("occurred_at")
+    try:
+        occurred_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+    except ValueError:
+        occurred_at = None
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        raise LineError("occurred_at must be an ISO 8601 date-time with a time zone, like 2026-02-01T10:15:00+00:00")
+    occurred_at = occurred_at.astimezone(UTC)
+    value = data.get("value", 1)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        raise LineError("value must be a number, 0 or more")
+    if kind == activity.INCENTIVE_CHANGED and value not in (0, 1, 2):
+        raise LineError("value of incentive.changed must be 0 (Basic), 1 (Standard) or 2 (Enhanced)")
+    return ParsedEvent(prison_number, kind, occurred_at, float(value))
+
+
+def idempotency_key(event: ParsedEvent, occurrence: int) -> str:
+    digest = hashlib.sha256(f"{event.fingerprint()}|{occurrence}".encode()).hexdigest()
+    return f"aim:{digest[:48]}"
+
+
+def _fingerprint_int(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = True) -> IngestReport:
+    """Store the people and events of a contract file. ``report(line, reason)`` is called for every invalid line."""
+    result = IngestReport()
+
+    def problem(line: int, reason: str) -> None:
+        result.invalid += 1
+        if len(result.problems) < 1000:
+            result.problems.append((line, reason))
+        report(line, reason)
+
+    workdir = tempfile.mkdtemp(prefix="aim-ingest-")
+    con = duckdb.connect(os.path.join(workdir, "fingerprints.duckdb"))
+    con.execute("SET memory_limit = '256MB'")
+    con.execute(f"SET temp_directory = '{workdir}'")
+    con.execute("CREATE TABLE seen (fp BIGINT)")
+    try:
+        # Pass 1: people, and a fingerprint of every well-formed event line.
+        people: list[dict[str, Any]] = []
+        fingerprints: list[int] = []
+        for number, raw in _lines(path, "people", progress):
+            result.lines = number
+            if not raw.strip():
+                continue
+            try:
+                data = _object(raw)
+                record = data.get("record")
+                if record == "person":
+                    people.append(parse_person(data))
+                elif record == "event":
+                    with contextlib.suppress(LineError):  # reported in the second pass
+                        fingerprints.append(_fingerprint_int(parse_event(data).fingerprint()))
+                else:
+                    raise LineError(f"unknown record type {record!r} (expected person or event)")
+            except LineError as exc:
+                problem(number, str(exc))
+            if len(people) >= BATCH:
+                _store_people(people, result)
+                people = []
+            if len(fingerprints) >= 100_000:
+                _note(con, fingerprints)
+                fingerprints = []
+        _store_people(people, result)
+        _note(con, fingerprints)
+        repeated = {
+            int(row[0]) for row in con.execute("SELECT fp FROM seen GROUP BY fp HAVING count(*) > 1").fetchall()
+        }
+    finally:
+        con.close()
+        for name in os.listdir(workdir):
+            os.remove(os.path.join(workdir, name))
+        os.rmdir(workdir)
+
+    # Pass 2: events, for known people only.
+    known = set(Person.objects.values_list("prison_number", flat=True))
+    occurrences: Counter[str] = Counter()
+    before = ActivityEvent.objects.count()
+    batch: list[ActivityEvent] = []
+    for number, raw in _lines(path, "events", progress):
+        if not raw.strip():
+            continue
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            continue  # reported in the first pass
+        if not isinstance(data, dict) or data.get("record") != "event":
+            continue
+        try:
+            event = parse_event(data)
+            if event.prison_number not in known:
+                raise LineError(f"unknown person {event.prison_number} (no person record for this prison number)")
+        except LineError as exc:
+            problem(number, str(exc))
+            continue
+        fingerprint = event.fingerprint()
+        occurrence = 0
+        if _fingerprint_int(fingerprint) in repeated:
+            occurrence = occurrences[fingerprint]
+            occurrences[fingerprint] += 1
+        result.events_valid += 1
+        batch.append(
+            ActivityEvent(
+                person=event.prison_number,
+                kind=event.kind,
+                occurred_at=event.occurred_at,
+                source=SOURCE,
+                value=event.value,
+                idempotency_key=idempotency_key(event, occurrence),
+            )
+        )
+        if len(batch) >= BATCH:
+            _store_events(batch)
+            batch = []
+    _store_events(batch)
+    result.events_stored = ActivityEvent.objects.count() - before
+    return result
+
+
+def _note(con: Any, fingerprints: list[int]) -> None:
+    if fingerprints:
+        frame = pd.DataFrame({"fp": np.asarray(fingerprints, dtype=np.int64)})  # noqa: F841  (read by DuckDB)
+        con.execute("INSERT INTO seen SELECT fp FROM frame")
+
+
+def _store_events(batch: list[ActivityEvent]) -> None:
+    if batch:
+        with transaction.atomic():
+            ActivityEvent.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def _store_people(rows: list[dict[str, Any]], result: IngestReport) -> None:
+    if not rows:
+        return
+    latest = {row["prison_number"]: row for row in rows}  # a later line for the same person wins
+    codes = {row["establishment"] for row in latest.values()}
+    with transaction.atomic():
+        places = {e.code: e for e in Establishment.objects.filter(code__in=codes)}
+        for code in codes - places.keys():
+            places[code] = Establishment.objects.create(code=code, name=f"HMP {code}")
+        existing = {p.prison_number: p for p in Person.objects.filter(prison_number__in=latest)}
+        fields = [name for name in next(iter(latest.values())) if name not in ("prison_number", "establishment")]
+        new, changed = [], []
+        for number, row in latest.items():
+            values = {name: row[name] for name in fields}
+            person = existing.get(number)
+            if person is None:
+                new.append(Person(prison_number=number, establishment=places[row["establishment"]], **values))
+            else:
+                for name, value in values.items():
+                    setattr(person, name, value)
+                person.establishment = places[row["establishment"]]
+                changed.append(person)
+        Person.objects.bulk_create(new)
+        Person.objects.bulk_update(changed, [*fields, "establishment"])
+    result.people_created += len(new)
+    result.people_updated += len(changed)
+
+
+# Scoring
+
+
+@dataclass
+class ScoredEstate:
+    people: list[Person]
+    as_of: date
+    result: engine.Result
+    windows: engine.Windows
+    reasons: list[list[dict[str, Any]]]
+
+
+def config_for(establishment: Establishment | None) -> engine.Config:
+    config = engine.Config()
+    stored = AimSettings.objects.filter(establishment=establishment).first() if establishment else None
+    if stored is not None:
+        config.amber_threshold = stored.amber_threshold
+        config.red_threshold = stored.red_threshold
+        config.red_budget_per_100 = stored.red_budget_per_100
+        config.amber_budget_per_100 = stored.amber_budget_per_100
+        config.weights = {k: float(v) for k, v in (stored.weights or {}).items()}
+    return config
+
+
+def people_in_custody(as_of: date) -> list[Person]:
+    """Everyone in custody on the day: held in an establishment and arrived on or before it."""
+    return list(
+        Person.objects.filter(establishment__isnull=False)
+        .filter(Q(arrival_date__lte=as_of) | Q(arrival_date__isnull=True))
+        .select_related("establishment", "location")
+        .order_by("prison_number")
+    )
+
+
+def load_events(people: list[Person], start: datetime, end: datetime) -> pd.DataFrame:
+    """The events AIM reads, between two instants, as a columnar frame (person_idx, kind_id, ts, value)."""
+    index = {person.prison_number: i for i, person in enumerate(people)}
+    kinds = list(KIND_ID)
+    frames = []
+    placeholders = ", ".join(["%s"] * len(kinds))
+    table = ActivityEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person, kind, occurred_at, value FROM {table} "  # noqa: S608  (no user input in the SQL)
+            f"WHERE occurred_at >= %s AND occurred_at < %s AND kind IN ({placeholders})",
+            [start, end, *kinds],
+        )
+        while rows := cursor.fetchmany(200_000):
+            frame = pd.DataFrame(rows, columns=["person", "kind", "ts", "value"])
+            frame["person_idx"] = frame["person"].map(index)
+            frame = frame.dropna(subset=["person_idx"])
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "person_idx": frame["person_idx"].astype("int32"),
+                        "kind_id": frame["kind"].map(KIND_ID).astype("int16"),
+                        "ts": pd.to_datetime(frame["ts"], utc=True, format="ISO8601"),
+                        "value": frame["value"].astype("float64"),
+                    }
+                )
+            )
+    if not frames:
+        return pd.DataFrame(
+            {
+                "person_idx": pd.Series(dtype="int32"),
+                "kind_id": pd.Series(dtype="int16"),
+                "ts": pd.Series(dtype="datetime64[ns, UTC]"),
+                "value": pd.Series(dtype="float64"),
+            }
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def people_arrays(people: list[Person], as_of: date, self_harmed_before: set[str]) -> engine.People:
+    def days_in(person: Person) -> int:
+        return (as_of - person.arrival_date).days if person.arrival_date else 10_000
+
+    return engine.People(
+        ids=[p.prison_number for p in people],
+        days_in_custody=np.array([days_in(p) for p in people], dtype=np.int64),
+        female=np.array([p.sex == Sex.FEMALE for p in people]),
+        previous_self_harm=np.array([p.self_harm_history or p.prison_number in self_harmed_before for p in people]),
+        remand=np.array([p.legal_status == LegalStatus.REMAND for p in people]),
+        first_time=np.array([p.first_time_in_custody for p in people]),
+        group=np.array([(p.establishment_id or 0) * 2 + (p.sex == Sex.FEMALE) for p in people], dtype=np.int64),
+        establishment=np.array([p.establishment_id or 0 for p in people], dtype=np.int64),
+    )
+
+
+def self_harmed_before(moment: datetime) -> set[str]:
+    """People with a self-harm incident recorded before the moment: it feeds the static "previous self-harm"
+    factor only. Incidents are never a signal of change (they are what AIM is evaluated against)."""
+    return set(
+        ActivityEvent.objects.filter(kind=activity.SELF_HARM_INCIDENT, occurred_at__lt=moment)
+        .values_list("person", flat=True)
+        .distinct()
+    )
+
+
+def static_flags(people: engine.People, i: int) -> dict[str, bool]:
+    return {
+        "previous_self_harm": bool(people.previous_self_harm[i]),
+        "female": bool(people.female[i]),
+        "remand": bool(people.remand[i]),
+        "first_time": bool(people.first_time[i]),
+        "early_days": bool(people.days_in_custody[i] < 30),
+    }
+
+
+def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFrame | None = None) -> ScoredEstate:
+    """Score everyone in custody on ``as_of`` from the events before the start of that day (Europe/London)."""
+    people = people_in_custody(as_of) if people is None else people
+    start = engine.local_midnight_utc(as_of - timedelta(days=engine.LOOKBACK_DAYS))
+    end = engine.local_midnight_utc(as_of)
+    frame = load_events(people, start, end) if events is None else events
+    arrays = people_arrays(people, as_of, self_harmed_before(end))
+    con = duckdb.connect()
+    con.register("events", frame)
+    windows = engine.window_sums(con, "events", as_of, len(people))
+    con.close()
+    result = score_windows(windows, arrays, people)
+    reasons = [
+        reasons_for(result, i, last_visit_lag=float(windows.last_visit_lag[i]), people_flags=static_flags(arrays, i))
+        for i in range(len(people))
+    ]
+    return ScoredEstate(people=people, as_of=as_of, result=result, windows=windows, reasons=reasons)
+
+
+def score_windows(
+    windows: engine.Windows, arrays: engine.People, people: list[Person], config: engine.Config | None = None
+) -> engine.Result:
+    """Score with each establishment's own settings (one engine call per distinct settings), or with ``config``."""
+    if config is not None:
+        return engine.score(windows, arrays, config)
+    places = {p.establishment_id: p.establishment for p in people}
+    configs = {place_id: config_for(place) for place_id, place in places.items()}
+    distinct = {json.dumps(c.as_dict(), sort_keys=True) for c in configs.values()}
+    if len(distinct) <= 1:
+        return engine.score(windows, arrays, next(iter(configs.values()), engine.Config()))
+    size, k = len(people), len(INDICATORS)
+    merged = engine.Result(
+        colour=np.full(size, "green", dtype=object),
+        score=np.zeros(size),
+        contributions=np.zeros((size, k)),
+        observed=np.zeros((size, k)),
+        expected=np.zeros((size, k)),
+        window=np.zeros((size, k), dtype=int),
+        usual_rate=np.zeros((size, k)),
+        static=np.ones(size),
+        insufficient=np.zeros(size, dtype=bool),
+        routine_per_week=np.zeros(size),
+    )
+    for place_id, config in configs.items():
+        pick = np.flatnonzero(arrays.establishment == (place_id or 0))
+        part = engine.score(_slice_windows(windows, pick), _slice_people(arrays, pick), config)
+        for name in engine.Result.__dataclass_fields__:
+            getattr(merged, name)[pick] = getattr(part, name)
+    return merged
+
+
+def _slice_windows(windows: engine.Windows, pick: np.ndarray) -> engine.Windows:
+    return engine.Windows(n=windows.n[:, pick], t=windows.t[:, pick], last_visit_lag=windows.last_visit_lag[pick])
+
+
+def _slice_people(people: engine.People, pick: np.ndarray) -> engine.People:
+    return engine.People(
+        ids=[people.ids[i] for i in pick],
+        **{
+            name: getattr(people, name)[pick]
+            for name in ("days_in_custody", "female", "previous_self_harm", "remand", "first_time")
+        },
+        group=people.group[pick],
+        establishment=people.establishment[pick],
+    )
+
+
+def indicator_summary(scored: ScoredEstate, i: int) -> dict[str, Any]:
+    """Recent and usual figures per indicator for the flag page."""
+    result = scored.result
+    return {
+        indicator.code: {
+            "observed": round(float(result.observed[i, j]), 2),
+            "expected": round(float(result.expected[i, j]), 2),
+            "window": int(result.window[i, j]),
+            "evidence": round(float(result.contributions[i, j]), 2),
+        }
+        for j, indicator in enumerate(INDICATORS)
+    } | {"static": round(float(result.static[i]), 3)}
+
+
+def store_flags(scored: ScoredEstate) -> int:
+    """Keep the day's flags for the staff pages, and one scoring run per establishment."""
+    rows = []
+    now = timezone.now()
+    for i, person in enumerate(scored.people):
+        colour = str(scored.result.colour[i])
+        wing = ""
+        if person.location is not None:
+            wing = "-".join(person.location.key.split("-")[:2])
+        rows.append(
+            Flag(
+                person=person,
+                establishment_id=person.establishment_id or 0,
+                wing=wing,
+                as_of=scored.as_of,
+                colour=colour,
+                score=round(float(scored.result.score[i]), 3),
+                reasons=scored.reasons[i],
+                indicators=indicator_summary(scored, i) if colour != Colour.GREEN else {},
+                created_at=now,
+            )
+        )
+    with transaction.atomic():
+        for start in range(0, len(rows), BATCH):
+            Flag.objects.bulk_create(
+                rows[start : start + BATCH],
+                update_conflicts=True,
+                unique_fields=["person", "as_of"],
+                update_fields=["establishment", "wing", "colour", "score", "reasons", "indicators", "created_at"],
+            )
+        by_place: dict[int, Counter[str]] = {}
+        for row in rows:
+            by_place.setdefault(row.establishment_id, Counter())[row.colour] += 1
+        for place_id, counts in by_place.items():
+            place = Establishment.objects.get(pk=place_id)
+            ScoreRun.objects.update_or_create(
+                establishment=place,
+                as_of=scored.as_of,
+                defaults={
+                    "scored_at": now,
+                    "people": sum(counts.values()),
+                    "red": counts[Colour.RED],
+                    "amber": counts[Colour.AMBER],
+                    "insufficient": counts[Colour.INSUFFICIENT],
+                    "settings_snapshot": config_for(place).as_dict(),
+                },
+            )
+    return len(rows)
+
+
+def write_csv(scored: ScoredEstate, out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["prison_number", "colour", "score", "reasons"])
+    with translation.override("en"):
+        for i, person in enumerate(scored.people):
+            texts = [reason_text(reason) for reason in scored.reasons[i]]
+            writer.writerow(
+                [
+                    person.prison_number,
+                    scored.result.colour[i],
+                    f"{float(scored.result.score[i]):.3f}",
+                    ";".join(text.replace(";", ",") for text in texts),
+                ]
+            )

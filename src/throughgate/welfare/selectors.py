@@ -1,0 +1,241 @@
+"""Reads of AIM data, scoped to the acting user: only staff with a welfare permission, and only for the people of
+the establishment they act in (through people.selectors.people_visible_to). Residents never see AIM data. Every
+read of a person's flag or flag history is audited."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from throughgate.core import activity, audit
+from throughgate.core.errors import NotVisible
+from throughgate.core.models import ActivityEvent
+from throughgate.identity.models import Establishment, User
+from throughgate.people.selectors import people_visible_to
+from throughgate.welfare import engine
+from throughgate.welfare.models import COLOUR_ORDER, AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction
+
+FLAG_VIEWED = audit.register_action("welfare.flag.viewed", "Opened an AIM flag")
+HISTORY_VIEWED = audit.register_action("welfare.history.viewed", "Read a person's AIM flag history")
+LIST_VIEWED = audit.register_action("welfare.list.viewed", "Read the AIM daily list")
+
+WELFARE_PERMISSIONS = ("welfare.view_flags", "welfare.triage_flags", "welfare.manage_settings")
+
+
+def _may_see_flags(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_resident
+        and user.is_staff_member
+        and any(code in user.permission_codes() for code in WELFARE_PERMISSIONS)
+    )
+
+
+def flags_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[Flag]:
+    """Flags of the people this user may see in the establishment they act in; none for anyone else."""
+    base = Flag.objects.select_related("person", "establishment")
+    if establishment is None or not _may_see_flags(user):
+        return base.none()
+    people = people_visible_to(user=user, establishment=establishment)
+    return base.filter(establishment=establishment, person__in=people.values("pk"))
+
+
+def latest_day(*, establishment: Establishment | None) -> date | None:
+    run = ScoreRun.objects.filter(establishment=establishment).order_by("-as_of").first()
+    return run.as_of if run else None
+
+
+@dataclass(frozen=True)
+class DailyList:
+    day: date | None
+    flags: list[Flag]
+    wings: list[str]
+    counts: dict[str, int]
+
+
+def daily_list(
+    *, user: User, establishment: Establishment | None, wing: str = "", include_green: bool = False
+) -> DailyList:
+    """The day's flags for the establishment (or one wing), red first, then amber, then insufficient data, each by
+    score. Audited as a read of the list."""
+    day = latest_day(establishment=establishment)
+    flags = flags_visible_to(user=user, establishment=establishment).filter(as_of=day) if day else Flag.objects.none()
+    wings = sorted({w for w in flags.values_list("wing", flat=True) if w})
+    counts = Counter(flags.values_list("colour", flat=True))
+    if wing:
+        flags = flags.filter(wing=wing)
+    if not include_green:
+        flags = flags.exclude(colour=Colour.GREEN)
+    rows = sorted(flags, key=lambda f: (COLOUR_ORDER.get(Colour(f.colour), 9), -f.score, f.person.prison_number))
+    audit.record(
+        action=LIST_VIEWED,
+        actor=user,
+        detail={"establishment": establishment.code if establishment else "", "wing": wing, "day": str(day)},
+    )
+    return DailyList(day=day, flags=rows, wings=wings, counts=dict(counts))
+
+
+def flag_detail(*, user: User, establishment: Establishment | None, flag_id: int) -> Flag:
+    """One flag, audited with the reason it was opened (a welfare check)."""
+    flag = flags_visible_to(user=user, establishment=establishment).filter(pk=flag_id).first()
+    if flag is None:
+        raise NotVisible(_("No flag was found"))
+    audit.record(
+        action=FLAG_VIEWED,
+        actor=user,
+        subject=flag.person.prison_number,
+        obj=flag,
+        purpose="welfare_check",
+        detail={"colour": flag.colour, "as_of": str(flag.as_of)},
+    )
+    return flag
+
+
+def flag_history(*, user: User, establishment: Establishment | None, prison_number: str) -> list[Flag]:
+    """A person's flags, newest first (audited). Raises NotVisible for someone the user may not see."""
+    flags = list(
+        flags_visible_to(user=user, establishment=establishment)
+        .filter(person__prison_number=prison_number)
+        .prefetch_related("triages")
+        .order_by("-as_of")[:120]
+    )
+    if not flags:
+        raise NotVisible(_("No flags were found for that person"))
+    audit.record(action=HISTORY_VIEWED, actor=user, subject=prison_number, purpose="welfare_check")
+    return flags
+
+
+def triages_for(*, flag: Flag) -> list[Triage]:
+    return list(flag.triages.order_by("-at"))
+
+
+def overdue_reviews(*, user: User, establishment: Establishment | None, today: date) -> list[Triage]:
+    """Follow-up reviews that were due before today and are not done."""
+    flags = flags_visible_to(user=user, establishment=establishment)
+    return list(
+        Triage.objects.select_related("flag", "flag__person")
+        .filter(flag__in=flags.values("pk"), review_on__lt=today, reviewed_at__isnull=True)
+        .order_by("review_on")
+    )
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    code: str
+    label: str
+    weeks: list[int]  # events per week, oldest first
+
+
+def indicator_chart(*, flag: Flag, weeks: int = 14) -> tuple[list[date], list[ChartSeries]]:
+    """Weekly counts of the person's everyday activity up to the flag's day, for the chart and its table."""
+    from throughgate.welfare.indicators import INDICATOR_BY_CODE
+
+    shown = ("kiosk", "calls", "meals", "attended", "visits", "apps", "refused")
+    end = engine.local_midnight_utc(flag.as_of)
+    start = engine.local_midnight_utc(flag.as_of - timedelta(days=7 * weeks))
+    kinds = {INDICATOR_BY_CODE[code].kind: code for code in shown}
+    counts: dict[str, list[int]] = {code: [0] * weeks for code in shown}
+    events = ActivityEvent.objects.filter(
+        person=flag.person.prison_number, kind__in=list(kinds), occurred_at__gte=start, occurred_at__lt=end
+    ).values_list("kind", "occurred_at")
+    for kind, moment in events:
+        week = (moment - start).days // 7
+        if 0 <= week < weeks:
+            counts[kinds[kind]][week] += 1
+    starts = [flag.as_of - timedelta(days=7 * (weeks - i)) for i in range(weeks)]
+    series = [ChartSeries(code, str(INDICATOR_BY_CODE[code].label), counts[code]) for code in shown]
+    return starts, series
+
+
+def settings_for(*, establishment: Establishment) -> AimSettings:
+    """The establishment's settings, or the defaults (unsaved) when nobody has changed them."""
+    stored = AimSettings.objects.filter(establishment=establishment).first()
+    if stored is not None:
+        return stored
+    defaults = engine.Config()
+    return AimSettings(
+        establishment=establishment,
+        amber_threshold=defaults.amber_threshold,
+        red_threshold=defaults.red_threshold,
+        red_budget_per_100=defaults.red_budget_per_100,
+        amber_budget_per_100=defaults.amber_budget_per_100,
+        weights={},
+    )
+
+
+@dataclass(frozen=True)
+class RealisedRates:
+    days: int
+    red_per_100: float | None
+    amber_per_100: float | None
+    insufficient_per_100: float | None
+
+
+def realised_rates(*, establishment: Establishment, days: int = 28) -> RealisedRates:
+    """Red, amber and insufficient-data flags per 100 people on a day, averaged over the scored days of the last
+    ``days`` days."""
+    day = latest_day(establishment=establishment)
+    if day is None:
+        return RealisedRates(days, None, None, None)
+    runs = list(ScoreRun.objects.filter(establishment=establishment, as_of__gt=day - timedelta(days=days)))
+    people = sum(run.people for run in runs)
+    if not people:
+        return RealisedRates(days, None, None, None)
+    return RealisedRates(
+        days=len(runs),
+        red_per_100=round(100 * sum(r.red for r in runs) / people, 2),
+        amber_per_100=round(100 * sum(r.amber for r in runs) / people, 2),
+        insufficient_per_100=round(100 * sum(r.insufficient for r in runs) / people, 2),
+    )
+
+
+def governor_summary(*, user: User, establishment: Establishment, weeks: int = 8) -> dict[str, Any]:
+    """Flags by wing and week, time from flag to first triage, outcomes, and the alert budget used."""
+    flags = flags_visible_to(user=user, establishment=establishment).filter(colour__in=[Colour.RED, Colour.AMBER])
+    day = latest_day(establishment=establishment) or timezone.localdate()
+    since = day - timedelta(days=7 * weeks)
+    flags = flags.filter(as_of__gt=since)
+    week_starts = [since + timedelta(days=1 + 7 * i) for i in range(weeks)]
+    by_wing: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
+    for wing, as_of in flags.values_list("wing", "as_of"):
+        index = min((as_of - week_starts[0]).days // 7, weeks - 1)
+        by_wing[wing or _("No wing recorded")][index] += 1
+    first_triage = flags.annotate(first=Min("triages__at")).values_list("created_at", "first")
+    hours = [(first - created).total_seconds() / 3600 for created, first in first_triage if first is not None]
+    total = len(first_triage)
+    outcomes = Counter(Triage.objects.filter(flag__in=flags.values("pk")).values_list("action", flat=True))
+    config = settings_for(establishment=establishment)
+    rates = realised_rates(establishment=establishment, days=7 * weeks)
+    return {
+        "week_starts": week_starts,
+        "by_wing": sorted(by_wing.items()),
+        "flags": total,
+        "triaged": len(hours),
+        "median_hours_to_triage": round(statistics.median(hours), 1) if hours else None,
+        "outcomes": [(TriageAction(code).label, outcomes.get(code, 0)) for code in TriageAction.values],
+        "rates": rates,
+        "settings": config,
+        "red_budget_used": _share(rates.red_per_100, config.red_budget_per_100),
+        "amber_budget_used": _share(rates.amber_per_100, config.amber_budget_per_100),
+    }
+
+
+def _share(value: float | None, budget: float) -> int | None:
+    return None if value is None or budget <= 0 else round(100 * value / budget)
+
+
+def first_triage_at(*, flag: Flag) -> datetime | None:
+    first = flag.triages.order_by("at").first()
+    return first.at if first else None
+
+
+def self_harm_kind() -> str:
+    return activity.SELF_HARM_INCIDENT

@@ -1,0 +1,70 @@
+"""The engine on its own: rolling the windows on by a day gives exactly what a full pass gives."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from throughgate.welfare import engine
+from throughgate.welfare.indicators import KIND_ID
+
+
+def random_events(people: int, start: date, days: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = people * days * 4
+    kinds = np.array(list(KIND_ID.values()), dtype=np.int16)
+    offsets = rng.integers(0, days * 86_400, size=n)
+    values = rng.integers(0, 3, size=n).astype(float)
+    return pd.DataFrame(
+        {
+            "person_idx": rng.integers(0, people, size=n).astype(np.int32),
+            "kind_id": rng.choice(kinds, size=n),
+            "ts": pd.Timestamp(engine.local_midnight_utc(start)) + pd.to_timedelta(offsets, unit="s"),
+            "value": values,
+        }
+    )
+
+
+def test_rolling_windows_match_a_full_pass_across_a_clock_change() -> None:
+    # 29 March 2026 is the start of British Summer Time: day edges are local midnights on both sides.
+    frame = random_events(40, date(2025, 12, 1), 140)
+    con = duckdb.connect()
+    con.register("events", frame)
+    rolling = engine.RollingWindows(con, "events", date(2026, 3, 20), 40)
+    for step in range(1, 15):
+        rolled = rolling.advance()
+        fresh = engine.window_sums(con, "events", date(2026, 3, 20) + timedelta(days=step), 40)
+        np.testing.assert_allclose(rolled.n, fresh.n)
+        np.testing.assert_allclose(rolled.t, fresh.t)
+        np.testing.assert_array_equal(rolled.last_visit_lag, fresh.last_visit_lag)
+
+
+def test_static_factors_alone_never_flag_anyone() -> None:
+    people = 20
+    windows = engine.Windows(
+        n=np.zeros((3, people, len(KIND_ID) + 1)),
+        t=np.zeros((3, people, len(KIND_ID) + 1)),
+        last_visit_lag=np.full(people, np.inf),
+    )
+    windows.n[:, :, KIND_ID["meal.chosen"]] = [[14], [14], [168]]
+    windows.t[:, :, KIND_ID["meal.chosen"]] = [[14], [14], [168]]
+    everyone = np.ones(people, dtype=bool)
+    result = engine.score(
+        windows,
+        engine.People(
+            ids=[str(i) for i in range(people)],
+            days_in_custody=np.full(people, 400),
+            female=everyone,
+            previous_self_harm=everyone,
+            remand=everyone,
+            first_time=everyone,
+            group=np.zeros(people, dtype=np.int64),
+            establishment=np.zeros(people, dtype=np.int64),
+        ),
+        engine.Config(),
+    )
+    assert set(result.colour) <= {"green", "insufficient_data"}
+    assert (result.score == 0).all()

@@ -1,0 +1,28 @@
+"""AIM's home-page tiles for staff with a welfare permission."""
+
+from django.utils.translation import gettext_lazy as _
+
+from throughgate.identity.tiles import Tile, register_tile
+
+register_tile(
+    Tile(
+        "welfare:daily",
+        _("AIM welfare flags"),
+        _("Today's list of people whose routine has changed"),
+        "list",
+        "welfare.view_flags",
+        "staff",
+        30,
+    )
+)
+register_tile(
+    Tile(
+        "welfare:governor",
+        _("AIM oversight"),
+        _("Flags by wing and week, triage times, outcomes, fairness"),
+        "list",
+        "welfare.view_oversight",
+        "staff",
+        40,
+    )
+)

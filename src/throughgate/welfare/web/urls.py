@@ -1,0 +1,15 @@
+from django.urls import path
+
+from throughgate.welfare.web import views
+
+app_name = "welfare"
+urlpatterns = [
+    path("", views.daily, name="daily"),
+    path("flags/<int:flag_id>/", views.flag, name="flag"),
+    path("flags/<int:flag_id>/triage/", views.triage, name="triage"),
+    path("reviews/<int:triage_id>/", views.review, name="review"),
+    path("people/<str:prison_number>/", views.history, name="history"),
+    path("oversight/", views.governor, name="governor"),
+    path("settings/", views.settings_page, name="settings"),
+    path("fairness/", views.fairness, name="fairness"),
+]
