@@ -76,11 +76,7 @@ def generate(con: duckdb.DuckDBPyConnection, people: int, days: int, end: date, 
             if n == 0:
                 continue
             seconds = rng.integers(8 * 3600, 20 * 3600, size=n)
-            values = (
-                np.ones(n)
-                if mean_value == 1
-                else np.round(rng.gamma(2.0, mean_value / 2.0, size=n), 2)
-            )
+            values = np.ones(n) if mean_value == 1 else np.round(rng.gamma(2.0, mean_value / 2.0, size=n), 2)
             if kind == "incentive.changed":
                 values = rng.integers(0, 3, size=n).astype(float)
             parts.append(
@@ -140,7 +136,9 @@ def main() -> None:
     con.execute(f"SET threads = {args.threads}")
     began = time.perf_counter()
     events = generate(con, args.people, args.days, as_of, args.seed)
-    print(f"generated {events:,} events for {args.people:,} people x {args.days} days in {time.perf_counter() - began:.1f} s")
+    print(
+        f"generated {events:,} events for {args.people:,} people x {args.days} days in {time.perf_counter() - began:.1f} s"
+    )
     arrays = people_arrays(args.people, args.seed)
     start = engine.local_midnight_utc(as_of - timedelta(days=engine.LOOKBACK_DAYS))
     end = engine.local_midnight_utc(as_of)
