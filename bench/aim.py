@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -89,7 +89,7 @@ def generate(con: duckdb.DuckDBPyConnection, people: int, days: int, end: date, 
                     }
                 )
             )
-        frame = pd.concat(parts, ignore_index=True).sort_values("ts", kind="stable")  # noqa: F841
+        frame = pd.concat(parts, ignore_index=True).sort_values("ts", kind="stable")
         con.execute("INSERT INTO events SELECT * FROM frame")
         total += len(frame)
     return total
@@ -137,7 +137,8 @@ def main() -> None:
     began = time.perf_counter()
     events = generate(con, args.people, args.days, as_of, args.seed)
     print(
-        f"generated {events:,} events for {args.people:,} people x {args.days} days in {time.perf_counter() - began:.1f} s"
+        f"generated {events:,} events for {args.people:,} people x {args.days} days "
+        f"in {time.perf_counter() - began:.1f} s"
     )
     arrays = people_arrays(args.people, args.seed)
     start = engine.local_midnight_utc(as_of - timedelta(days=engine.LOOKBACK_DAYS))
