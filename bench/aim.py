@@ -58,14 +58,14 @@ RATES = (
 
 
 def generate(con: duckdb.DuckDBPyConnection, people: int, days: int, end: date, seed: int) -> int:
-    """Events for ``days`` days before ``end`` plus the day ``end`` itself (for the incremental step), inserted day
+    """Events for ``days`` days before ``end`` plus three more days (for the incremental steps), inserted day
     by day (so the table is in time order, as an activity stream is)."""
     rng = np.random.default_rng(seed)
     person_rate = {kind: rate * rng.gamma(3.0, 1 / 3.0, size=people) for kind, rate, _ in RATES}
     con.execute("CREATE TABLE events (person_idx INTEGER, kind_id SMALLINT, ts TIMESTAMPTZ, value DOUBLE)")
     total = 0
     start = end - timedelta(days=days)
-    for offset in range(days + 1):
+    for offset in range(days + 3):
         day = start + timedelta(days=offset)
         midnight = pd.Timestamp(engine.local_midnight_utc(day)).tz_convert("UTC")
         parts = []
@@ -164,16 +164,18 @@ def main() -> None:
         timings.append(time.perf_counter() - began)
     full = min(timings)
 
-    began = time.perf_counter()
-    windows = rolling.advance()
-    arrays.days_in_custody = arrays.days_in_custody + 1
-    next_result = engine.score(windows, arrays, engine.Config())
-    reasons(next_result, windows, arrays)
-    incremental = time.perf_counter() - began
+    steps = []
+    for _ in range(3):  # three new days in turn (the table holds them); the fastest is reported, like the full run
+        began = time.perf_counter()
+        windows = rolling.advance()
+        arrays.days_in_custody = arrays.days_in_custody + 1
+        next_result = engine.score(windows, arrays, engine.Config())
+        reasons(next_result, windows, arrays)
+        steps.append(time.perf_counter() - began)
+    incremental = min(steps)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     colours = {c: int((result.colour == c).sum()) for c in ("red", "amber", "insufficient_data", "green")}
-    print(f"events in the 98-day lookback: {events:,} (the table holds {args.days + 1} days)")
     print(f"one DuckDB pass (group by person and kind): {yardstick:.2f} s")
     print(f"full scoring: {full:.2f} s = {full / yardstick:.2f} x one pass (target <= 3x); {flagged:,} non-green")
     print(f"incremental next day: {incremental:.2f} s = {incremental / full:.3f} x full (target <= 0.1x)")

@@ -46,8 +46,8 @@ VISIT = KIND_ID["visit.attended"]
 class Config:
     """Thresholds and weights. Defaults are calibrated on the evaluation estate (docs/aim.md)."""
 
-    amber_threshold: float = 4.0
-    red_threshold: float = 8.0
+    amber_threshold: float = 5.5
+    red_threshold: float = 11.0
     red_budget_per_100: float = 2.0
     amber_budget_per_100: float = 5.0
     weights: dict[str, float] = field(default_factory=dict)
@@ -57,6 +57,7 @@ class Config:
     evidence_floor: float = 0.5  # -log10 p below this (p > 0.32) counts for nothing
     evidence_cap: float = 6.0
     static_cap: float = 1.75
+    ceiling_factor: float = 2.0  # the list never grows beyond this many times the budget (a safety valve)
 
     def weight(self, indicator: Indicator) -> float:
         return float(self.weights.get(indicator.code, indicator.weight))
@@ -409,8 +410,9 @@ def score(windows: Windows, people: People, config: Config) -> Result:
 
 
 def _apply_budget(colour: np.ndarray, total: np.ndarray, establishment: np.ndarray, config: Config) -> None:
-    """Per establishment, at most the budgeted share of people is red (then amber): the highest scores keep
-    their colour and the rest move down one step, so the list stays one staff can act on."""
+    """Per establishment, at most ``ceiling_factor`` times the budgeted share of people is red (then amber): the
+    highest scores keep their colour and the rest move down one step, so the list stays one staff can act on.
+    The thresholds, not this ceiling, are what keep a stable population within the budget."""
     for place in np.unique(establishment):
         members = np.flatnonzero(establishment == place)
         size = len(members)
@@ -418,7 +420,7 @@ def _apply_budget(colour: np.ndarray, total: np.ndarray, establishment: np.ndarr
             ("red", "amber", config.red_budget_per_100),
             ("amber", "green", config.amber_budget_per_100),
         ):
-            allowed = math.ceil(budget * size / 100)
+            allowed = math.ceil(config.ceiling_factor * budget * size / 100)
             flagged = members[colour[members] == level]
             if len(flagged) > allowed:
                 order = flagged[np.argsort(-total[flagged], kind="stable")]

@@ -141,8 +141,8 @@ def test_changing_thresholds_is_for_safer_custody_and_is_audited(client: Client,
     done = client.post(
         reverse("welfare:settings"),
         {
-            "amber_threshold": 5.5,
-            "red_threshold": 11,
+            "amber_threshold": 6.5,
+            "red_threshold": 13,
             "red_budget_per_100": 2,
             "amber_budget_per_100": 5,
             "reason": "Too many ambers on A wing",
@@ -150,9 +150,10 @@ def test_changing_thresholds_is_for_safer_custody_and_is_audited(client: Client,
     )
     assert done.status_code == 302
     stored = AimSettings.objects.get(establishment=place)
-    assert (stored.amber_threshold, stored.red_threshold) == (5.5, 11)
+    assert (stored.amber_threshold, stored.red_threshold) == (6.5, 13)
     change = SettingsChange.objects.get()
-    assert change.after["amber_threshold"] == 5.5
+    assert change.after["amber_threshold"] == 6.5
+    assert change.before["amber_threshold"] == 5.5
     assert change.by_username == lead.username
     entry = AuditEntry.objects.get(action="welfare.settings.changed")
     assert entry.actor_id == lead.pk
