@@ -129,6 +129,8 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "selfservice:person_history": {"prison_number": estate.resident.prison_number},
         "selfservice:statement": {"kind": "spends"},
         "selfservice:canteen_order": {"order_id": "1"},
+        "api:statement": {"kind": "spends"},
+        "api:canteen_order": {"order_id": "1"},
         **{f"api:{name}": app_id for name in api_names},
     }
 

@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import User
 from throughgate.selfservice import selectors
-from throughgate.selfservice.permissions import USE_APPS
+from throughgate.selfservice.models import pounds
+from throughgate.selfservice.money import selectors as money_selectors
+from throughgate.selfservice.permissions import USE_APPS, USE_MONEY
 
 HOME_VIEW = "identity:home"
 
@@ -19,10 +21,16 @@ def home_panels(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if match is None or match.view_name != HOME_VIEW or not isinstance(user, User) or not user.is_authenticated:
         return {}
-    if not user.is_resident or not user.has_perm(USE_APPS):
+    if not user.is_resident:
         return {}
+    panels: list[dict[str, Any]] = []
     try:
-        items = selectors.resident_open_items(user=user)
+        if user.has_perm(USE_MONEY):
+            spends = money_selectors.spends_of_resident(user=user)
+            panels.append({"template": "selfservice/includes/money_panel.html", "spends": pounds(spends)})
+        if user.has_perm(USE_APPS):
+            items = selectors.resident_open_items(user=user)
+            panels.append({"template": "selfservice/includes/home_panel.html", "items": items})
     except NotVisible:
         return {}
-    return {"home_panels": [{"template": "selfservice/includes/home_panel.html", "items": items}]}
+    return {"home_panels": panels}

@@ -196,6 +196,11 @@ class AppEvent(models.Model):
 # --- Money and canteen ---------------------------------------------------------------------------------------
 
 
+def pounds(pence: int) -> str:
+    """Pence as pounds for people: 1250 -> £12.50."""
+    return f"£{pence / 100:,.2f}"
+
+
 class AccountKind(models.TextChoices):
     SPENDS = "spends", _("Spends")
     PRIVATE_CASH = "private_cash", _("Private cash")
@@ -267,6 +272,14 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.account_id}#{self.seq} {self.amount:+d} = {self.balance_after}"
+
+    @property
+    def pounds_abs(self) -> str:
+        return pounds(abs(self.amount))
+
+    @property
+    def pounds_after(self) -> str:
+        return pounds(self.balance_after)
 
 
 class TransferRule(models.Model):
@@ -348,6 +361,10 @@ class CanteenItem(models.Model):
     def display_name(self) -> str:
         return self.name_cy if self.name_cy and (get_language() or "").startswith("cy") else self.name
 
+    @property
+    def price_pounds(self) -> str:
+        return pounds(self.price)
+
 
 class CanteenOrderStatus(models.TextChoices):
     PLACED = "PLACED", _("Placed")
@@ -377,6 +394,10 @@ class CanteenOrder(models.Model):
     def __str__(self) -> str:
         return f"Canteen order {self.pk} ({self.person_id})"
 
+    @property
+    def total_pounds(self) -> str:
+        return pounds(self.total)
+
 
 class CanteenOrderLine(models.Model):
     order = models.ForeignKey(CanteenOrder, on_delete=models.CASCADE, related_name="lines")
@@ -397,3 +418,7 @@ class CanteenOrderLine(models.Model):
     @property
     def line_total(self) -> int:
         return self.quantity * self.unit_price
+
+    @property
+    def total_pounds(self) -> str:
+        return pounds(self.line_total)

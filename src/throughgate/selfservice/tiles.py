@@ -18,3 +18,25 @@ register_tile(
         20,
     )
 )
+register_tile(
+    Tile(
+        "selfservice:money",
+        _("Money"),
+        _("See your money and move it"),
+        "money",
+        "selfservice.use_money",
+        "resident",
+        30,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:canteen",
+        _("Canteen"),
+        _("Buy food and other things"),
+        "basket",
+        "selfservice.use_money",
+        "resident",
+        40,
+    )
+)

@@ -78,6 +78,14 @@ class CanteenWeek:
     def can_spend(self) -> int:
         return min(self.left, self.spends)
 
+    @property
+    def spends_pounds(self) -> str:
+        return services.pounds(self.spends)
+
+    @property
+    def left_pounds(self) -> str:
+        return services.pounds(self.left)
+
 
 def canteen_week_of_resident(*, user: User) -> CanteenWeek:
     person = resident_person(user=user)

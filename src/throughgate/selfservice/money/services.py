@@ -36,6 +36,7 @@ from throughgate.selfservice.models import (
     SpendLimit,
     TransferRule,
 )
+from throughgate.selfservice.models import pounds as models_pounds
 from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
 from throughgate.selfservice.selectors import resident_person
 from throughgate.selfservice.services import clean_idempotency_key
@@ -46,7 +47,7 @@ MAX_QUANTITY = 20
 
 
 def pounds(pence: int) -> str:
-    return f"£{pence / 100:,.2f}"
+    return models_pounds(pence)
 
 
 def _ensure(user: User, permission: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -143,3 +144,60 @@ class AssignForm(GovukForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["apps"]).choices = [(pk, str(pk)) for pk in app_ids or []]
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Choose a person")), *(staff or [])]
+
+
+class TransferForm(KeyedForm):
+    move = forms.ChoiceField(
+        label=_("Move money"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose where to move the money."),
+            "invalid_choice": _("Choose where to move the money."),
+        },
+    )
+    amount = forms.DecimalField(
+        label=_("How much? In pounds"),
+        help_text=_("For example, 5 or 2.50"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("10000"),
+        decimal_places=2,
+        error_messages={
+            "required": _("Enter how much to move."),
+            "invalid": _("Enter an amount like 5 or 2.50."),
+            "min_value": _("Enter an amount more than £0."),
+            "max_value": _("That amount is too big."),
+            "max_decimal_places": _("Enter an amount like 5 or 2.50."),
+        },
+    )
+
+    def __init__(self, *args: Any, moves: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["move"]).choices = moves or []
+
+    def clean_amount(self) -> int:
+        return int(self.cleaned_data["amount"] * 100)
+
+
+class CanteenForm(KeyedForm):
+    """One number box per item on the list."""
+
+    def __init__(self, *args: Any, items: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item_ids: list[int] = []
+        for item in items or []:
+            self.item_ids.append(item.pk)
+            self.fields[f"item_{item.pk}"] = forms.IntegerField(
+                label=item.display_name,
+                required=False,
+                min_value=0,
+                max_value=20,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+                error_messages={
+                    "invalid": _("Enter a number, like 2."),
+                    "min_value": _("Enter a number, like 2."),
+                    "max_value": _("You can buy up to 20 of each thing."),
+                },
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {pk: self.cleaned_data.get(f"item_{pk}") or 0 for pk in self.item_ids}

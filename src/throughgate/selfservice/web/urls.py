@@ -1,6 +1,6 @@
 from django.urls import path
 
-from throughgate.selfservice.web import views
+from throughgate.selfservice.web import money_views, views
 
 app_name = "selfservice"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("apps/new/", views.app_new, name="app_new"),
     path("apps/new/<int:type_id>/", views.app_write, name="app_write"),
     path("apps/<int:app_id>/", views.my_app, name="my_app"),
+    path("money/", money_views.money, name="money"),
+    path("money/<slug:kind>/", money_views.statement, name="statement"),
+    path("canteen/", money_views.canteen, name="canteen"),
+    path("canteen/orders/<int:order_id>/", money_views.canteen_order, name="canteen_order"),
     # Staff.
     path("queue/", views.queue, name="queue"),
     path("queue/assign/", views.queue_assign, name="queue_assign"),

@@ -1,0 +1,145 @@
+"""Money and canteen pages: balances, moving money, ordering canteen once however often it is sent, the new balance,
+and nobody else's money."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_resident, make_staff, sign_in_resident
+from throughgate.selfservice import defaults
+from throughgate.selfservice.models import CanteenItem, CanteenOrder, LedgerEntry
+from throughgate.selfservice.money import services
+from throughgate.selfservice.tests.factories import key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(establishment: Any) -> Any:
+    defaults.install_money_defaults(establishment=establishment)
+    return establishment
+
+
+def rich(shop: Any, pence: int = 2000, kind: str = "spends", **fields: Any) -> Any:
+    person = make_resident(shop, **fields)
+    services.money_credit(by=None, person=person, kind=kind, amount=pence, description="in", idempotency_key=key())
+    return person
+
+
+def _key_in(html: str) -> str:
+    match = re.search(r'name="key" value="([A-Za-z0-9_-]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def test_balances_and_statement(client: Client, shop: Any) -> None:
+    person = rich(shop, 1234)
+    sign_in_resident(client, person)
+    home = client.get(reverse("identity:home")).content.decode()
+    assert "You have £12.34 to spend." in home
+    page = client.get(reverse("selfservice:money")).content.decode()
+    assert 'data-account="spends">£12.34' in page
+    statement = client.get(reverse("selfservice:statement", args=["spends"]))
+    assert statement.status_code == 200
+    assert "£12.34" in statement.content.decode()
+    assert client.get(reverse("selfservice:statement", args=["nonsense"])).status_code == 404
+
+
+def test_moving_money_on_the_page(client: Client, shop: Any) -> None:
+    person = rich(shop, 3000, "private_cash")
+    sign_in_resident(client, person)
+    form = client.get(reverse("selfservice:money")).content.decode()
+    data = {"key": _key_in(form), "move": "private_cash>spends", "amount": "7.50"}
+    first = client.post(reverse("selfservice:money"), data)
+    again = client.post(reverse("selfservice:money"), data)  # a double tap
+    assert first.status_code == again.status_code == 302
+    assert LedgerEntry.objects.filter(kind="transfer_out").count() == 1
+    page = client.get(reverse("selfservice:money")).content.decode()
+    assert 'data-account="spends">£7.50' in page
+    # Savings to spends is not offered to residents, and a made-up move is refused.
+    assert "savings&gt;spends" not in page
+    assert 'value="savings>spends"' not in page
+    refused = client.post(reverse("selfservice:money"), {**data, "key": key(), "move": "savings>spends"})
+    assert refused.status_code == 400
+    too_much = client.post(reverse("selfservice:money"), {**data, "key": key(), "amount": "13.00"})
+    assert too_much.status_code == 409
+    assert "£12.50 more this week" in too_much.content.decode()
+
+
+def test_ordering_canteen_once_and_seeing_the_new_balance(client: Client, shop: Any) -> None:
+    person = rich(shop, 2000)
+    sign_in_resident(client, person)
+    tea = CanteenItem.objects.get(establishment=shop, code="tea")
+    noodles = CanteenItem.objects.get(establishment=shop, code="noodles")
+    page = client.get(reverse("selfservice:canteen"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Tea bags (40)" in body
+    data = {"key": _key_in(body), f"item_{tea.pk}": "2", f"item_{noodles.pk}": "3"}
+    first = client.post(reverse("selfservice:canteen"), data)
+    again = client.post(reverse("selfservice:canteen"), data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert CanteenOrder.objects.count() == 1
+    order_page = client.get(first["Location"]).content.decode()
+    assert "Your canteen order has been sent." in order_page
+    assert "£3.85" in order_page  # 2 x £1.25 + 3 x £0.45
+    assert "data-tg-spends>£16.15" in order_page
+
+
+def test_canteen_refusals_say_why(client: Client, shop: Any) -> None:
+    person = rich(shop, 5000, incentive_level="Basic")
+    sign_in_resident(client, person)
+    stamps = CanteenItem.objects.get(establishment=shop, code="stamps")
+    over = client.post(reverse("selfservice:canteen"), {"key": key(), f"item_{stamps.pk}": "3"})
+    assert over.status_code == 409
+    assert "You can spend £10.00 more this week" in over.content.decode()
+    empty = client.post(reverse("selfservice:canteen"), {"key": key()})
+    assert empty.status_code == 422
+    assert "Choose at least one thing to buy." in empty.content.decode()
+    silly = client.post(reverse("selfservice:canteen"), {"key": key(), f"item_{stamps.pk}": "many"})
+    assert silly.status_code == 400
+    assert CanteenOrder.objects.count() == 0
+
+
+def test_nobody_elses_order_or_money(client: Client, shop: Any) -> None:
+    mine, theirs = rich(shop), rich(shop)
+    tea = CanteenItem.objects.get(establishment=shop, code="tea")
+    order = services.canteen_order_place(user=theirs.user, quantities={tea.pk: 1}, idempotency_key=key()).order
+    sign_in_resident(client, mine)
+    assert client.get(reverse("selfservice:canteen_order", args=[order.pk])).status_code == 404
+    assert client.get(reverse("api:canteen_order", args=[order.pk])).status_code == 404
+    officer = make_staff("wing_officer", [shop])
+    from tests.factories import sign_in_staff
+
+    staff = sign_in_staff(Client(), officer)
+    assert staff.get(reverse("selfservice:canteen")).status_code == 403
+
+
+def test_the_in_cell_app_orders_canteen(client: Client, shop: Any) -> None:
+    person = rich(shop, 2000)
+    sign_in_resident(client, person)
+    canteen = client.get(reverse("api:canteen")).json()
+    tea = next(i for i in canteen["items"] if i["code"] == "tea")
+    payload = {"items": {str(tea["id"]): 2}, "idempotency_key": key()}
+    first = client.post(reverse("api:canteen"), payload, content_type="application/json")
+    second = client.post(reverse("api:canteen"), payload, content_type="application/json")
+    assert first.status_code == 201
+    assert second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    balances = client.get(reverse("api:money")).json()
+    assert {b["kind"]: b["pence"] for b in balances}["spends"] == 2000 - 250
+    statement = client.get(reverse("api:statement", args=["spends"])).json()
+    assert [e["amount"] for e in statement] == [-250, 2000]
+    over = client.post(
+        reverse("api:canteen"),
+        {"items": {str(tea["id"]): 20}, "idempotency_key": key()},
+        content_type="application/json",
+    )
+    assert over.status_code == 409
+    assert over.json()["code"] in {"weekly_limit", "insufficient_funds"}

@@ -1,0 +1,117 @@
+"""Money and canteen pages for residents, on the kiosk layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from throughgate.core.access import requires
+from throughgate.core.errors import DomainError, NotVisible
+from throughgate.identity.selectors import acting_user
+from throughgate.selfservice.models import AccountKind
+from throughgate.selfservice.money import selectors, services
+from throughgate.selfservice.permissions import USE_MONEY
+from throughgate.selfservice.selectors import resident_person
+from throughgate.selfservice.web.forms import CanteenForm, TransferForm
+
+
+def _transfer_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    rules = selectors.transfer_rules_for_resident(user=acting_user(request))
+    return [
+        (
+            f"{rule.from_kind}>{rule.to_kind}",
+            _("From %(from)s to %(to)s")
+            % {
+                "from": AccountKind(rule.from_kind).label,
+                "to": AccountKind(rule.to_kind).label,
+            },
+        )
+        for rule in rules
+    ]
+
+
+@requires(USE_MONEY)
+@require_http_methods(["GET", "POST"])
+def money(request: HttpRequest) -> HttpResponse:
+    """Balances, and moving money between the resident's own accounts where the rules allow."""
+    user = acting_user(request)
+    form = TransferForm(request.POST or None, moves=_transfer_choices(request))
+    refused = 0
+    if request.method == "POST" and form.is_valid():
+        from_kind, to_kind = form.cleaned_data["move"].split(">")
+        try:
+            services.money_transfer(
+                by=user,
+                person=resident_person(user=user),
+                from_kind=from_kind,
+                to_kind=to_kind,
+                amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["key"],
+            )
+        except NotVisible:
+            raise
+        except DomainError as exc:
+            form.add_error("amount" if exc.field == "amount" else None, exc.message)
+            refused = exc.status
+        else:
+            messages.success(request, _("Your money has been moved."))
+            return HttpResponseRedirect(reverse("selfservice:money"))
+    context = {"balances": selectors.balances_of_resident(user=user), "form": form}
+    status = refused or (400 if form.is_bound and form.errors else 200)
+    return render(request, "selfservice/money.html", context, status=status)
+
+
+@requires(USE_MONEY)
+def statement(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in AccountKind.values:
+        raise Http404
+    entries = selectors.statement_of_resident(user=acting_user(request), kind=kind)
+    context = {"entries": entries, "label": AccountKind(kind).label, "kind": kind}
+    return render(request, "selfservice/statement.html", context)
+
+
+def _canteen_page(request: HttpRequest, form: CanteenForm, status: int = 200) -> HttpResponse:
+    week = selectors.canteen_week_of_resident(user=acting_user(request))
+    rows: list[dict[str, Any]] = [{"item": item, "field": form[f"item_{item.pk}"]} for item in week.items]
+    context = {"week": week, "rows": rows, "form": form, "pounds": services.pounds}
+    return render(request, "selfservice/canteen.html", context, status=status)
+
+
+@requires(USE_MONEY)
+@require_http_methods(["GET", "POST"])
+def canteen(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    week = selectors.canteen_week_of_resident(user=user)
+    form = CanteenForm(request.POST or None, items=week.items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placed = services.canteen_order_place(
+                user=user, quantities=form.quantities(), idempotency_key=form.cleaned_data["key"]
+            )
+        except NotVisible:
+            raise
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return _canteen_page(request, form, status=exc.status)
+        messages.success(request, _("Your canteen order has been sent."))
+        return HttpResponseRedirect(reverse("selfservice:canteen_order", args=[placed.order.pk]))
+    return _canteen_page(request, form, status=400 if form.is_bound and form.errors else 200)
+
+
+@requires(USE_MONEY)
+def canteen_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = acting_user(request)
+    order = selectors.order_of_resident(user=user, order_id=order_id)
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "spends": services.pounds(selectors.spends_of_resident(user=user)),
+        "pounds": services.pounds,
+    }
+    return render(request, "selfservice/canteen_order.html", context)
