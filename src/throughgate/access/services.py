@@ -772,11 +772,16 @@ def usage_record(*, counts: Iterable[dict[str, Any]], now: datetime | None = Non
             )
             usage.count += count
             usage.outside_hours += int(row.get("outside_hours", 0) or 0)
-            host = str(row.get("host", ""))[:253]
-            if host:
+            given = row.get("sites")
+            hosts: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
+            if row.get("host"):
+                hosts = {**hosts, str(row["host"]): count}
+            if hosts:
                 sites = dict(usage.sites)
-                if host in sites or len(sites) < 50:
-                    sites[host] = int(sites.get(host, 0)) + count
+                for host, n in list(hosts.items())[:50]:
+                    host = str(host)[:253]
+                    if host in sites or len(sites) < 50:
+                        sites[host] = int(sites.get(host, 0)) + int(n)
                 usage.sites = sites
             usage.save()
         stored += 1

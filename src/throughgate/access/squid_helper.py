@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - the standalone copy, next to policy.py
     import policy  # type: ignore[no-redef]
 
 MAX_LINE = 16384
+HOSTS_PER_ROW = 20
 UNAVAILABLE = "Internet access is not available right now. Try again later."
 SECRET_HEADER = "X-Throughgate-Secret"  # noqa: S105 - a header name, not a secret
 
@@ -71,9 +72,12 @@ class HttpSource:
         self._open(request)
 
 
+_QUOTE_TABLE = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\\": "/", '"': "'"})
+
+
 def quote(value: str) -> str:
     """A value for a ``key="..."`` pair: no quotes, backslashes or line breaks inside."""
-    cleaned = "".join(" " if ch in "\r\n\t" else ch for ch in value).replace("\\", "/").replace('"', "'")
+    cleaned = value.translate(_QUOTE_TABLE)
     return f'"{cleaned[:300]}"'
 
 
@@ -86,7 +90,13 @@ class Helper:
         self.ready = False  # True once a snapshot was loaded and the last refresh succeeded
         self.clock = clock or (lambda: datetime.now(tz=UTC))
         self.lock = threading.Lock()
-        self.counts: dict[tuple[str, str, str, str, str, str], list[int]] = {}
+        self.counts: dict[tuple[str, str, str, bool, str], Count] = {}
+        self._hour_for: datetime | None = None
+        self._gates: dict[str, policy.Gate] = {}
+        self._gate_second = -1
+        self._gate_snapshot: policy.Snapshot | None = None
+        self._suffixes: dict[tuple[bool, str, str, str, str], bytes] = {}
+        self._hour = ""
 
     # -- snapshot ---------------------------------------------------------------------------------------------
 
@@ -135,50 +145,74 @@ class Helper:
 
     # -- answers ----------------------------------------------------------------------------------------------
 
-    def answer(self, raw: bytes) -> bytes:
+    def answer(self, raw: bytes, now: datetime | None = None) -> bytes:
         """One request line in, one reply line out. Never raises, never OK unless the policy allows."""
         try:
-            return self._answer(raw)
+            return self._answer(raw, now)
         except Exception:  # noqa: BLE001 - a bug must not crash Squid's helper or allow anything
             channel = _channel(raw)
             return f"{channel + ' ' if channel else ''}BH message={quote(UNAVAILABLE)} log=helper_error\n".encode()
 
-    def _answer(self, raw: bytes) -> bytes:
+    def _answer(self, raw: bytes, now: datetime | None = None) -> bytes:
         line = raw.rstrip(b"\r\n")
-        channel = _channel(line)
-        if channel is None:
+        parts = line.split()
+        head = parts[0] if parts else b""
+        if not (head.isdigit() and len(head) <= 10):
             return b'BH message="Request could not be read." log=malformed\n'
-        fields = line.decode("utf-8", errors="replace").split()[1:]
-        if len(fields) < 3 or len(line) > MAX_LINE:
+        channel = head.decode()
+        if len(parts) < 4 or len(line) > MAX_LINE:
             return f"{channel} ERR message={quote('Request could not be read.')} log=malformed\n".encode()
-        ip, method, url = (unquote(field) for field in fields[:3])
+        ip = parts[1].decode("ascii", errors="replace")
+        method = parts[2].decode("ascii", errors="replace")
+        url = parts[3].decode("utf-8", errors="replace")
+        if "%" in url or "%" in ip:
+            ip, method, url = unquote(ip), unquote(method), unquote(url)
         if not self.ready:
             return f"{channel} ERR message={quote(UNAVAILABLE)} log=policy_unavailable\n".encode()
-        now = self.clock()
-        decision = policy.decide_for_device(self.snapshot, ip=ip, url=url, method=method, now=now)
+        now = now or self.clock()
+        snapshot = self.snapshot
+        second = int(now.timestamp())
+        if second != self._gate_second or snapshot is not self._gate_snapshot:
+            self._gates, self._gate_second, self._gate_snapshot = {}, second, snapshot
+        gate = self._gates.get(ip)
+        if gate is None:  # the URL-independent rules, once per client address and second
+            gate = self._gates[ip] = policy.device_gate(snapshot, ip=ip, now=now, explain=False)
+        decision = policy.decide_site(gate, snapshot, url, method, explain=False)
         self.count(decision, now)
-        log = decision.code.replace(" ", "_")
-        if decision.allowed:
-            tag = f" tag={decision.category}" if decision.category else ""
-            return f"{channel} OK{tag} user={decision.person} log={log}\n".encode()
-        return f"{channel} ERR message={quote(decision.reason)} log={log}\n".encode()
+        reason = decision.steps[-1].words if decision.steps else ""
+        key = (decision.allowed, decision.code, reason, decision.person, decision.category)
+        suffix = self._suffixes.get(key)
+        if suffix is None:
+            log = decision.code.replace(" ", "_")
+            if decision.allowed:
+                tag = f" tag={decision.category}" if decision.category else ""
+                suffix = f" OK{tag} user={decision.person} log={log}\n".encode()
+            else:
+                suffix = f" ERR message={quote(reason)} log={log}\n".encode()
+            if len(self._suffixes) > 50_000:
+                self._suffixes.clear()
+            self._suffixes[key] = suffix
+        return head + suffix
 
     def count(self, decision: policy.Decision, now: datetime) -> None:
+        """Count decisions per person, hour, outcome and category; for refusals also the hosts (at most
+        HOSTS_PER_ROW per row, for the monitoring page's top refused sites)."""
         if not decision.person:
             return
-        hour = now.replace(minute=0, second=0, microsecond=0).isoformat()
-        key = (
-            decision.person,
-            decision.establishment,
-            hour,
-            "allowed" if decision.allowed else "denied",
-            decision.category,
-            decision.host,
-        )
+        if now is not self._hour_for:
+            self._hour_for, self._hour = now, now.replace(minute=0, second=0, microsecond=0).isoformat()
+        key = (decision.person, decision.establishment, self._hour, decision.allowed, decision.category)
         with self.lock:
-            entry = self.counts.setdefault(key, [0, 0])
-            entry[0] += 1
-            entry[1] += int(decision.outside_hours)
+            entry = self.counts.get(key)
+            if entry is None:
+                entry = self.counts[key] = Count()
+            entry.n += 1
+            if decision.outside_hours:
+                entry.outside += 1
+            if not decision.allowed and decision.host:
+                hosts = entry.hosts
+                if decision.host in hosts or len(hosts) < HOSTS_PER_ROW:
+                    hosts[decision.host] = hosts.get(decision.host, 0) + 1
 
     def take_counts(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -188,13 +222,13 @@ class Helper:
                 "person": person,
                 "establishment": estab,
                 "hour": hour,
-                "outcome": outcome,
+                "outcome": "allowed" if allowed else "denied",
                 "category": category,
-                "host": host,
-                "count": n,
-                "outside_hours": outside,
+                "count": entry.n,
+                "outside_hours": entry.outside,
+                "sites": entry.hosts,
             }
-            for (person, estab, hour, outcome, category, host), (n, outside) in counts.items()
+            for (person, estab, hour, allowed, category), entry in counts.items()
         ]
 
     def report(self) -> None:
@@ -211,13 +245,25 @@ class Helper:
                             row["person"],
                             row["establishment"],
                             row["hour"],
-                            row["outcome"],
+                            row["outcome"] == "allowed",
                             row["category"],
-                            row["host"],
                         )
-                        entry = self.counts.setdefault(key, [0, 0])
-                        entry[0] += row["count"]
-                        entry[1] += row["outside_hours"]
+                        entry = self.counts.get(key)
+                        if entry is None:
+                            entry = self.counts[key] = Count()
+                        entry.n += row["count"]
+                        entry.outside += row["outside_hours"]
+                        for host, n in row["sites"].items():
+                            entry.hosts[host] = entry.hosts.get(host, 0) + n
+
+
+class Count:
+    __slots__ = ("hosts", "n", "outside")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.outside = 0
+        self.hosts: dict[str, int] = {}
 
 
 def _channel(line: bytes) -> str | None:
@@ -237,24 +283,45 @@ def background(helper: Helper, refresh_seconds: float, report_seconds: float, st
 
 
 def serve(helper: Helper, stdin: BinaryIO, stdout: BinaryIO, refresh_seconds: float, report_seconds: float) -> None:
-    """The loop Squid talks to: first snapshot, then one answer per line, flushed, until end of input."""
+    """The loop Squid talks to: first snapshot, then one answer per line until end of input. Lines are taken as
+    they arrive; the answers to everything read so far are written and flushed together before the next read, so
+    Squid never waits for the answer to a line it has sent (and a busy helper is not one system call per line)."""
     helper.refresh()
     stop = threading.Event()
     worker = threading.Thread(
         target=background, args=(helper, refresh_seconds, report_seconds, stop), daemon=True, name="tg-refresh"
     )
     worker.start()
+    read = getattr(stdin, "read1", stdin.read)
+    pending = b""
+    skipping = False  # inside an over-long line that was already answered: drop bytes up to its end
     try:
         while True:
-            raw = stdin.readline(MAX_LINE + 2)
-            if not raw:
+            chunk = read(65536)
+            if not chunk:
                 break
-            if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                while True:  # discard the rest of an over-long line
-                    rest = stdin.readline(MAX_LINE)
-                    if not rest or rest.endswith(b"\n"):
-                        break
-            stdout.write(helper.answer(raw))
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            if skipping:
+                if not lines:
+                    pending = b""
+                    continue
+                lines.pop(0)
+                skipping = False
+            answers = []
+            if lines:
+                now = helper.clock()
+                answers = [helper.answer(line, now) for line in lines]
+            if len(pending) > MAX_LINE:
+                channel = _channel(pending)
+                prefix = f"{channel} ERR" if channel else "BH"
+                answers.append(f'{prefix} message="Request could not be read." log=too_long\n'.encode())
+                pending, skipping = b"", True
+            if answers:
+                stdout.write(b"".join(answers))
+                stdout.flush()
+        if pending and not skipping:
+            stdout.write(helper.answer(pending))
             stdout.flush()
     finally:
         stop.set()

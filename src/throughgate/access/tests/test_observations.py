@@ -153,3 +153,27 @@ def test_only_security_staff_triage() -> None:
     assert item is not None
     with pytest.raises(PermissionDenied):
         services.observation_triage(by=world.officer, observation=item, status="investigating", note="x")
+
+
+@pytest.mark.django_db
+def test_ingest_command_reads_a_recorded_file() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world_module.build()
+    out = StringIO()
+    call_command(
+        "access",
+        "ingest",
+        str(FIXTURES / "kismet_devices.json"),
+        "--source",
+        "kismet",
+        "--establishment",
+        "MDI",
+        "--sensor",
+        "kismet-a-wing",
+        stdout=out,
+    )
+    assert "4 sightings read, 4 recorded for MDI." in out.getvalue()
+    assert UnapprovedDevice.objects.filter(where="kismet-a-wing").count() == 4

@@ -447,7 +447,12 @@ def establishment_policy(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and establishment is not None:
         try:
             if which == "remove_window":
-                found = selectors.windows_for(establishment=establishment).filter(pk=request.POST.get("window")).first()
+                window_id = request.POST.get("window", "")
+                found = (
+                    selectors.windows_for(establishment=establishment).filter(pk=int(window_id)).first()
+                    if window_id.isdigit()
+                    else None
+                )
                 if found is None:
                     raise NotVisible(_("Not found"))
                 services.window_remove(by=user, window=found)

@@ -5,6 +5,7 @@ squid-conf     write the squid.conf fragment, deny page and standalone helper in
 radius-conf    write the FreeRADIUS site, REST module and client config into a directory
 import-sites   add a CSV list of sites (address,category[,risk[,name]]) to the catalogue
 flush-usage    turn finished hours of decisions into internet.allowed / internet.denied activity events
+ingest         add sightings of unapproved devices from a Kismet, Mist or RADIUS-reject JSON file (or - for stdin)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from throughgate.access import policy, radius, services, snapshot, squid_conf, squid_helper
+from throughgate.access import observations, policy, radius, services, snapshot, squid_conf, squid_helper
 
 
 class DatabaseSource:
@@ -86,6 +87,13 @@ class Command(BaseCommand):
 
         sub.add_parser("flush-usage", help="Emit activity events for finished hours")
 
+        ing = sub.add_parser("ingest", help="Add sightings of unapproved devices from a JSON file")
+        ing.add_argument("file", help="JSON as the source gives it, or - for standard input")
+        ing.add_argument("--source", required=True, choices=sorted(observations.ADAPTERS))
+        ing.add_argument("--establishment", required=True, help="Agency code, e.g. MDI")
+        ing.add_argument("--sensor", default="", help="Kismet: the sensor's name or place")
+        ing.add_argument("--rogue-type", default="others", help="Mist: the insights type the file came from")
+
     def handle(self, *args: Any, **options: Any) -> None:
         handler = {
             "squid-helper": self.squid_helper,
@@ -93,6 +101,7 @@ class Command(BaseCommand):
             "radius-conf": self.radius_conf,
             "import-sites": self.import_sites,
             "flush-usage": self.flush_usage,
+            "ingest": self.ingest,
         }[options["subcommand"]]
         handler(options)
 
@@ -165,6 +174,30 @@ class Command(BaseCommand):
         self.stdout.write(f"Added {result.added}, skipped {result.skipped} already listed.")
         for problem in result.problems[:50]:
             self.stderr.write(problem)
+
+    def ingest(self, options: dict[str, Any]) -> None:
+        import json
+
+        from throughgate.identity.models import Establishment
+
+        establishment = Establishment.objects.filter(code=options["establishment"].upper()).first()
+        if establishment is None:
+            raise CommandError(f"No establishment {options['establishment']!r}")
+        text = sys.stdin.read() if options["file"] == "-" else Path(options["file"]).read_text(encoding="utf-8")
+        try:
+            payload = json.loads(text)
+        except ValueError as exc:
+            raise CommandError(f"Not JSON: {exc}") from exc
+        ours = services.network_for(establishment).ssids or []
+        found: list[observations.Sighting]
+        if options["source"] == "kismet":
+            found = observations.Kismet(sensor=options["sensor"]).sightings(payload, our_ssids=ours)
+        elif options["source"] == "mist":
+            found = observations.Mist().sightings(payload, our_ssids=ours, rogue_type=options["rogue_type"])
+        else:
+            found = observations.RadiusRejects().sightings(payload, our_ssids=ours)
+        stored = services.observations_ingest(establishment=establishment, sightings=found)
+        self.stdout.write(f"{len(found)} sightings read, {len(stored)} recorded for {establishment.code}.")
 
     def flush_usage(self, options: dict[str, Any]) -> None:
         emitted = services.usage_emit_finished(now=timezone.now())

@@ -1,0 +1,771 @@
+"""Internet-access benchmarks (issue 6). Each prints its figures and the ratio to its target; docs/performance.md
+("Internet access") keeps the results.
+
+    uv run python bench/access.py helper      # helper decisions/s on a 100k-domain catalogue vs squidGuard, same list
+    uv run python bench/access.py snapshot    # policy snapshot rebuild: 100k catalogue and 1,500 people (database)
+    uv run python bench/access.py radius      # /radius/authorize through FreeRADIUS + rlm_rest vs FreeRADIUS `files`
+    uv run python bench/access.py squid       # Squid + helper end to end vs Squid with a static dstdomain ACL
+    uv run python bench/access.py all
+
+Needs root and the Debian packages squid, squidguard, freeradius, freeradius-rest, freeradius-utils, wrk.
+Targets (the issue): helper >= 1.5x squidGuard; Squid + helper >= 0.9x static dstdomain; /radius/authorize through
+FreeRADIUS >= 0.25x FreeRADIUS answering from `files`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from throughgate.access import policy, squid_conf  # noqa: E402  (stdlib-only modules)
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+SECRET = "bench-secret-0123456789abcdef"  # noqa: S105 - a throwaway secret for loopback only
+DOMAINS = 100_000
+PEOPLE = 1_500
+LINES = 200_000
+TLDS = ("test", "example", "invalid", "localhost")
+CATEGORIES = list(policy.CATEGORY_WORDS)
+
+
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def domain(i: int) -> str:
+    return f"learn{i}.site{i % 997}.{TLDS[i % len(TLDS)]}"
+
+
+def ip_of(n: int) -> str:
+    return f"10.40.{n // 250}.{n % 250 + 1}"
+
+
+# --- a synthetic estate as the helper sees it --------------------------------------------------------------------
+
+
+def snapshot_json() -> dict[str, Any]:
+    """The JSON /squid/snapshot would serve for one prison: 100k sites, 1,500 people each with an issued laptop."""
+    rules = [
+        policy.SiteRule(i, f"Site {i}", domain(i), True, "", CATEGORIES[i % len(CATEGORIES)], 1 + i % 2)
+        for i in range(DOMAINS)
+    ]
+    snap = policy.Snapshot()
+    levels = ("Basic", "Standard", "Enhanced")
+    now = datetime.now(tz=UTC)
+    for n in range(PEOPLE):
+        number = f"B{n:04d}XX"
+        sanctions: tuple[policy.Suspension, ...] = ()
+        if n % 50 == 0:
+            sanctions = (policy.Suspension(now - timedelta(days=1), now + timedelta(days=6), "Adjudication"),)
+        snap.people[number] = policy.PersonPolicy(number, "BNC", levels[n % 3], (), sanctions, frozenset())
+        snap.devices[n] = policy.Device(n, f"LAP{n}", "laptop", "issued", "BNC", number, "")
+        snap.addresses[ip_of(n)] = n
+    snap.establishments["BNC"] = policy.EstablishmentPolicy(
+        "BNC",
+        "Europe/London",
+        {
+            "Basic": (frozenset({"education", "legal"}), 1),
+            "Standard": (frozenset({"education", "legal", "employment", "government"}), 2),
+            "Enhanced": (frozenset(CATEGORIES), 3),
+        },
+        (policy.Window("All day", True, frozenset(range(7)), datetime.min.time(), datetime.max.time()),),
+    )
+    return {
+        "versions": {"catalogue": 1, "policy": 1},
+        "catalogue": policy.catalogue_to_json(rules),
+        "policy": policy.policy_to_json(snap),
+    }
+
+
+def request_urls(count: int, seed: int = 6) -> list[tuple[str, str]]:
+    """(client IP, URL) pairs: half to catalogue domains (and their subdomains), half to unlisted ones."""
+    rng = random.Random(seed)
+    pairs = []
+    for k in range(count):
+        ip = ip_of(rng.randrange(PEOPLE))
+        i = rng.randrange(DOMAINS)
+        host = domain(i) if k % 2 == 0 else f"other{i}.unlisted.{TLDS[i % len(TLDS)]}"
+        if k % 4 == 0:
+            host = "www." + host
+        pairs.append((ip, f"http://{host}/page/{rng.randrange(1000)}"))
+    return pairs
+
+
+class SnapshotServer:
+    """Serves one snapshot JSON at /squid/snapshot (what Throughgate would), and accepts /squid/usage."""
+
+    def __init__(self, body: bytes) -> None:
+        handler = self._handler(body)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @staticmethod
+    def _handler(body: bytes) -> type[http.server.BaseHTTPRequestHandler]:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self._send(body if "catalogue=1" not in self.path else b'{"versions":{"catalogue":1,"policy":1}}')
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self._send(b'{"stored":0}')
+
+            def _send(self, data: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def pipe_rate(command: list[str], lines: list[bytes], expect_prefix: bytes | None = None) -> tuple[float, list[bytes]]:
+    """Feed all lines at once (as Squid does with concurrency), read the answers; answers/s between the first and
+    the last answer (so start-up and the first snapshot load are not counted)."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    assert process.stdout is not None
+
+    def feed() -> None:
+        assert process.stdin is not None
+        process.stdin.writelines(lines)
+        process.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    answers = []
+    first = process.stdout.readline()
+    t0 = time.perf_counter()
+    answers.append(first)
+    for _ in range(len(lines) - 1):
+        answers.append(process.stdout.readline())
+    elapsed = time.perf_counter() - t0
+    process.wait(timeout=60)
+    if expect_prefix is not None:
+        assert all(a.startswith(expect_prefix) or a[:1].isdigit() for a in answers[:10]), answers[:3]
+    return (len(lines) - 1) / elapsed, answers
+
+
+def bench_helper(runs: int = 3) -> dict[str, Any]:
+    print(f"Building a {DOMAINS:,}-domain catalogue and {PEOPLE:,} people ...", flush=True)
+    body = json.dumps(snapshot_json(), separators=(",", ":")).encode()
+    server = SnapshotServer(body)
+    work = Path(tempfile.mkdtemp(prefix="tg-bench-helper-"))
+    try:
+        secret = work / "secret"
+        secret.write_text(SECRET)
+        squid_conf.write(work / "helper", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON)
+        pairs = request_urls(LINES)
+        helper_lines = [f"{k % 100} {ip} GET {url}\n".encode() for k, (ip, url) in enumerate(pairs)]
+        helper_cmd = [
+            SYSTEM_PYTHON,
+            str(work / "helper" / "squid_helper.py"),
+            "--url",
+            server.url,
+            "--secret-file",
+            str(secret),
+            "--refresh",
+            "3600",
+            "--report",
+            "3600",
+        ]
+        # squidGuard on the same 100k domains: an allow-list (pass allowed none), url_rewrite protocol.
+        db = work / "sgdb"
+        db.mkdir()
+        (db / "domains").write_text("".join(domain(i) + "\n" for i in range(DOMAINS)))
+        conf = work / "squidGuard.conf"
+        conf.write_text(
+            f"dbhome {db}\nlogdir {work}\ndest allowed {{\n    domainlist domains\n}}\n"
+            "acl {\n    default {\n        pass allowed none\n        redirect http://deny.invalid/\n    }\n}\n"
+        )
+        subprocess.run(["squidGuard", "-c", str(conf), "-C", "all"], check=True, capture_output=True)
+        sg_lines = [f"{url} {ip}/- - GET -\n".encode() for ip, url in pairs]
+        helper_rates, sg_rates = [], []
+        for run in range(runs):
+            rate, answers = pipe_rate(helper_cmd, helper_lines)
+            helper_rates.append(rate)
+            ok = sum(1 for a in answers if b" OK" in a[:12])
+            sg_rate, sg_answers = pipe_rate(["squidGuard", "-c", str(conf)], sg_lines)
+            sg_rates.append(sg_rate)
+            sg_ok = sum(1 for a in sg_answers if a.startswith(b"ERR"))
+            print(
+                f"  run {run + 1}: helper {rate:,.0f}/s ({ok:,} allowed of {len(answers):,}); "
+                f"squidGuard {sg_rate:,.0f}/s ({sg_ok:,} passed)",
+                flush=True,
+            )
+        helper_rate, sg_rate = statistics.median(helper_rates), statistics.median(sg_rates)
+        result = {
+            "helper_per_s": round(helper_rate),
+            "squidguard_per_s": round(sg_rate),
+            "ratio": round(helper_rate / sg_rate, 2),
+            "target": 1.5,
+        }
+        print(f"helper vs squidGuard: {json.dumps(result)}")
+        return result
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- snapshot rebuild from the database --------------------------------------------------------------------------
+
+
+@contextmanager
+def django_database() -> Iterator[Path]:
+    """A throwaway SQLite database with production-like settings, migrated."""
+    work = Path(tempfile.mkdtemp(prefix="tg-bench-db-"))
+    os.environ["THROUGHGATE_ENV"] = "test"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def seed_estate(code: str = "BNC") -> Any:
+    """100k sites, 1,500 people each with an issued laptop and an address, level rules and a window."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from throughgate.access.models import (
+        AccessWindow,
+        DeviceAddress,
+        LevelAccess,
+        NetworkDevice,
+        Sanction,
+        Site,
+    )
+    from throughgate.identity.models import Establishment, Location, LocationLevel, User
+    from throughgate.people.models import Alert, Person
+
+    with transaction.atomic():
+        estab, _ = Establishment.objects.get_or_create(code=code, defaults={"name": "HMP Bench"})
+        if Site.objects.count() < DOMAINS:
+            Site.objects.bulk_create(
+                [
+                    Site(name=f"Site {i}", domain=domain(i), category=CATEGORIES[i % len(CATEGORIES)], risk=1 + i % 2)
+                    for i in range(DOMAINS)
+                ],
+                batch_size=5000,
+            )
+        wing = Location.objects.create(establishment=estab, level=LocationLevel.WING, code="A", key=f"{code}-A")
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    prison_number=f"B{n:04d}XX",
+                    first_name="Bench",
+                    last_name=f"Person{n}",
+                    date_of_birth=dt.date(1990, 1, 1),
+                    sex="M",
+                    ethnicity="White",
+                    establishment=estab,
+                    location=wing,
+                    incentive_level=("Basic", "Standard", "Enhanced")[n % 3],
+                )
+                for n in range(PEOPLE)
+            ],
+            batch_size=1000,
+        )
+        devices = NetworkDevice.objects.bulk_create(
+            [
+                NetworkDevice(
+                    serial=f"LAP{n:05d}",
+                    mac=":".join(f"{b:02x}" for b in (2, 0, 0, 0, n // 256, n % 256)),
+                    kind="laptop",
+                    establishment=estab,
+                    status="issued",
+                    person=person,
+                )
+                for n, person in enumerate(people)
+            ],
+            batch_size=1000,
+        )
+        DeviceAddress.objects.bulk_create([DeviceAddress(ip=ip_of(n), device=d) for n, d in enumerate(devices)])
+        officer = User.objects.create_user(username="bench-officer")
+        now = dt.datetime.now(tz=dt.UTC)
+        Sanction.objects.bulk_create(
+            [
+                Sanction(person=p, starts_at=now, ends_at=now + dt.timedelta(days=7), reason="x", imposed_by=officer)
+                for p in people[::50]
+            ]
+        )
+        Alert.objects.bulk_create([Alert(person=p, code="PVN", active_from=dt.date(2026, 1, 1)) for p in people[::97]])
+        for level, cats in (("Basic", ["education"]), ("Standard", CATEGORIES[:4]), ("Enhanced", CATEGORIES)):
+            LevelAccess.objects.create(establishment=estab, level=level, categories=cats, max_risk=3)
+        AccessWindow.objects.create(
+            establishment=estab, name="All day", days=list(range(7)), starts=dt.time(0, 0), ends=dt.time(23, 59)
+        )
+    return estab
+
+
+def bench_snapshot(runs: int = 3) -> dict[str, Any]:
+    with django_database():
+        from django.utils import timezone
+
+        from throughgate.access import snapshot
+
+        print(f"Seeding {DOMAINS:,} sites and {PEOPLE:,} people ...", flush=True)
+        seed_estate()
+        catalogue, people_s, full, to_json, helper_load = [], [], [], [], []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            rules = snapshot.catalogue_rules()
+            t1 = time.perf_counter()
+            built = policy.Snapshot()
+            snapshot.fill_policy(built, timezone.now())
+            t2 = time.perf_counter()
+            built.set_sites(rules)
+            t3 = time.perf_counter()
+            data = {
+                "versions": {"catalogue": 1, "policy": 1},
+                "catalogue": policy.catalogue_to_json(rules),
+                "policy": policy.policy_to_json(built),
+            }
+            body = policy.dumps(data)
+            t4 = time.perf_counter()
+            fresh = policy.Snapshot()
+            parsed = json.loads(body)
+            fresh.set_sites(policy.catalogue_from_json(parsed["catalogue"]))
+            policy.load_policy(fresh, parsed["policy"])
+            t5 = time.perf_counter()
+            catalogue.append(t1 - t0)
+            people_s.append(t2 - t1)
+            full.append(t3 - t0)
+            to_json.append(t4 - t3)
+            helper_load.append(t5 - t4)
+        result = {
+            "catalogue_query_s": round(statistics.median(catalogue), 3),
+            "people_and_devices_s": round(statistics.median(people_s), 3),
+            "full_build_s": round(statistics.median(full), 3),
+            "json_s": round(statistics.median(to_json), 3),
+            "json_mb": round(len(body) / 1e6, 1),
+            "helper_load_s": round(statistics.median(helper_load), 3),
+        }
+        print(f"snapshot rebuild: {json.dumps(result)}")
+        return result
+
+
+# --- Squid + helper end to end -----------------------------------------------------------------------------------
+
+ORIGIN_BODY = b"x" * 512
+
+
+def squid_config(work: Path, port: int, acl: str, origin_port: int) -> Path:
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    shutil.chown(logs, "proxy", "proxy")
+    hosts = work / "hosts"
+    conf = work / f"squid-{port}.conf"
+    conf.write_text(
+        f"""http_port 127.0.0.1:{port}
+pid_filename {logs}/squid-{port}.pid
+cache_log {logs}/cache-{port}.log
+access_log none
+cache_mem 64 MB
+maximum_object_size_in_memory 64 KB
+shutdown_lifetime 1 seconds
+hosts_file {hosts}
+dns_nameservers 127.0.0.1
+coredump_dir {logs}
+workers 1
+{acl}
+"""
+    )
+    return conf
+
+
+@contextmanager
+def running_squid(conf: Path, port: int) -> Iterator[None]:
+    process = subprocess.Popen(
+        ["squid", "-f", str(conf), "-N", "-d1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.5)
+        yield
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def wrk_through_proxy(
+    port: int, hosts: list[str], origin_port: int, seconds: int = 10, connections: int = 32
+) -> dict[str, Any]:
+    """wrk sends absolute-URI requests to Squid (a forward proxy), cycling over the hosts and paths."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    urls = ",".join(f'"http://{h}:{origin_port}/p{i % 50}"' for i, h in enumerate(hosts))
+    script.write_text(
+        f"""local urls = {{{urls}}}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", urls[(i % #urls) + 1])
+end
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function done(summary, latency, requests)
+  local non200 = 0
+  for _, t in ipairs(threads) do non200 = non200 + t:get("bad") end
+  io.write(string.format('WRKJSON {{"requests": %d, "duration_us": %d, "p50": %d, "p99": %d, "non200": %d}}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), non200))
+end
+"""
+    )
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        script.unlink()
+    line = next(line for line in out.splitlines() if line.startswith("WRKJSON "))
+    data = json.loads(line[len("WRKJSON ") :])
+    data["per_s"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+class FastOrigin(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(ORIGIN_BODY)))
+        self.send_header("Cache-Control", "public, max-age=3600")
+        self.end_headers()
+        self.wfile.write(ORIGIN_BODY)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def bench_squid(seconds: int = 10, runs: int = 3) -> dict[str, Any]:
+    """Both Squids cache the origin's responses in memory, so the origin is not what is measured; every request
+    still passes http_access (the helper's answers are cached for `ttl` per client, method and URL)."""
+    body = json.dumps(snapshot_json(), separators=(",", ":")).encode()
+    server = SnapshotServer(body)
+    origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FastOrigin)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    origin_port = int(origin.server_address[1])
+    work = Path(tempfile.mkdtemp(prefix="tg-bench-squid-"))
+    work.chmod(0o755)
+    try:
+        hosts = [domain(i) for i in range(0, DOMAINS, DOMAINS // 200)]
+        (work / "hosts").write_text("".join(f"127.0.0.1 {h}\n" for h in hosts))
+        secret = work / "secret"
+        secret.write_text(SECRET)
+        secret.chmod(0o644)
+        fragment = squid_conf.write(
+            work / "throughgate", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON, ttl=30
+        )
+        for path in work.rglob("*"):
+            path.chmod(path.stat().st_mode | 0o444 | (0o111 if path.is_dir() else 0))
+        static_port, helper_port = free_port(), free_port()
+        static_conf = squid_config(
+            work,
+            static_port,
+            "acl allowed_sites dstdomain "
+            + " ".join(hosts)
+            + "\nhttp_access allow allowed_sites\nhttp_access deny all",
+            origin_port,
+        )
+        helper_conf = squid_config(work, helper_port, f"include {fragment}", origin_port)
+        # The bench client is 127.0.0.1: give it a device and a person who may reach every category.
+        snap = json.loads(body)
+        snap["policy"]["addresses"]["127.0.0.1"] = 3  # person B0003XX, level Basic -> Enhanced below
+        snap["policy"]["people"][3][2] = "Enhanced"
+        server.stop()
+        server = SnapshotServer(json.dumps(snap).encode())
+        helper_conf.write_text(helper_conf.read_text().replace(str(fragment), str(fragment)))
+        squid_conf.write(work / "throughgate", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON, ttl=30)
+        static_rates, helper_rates = [], []
+        for run in range(runs):
+            with running_squid(static_conf, static_port):
+                wrk_through_proxy(static_port, hosts, origin_port, seconds=2)  # warm the cache
+                static = wrk_through_proxy(static_port, hosts, origin_port, seconds=seconds)
+            with running_squid(helper_conf, helper_port):
+                wrk_through_proxy(helper_port, hosts, origin_port, seconds=2)
+                helper = wrk_through_proxy(helper_port, hosts, origin_port, seconds=seconds)
+            assert static["non200"] == 0, static
+            assert helper["non200"] == 0, helper
+            static_rates.append(static["per_s"])
+            helper_rates.append(helper["per_s"])
+            print(
+                f"  run {run + 1}: static dstdomain {static['per_s']:,.0f}/s p99 {static['p99'] / 1000:.1f} ms; "
+                f"helper {helper['per_s']:,.0f}/s p99 {helper['p99'] / 1000:.1f} ms",
+                flush=True,
+            )
+        result = {
+            "static_per_s": round(statistics.median(static_rates)),
+            "helper_per_s": round(statistics.median(helper_rates)),
+            "ratio": round(statistics.median(helper_rates) / statistics.median(static_rates), 2),
+            "target": 0.9,
+        }
+        print(f"Squid + helper vs static dstdomain: {json.dumps(result)}")
+        return result
+    finally:
+        server.stop()
+        origin.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- FreeRADIUS: rlm_rest to Throughgate vs files ----------------------------------------------------------------
+
+
+def radius_dir(work: Path, name: str, site: str, extra: dict[str, str]) -> tuple[Path, int]:
+    conf = work / name
+    shutil.copytree("/etc/freeradius/3.0", conf, symlinks=True)
+    for entry in (conf / "sites-enabled").iterdir():
+        entry.unlink()
+    (conf / "mods-enabled" / "eap").unlink(missing_ok=True)
+    port = free_port(socket.SOCK_DGRAM)
+    (conf / "sites-enabled" / "bench").write_text(site.replace("PORT", str(port)))
+    for rel, text in extra.items():
+        (conf / rel).write_text(text)
+    (conf / "clients.conf").write_text("client bench {\n ipaddr = 127.0.0.1\n secret = testing123\n}\n")
+    main = (conf / "radiusd.conf").read_text()
+    main = main.replace("reject_delay = 1", "reject_delay = 0")
+    main = "\n".join(f"run_dir = {conf}/run" if line.startswith("run_dir = ") else line for line in main.splitlines())
+    (conf / "radiusd.conf").write_text(main + "\n")
+    (conf / "run").mkdir()
+    for path in [conf, *conf.rglob("*")]:
+        if not path.is_symlink():
+            shutil.chown(path, "freerad", "freerad")
+    return conf, port
+
+
+@contextmanager
+def running_radius(conf: Path) -> Iterator[None]:
+    log = conf / "radius.log"
+    process = subprocess.Popen(
+        ["freeradius", "-f", "-d", str(conf), "-l", str(log)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (log.exists() and "Ready to process" in log.read_text()):
+            time.sleep(0.1)
+        yield
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def radclient_rate(port: int, macs: list[str], parallel: int = 32) -> float:
+    packets = "\n".join(
+        f'User-Name = "{m}", User-Password = "{m}", Calling-Station-Id = "{m.upper()}", NAS-Identifier = "ap-1"\n'
+        for m in macs
+    )
+    source = Path(tempfile.mkstemp(suffix=".txt")[1])
+    source.write_text(packets)
+    try:
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [
+                "radclient",
+                "-q",
+                "-s",
+                "-p",
+                str(parallel),
+                "-r",
+                "1",
+                "-t",
+                "5",
+                "-f",
+                str(source),
+                f"127.0.0.1:{port}",
+                "auth",
+                "testing123",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        elapsed = time.perf_counter() - t0
+    finally:
+        source.unlink()
+    accepted = sum(int(line.split()[-1]) for line in out.stdout.splitlines() if "Access-Accepts" in line)
+    if accepted != len(macs):
+        print(f"  warning: {accepted} of {len(macs)} accepted\n{out.stdout[-500:]}{out.stderr[-500:]}")
+    return len(macs) / elapsed
+
+
+def bench_radius(requests: int = 6000, runs: int = 3) -> dict[str, Any]:
+    """FreeRADIUS -> rlm_rest -> gunicorn (gthread) serving Throughgate on SQLite, vs FreeRADIUS answering the same
+    MACs from its `files` module."""
+    work = Path(tempfile.mkdtemp(prefix="tg-bench-radius-"))
+    work.chmod(0o755)
+    db = work / "bench.sqlite3"
+    env = {
+        **os.environ,
+        "THROUGHGATE_ENV": "production",
+        "DJANGO_SECRET_KEY": "bench-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "THROUGHGATE_NETWORK_SECRET": SECRET,
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    seed = "from bench.access import seed_estate; import django; seed_estate()"
+    subprocess.run(
+        [sys.executable, "-c", f"import django, os; django.setup(); {seed}"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        check=True,
+    )
+    macs = [":".join(f"{b:02x}" for b in (2, 0, 0, 0, n // 256, n % 256)).replace(":", "-") for n in range(PEOPLE)]
+    sample = [macs[i % len(macs)] for i in range(requests)]
+    web_port = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "-k",
+            "gthread",
+            "-w",
+            "2",
+            "--threads",
+            "8",
+            "-b",
+            f"127.0.0.1:{web_port}",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", web_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        from throughgate.access import radius
+
+        files = radius.render_config(
+            base_url=f"http://127.0.0.1:{web_port}",
+            secret=SECRET,
+            establishment="BNC",
+            listen="127.0.0.1",
+            auth_port=0,
+            acct_port=0,
+            nas="127.0.0.1",
+            nas_secret="testing123",  # noqa: S106 - radclient's loopback test secret
+        )
+        rest_site = files["sites-enabled/throughgate"].replace("port = 0", "port = PORT", 1)
+        rest_site = rest_site.replace(
+            "    listen {\n        type = acct\n        ipaddr = 127.0.0.1\n        port = 0\n    }\n", ""
+        )
+        rest_conf, rest_port = radius_dir(
+            work, "rest", rest_site, {"mods-enabled/throughgate_rest": files["mods-enabled/throughgate_rest"]}
+        )
+        users = "".join(
+            f'{m} Cleartext-Password := "{m}"\n'
+            '\tTunnel-Type = VLAN, Tunnel-Medium-Type = IEEE-802, Tunnel-Private-Group-Id = "40"\n'
+            for m in macs
+        )
+        files_site = (
+            "server bench {\n listen {\n  type = auth\n  ipaddr = 127.0.0.1\n  port = PORT\n }\n"
+            " authorize {\n  files\n  pap\n }\n authenticate {\n  pap\n }\n post-auth {\n }\n}\n"
+        )
+        files_conf, files_port = radius_dir(work, "files", files_site, {"mods-config/files/authorize": users})
+        files_rates, rest_rates = [], []
+        for run in range(runs):
+            with running_radius(files_conf):
+                radclient_rate(files_port, sample[:500])
+                files_rates.append(radclient_rate(files_port, sample))
+            with running_radius(rest_conf):
+                radclient_rate(rest_port, sample[:500])
+                rest_rates.append(radclient_rate(rest_port, sample))
+            print(
+                f"  run {run + 1}: files {files_rates[-1]:,.0f}/s; rlm_rest -> Throughgate {rest_rates[-1]:,.0f}/s",
+                flush=True,
+            )
+        result = {
+            "files_per_s": round(statistics.median(files_rates)),
+            "rest_per_s": round(statistics.median(rest_rates)),
+            "ratio": round(statistics.median(rest_rates) / statistics.median(files_rates), 2),
+            "target": 0.25,
+        }
+        print(f"/radius/authorize through FreeRADIUS vs files: {json.dumps(result)}")
+        return result
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", choices=["helper", "snapshot", "squid", "radius", "all"])
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    if args.which in ("helper", "all"):
+        results["helper"] = bench_helper()
+    if args.which in ("squid", "all"):
+        results["squid"] = bench_squid()
+    if args.which in ("radius", "all"):
+        results["radius"] = bench_radius()
+    if args.which in ("snapshot", "all"):
+        results["snapshot"] = bench_snapshot()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
