@@ -46,8 +46,8 @@ VISIT = KIND_ID["visit.attended"]
 class Config:
     """Thresholds and weights. Defaults are calibrated on the evaluation estate (docs/aim.md)."""
 
-    amber_threshold: float = 5.5
-    red_threshold: float = 11.0
+    amber_threshold: float = 5.0
+    red_threshold: float = 10.0
     red_budget_per_100: float = 2.0
     amber_budget_per_100: float = 5.0
     weights: dict[str, float] = field(default_factory=dict)

@@ -370,6 +370,10 @@ def report(estate: Estate, scores: pd.DataFrame, people: list[Any], ingest_summa
         insufficient=("colour", lambda c: (c == "insufficient_data").sum()),
     )
     days = len(per_day)
+    # The stable population: people with no planted change, no decoy change and no incident.
+    changed = {e.prison_number for e in estate.episodes}
+    stable = scores[~scores["prison_number"].isin(changed)]
+    stable_rows = max(len(stable), 1)
     # New alerts: a person turning amber or red who was neither the day before.
     ordered = scores.sort_values(["prison_number", "day"])
     previous = ordered.groupby("prison_number")["alert"].shift(1, fill_value=False)
@@ -408,6 +412,8 @@ def report(estate: Estate, scores: pd.DataFrame, people: list[Any], ingest_summa
         "snapshot_red_per_100": round(100 * per_day["red"].sum() / per_day["people"].sum(), 2),
         "snapshot_amber_per_100": round(100 * per_day["amber"].sum() / per_day["people"].sum(), 2),
         "snapshot_insufficient_per_100": round(100 * per_day["insufficient"].sum() / per_day["people"].sum(), 2),
+        "stable_red_per_100": round(100 * (stable["colour"] == "red").sum() / stable_rows, 2),
+        "stable_amber_per_100": round(100 * (stable["colour"] == "amber").sum() / stable_rows, 2),
         "new_alerts_per_100_per_week": round(100 * len(new_alerts) / person_weeks, 2),
         "new_red_per_100_per_week": round(100 * len(new_red) / person_weeks, 2),
         "planted_episodes": planted,
@@ -426,6 +432,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"  ingest: {report['ingest'].get('events_stored')} events stored, {report['ingest'].get('invalid')} invalid",
         f"  red per 100 people per day (snapshot): {report['snapshot_red_per_100']}",
         f"  amber per 100 people per day (snapshot): {report['snapshot_amber_per_100']}",
+        f"  stable population (no change planted, no incident): red {report['stable_red_per_100']}, "
+        f"amber {report['stable_amber_per_100']} per 100 people per day",
         f"  insufficient data per 100 people: {report['snapshot_insufficient_per_100']}",
         f"  new alerts (amber or red) per 100 people per week: {report['new_alerts_per_100_per_week']}",
         f"  new red alerts per 100 people per week: {report['new_red_per_100_per_week']}",

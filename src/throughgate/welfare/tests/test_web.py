@@ -153,7 +153,7 @@ def test_changing_thresholds_is_for_safer_custody_and_is_audited(client: Client,
     assert (stored.amber_threshold, stored.red_threshold) == (6.5, 13)
     change = SettingsChange.objects.get()
     assert change.after["amber_threshold"] == 6.5
-    assert change.before["amber_threshold"] == 5.5
+    assert change.before["amber_threshold"] == 5.0
     assert change.by_username == lead.username
     entry = AuditEntry.objects.get(action="welfare.settings.changed")
     assert entry.actor_id == lead.pk
