@@ -261,7 +261,7 @@ def django_database() -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def seed_estate(code: str = "BNC") -> Any:
+def seed_estate(code: str = "BNC", sites: bool = True) -> Any:
     """100k sites, 1,500 people each with an issued laptop and an address, level rules and a window."""
     import datetime as dt
 
@@ -280,7 +280,7 @@ def seed_estate(code: str = "BNC") -> Any:
 
     with transaction.atomic():
         estab, _ = Establishment.objects.get_or_create(code=code, defaults={"name": "HMP Bench"})
-        if Site.objects.count() < DOMAINS:
+        if sites and Site.objects.count() < DOMAINS:
             Site.objects.bulk_create(
                 [
                     Site(name=f"Site {i}", domain=domain(i), category=CATEGORIES[i % len(CATEGORIES)], risk=1 + i % 2)
@@ -632,15 +632,18 @@ def radclient_rate(port: int, macs: list[str], parallel: int = 32) -> float:
         elapsed = time.perf_counter() - t0
     finally:
         source.unlink()
-    accepted = sum(int(line.split()[-1]) for line in out.stdout.splitlines() if "Access-Accepts" in line)
+    accepted = sum(int(line.split(":")[-1]) for line in out.stdout.splitlines() if line.strip().startswith("Accepted"))
     if accepted != len(macs):
         print(f"  warning: {accepted} of {len(macs)} accepted\n{out.stdout[-500:]}{out.stderr[-500:]}")
     return len(macs) / elapsed
 
 
-def bench_radius(requests: int = 6000, runs: int = 3) -> dict[str, Any]:
+def bench_radius(
+    requests: int = 3000, runs: int = 3, wsgi_app: str = "throughgate.access.wsgi:application"
+) -> dict[str, Any]:
     """FreeRADIUS -> rlm_rest -> gunicorn (gthread) serving Throughgate on SQLite, vs FreeRADIUS answering the same
-    MACs from its `files` module."""
+    MACs from its `files` module. ``wsgi_app`` is the lean RADIUS entry point (throughgate.access.wsgi) by default;
+    ``--full-django`` measures config.wsgi (every request through the page middleware) instead."""
     work = Path(tempfile.mkdtemp(prefix="tg-bench-radius-"))
     work.chmod(0o755)
     db = work / "bench.sqlite3"
@@ -654,7 +657,7 @@ def bench_radius(requests: int = 6000, runs: int = 3) -> dict[str, Any]:
         "SECURE_SSL_REDIRECT": "false",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    seed = "from bench.access import seed_estate; import django; seed_estate()"
+    seed = "from bench.access import seed_estate; seed_estate(sites=False)"
     subprocess.run(
         [sys.executable, "-c", f"import django, os; django.setup(); {seed}"],
         cwd=ROOT,
@@ -669,7 +672,7 @@ def bench_radius(requests: int = 6000, runs: int = 3) -> dict[str, Any]:
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi:application",
+            wsgi_app,
             "-k",
             "gthread",
             "-w",
@@ -754,6 +757,7 @@ def bench_radius(requests: int = 6000, runs: int = 3) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", choices=["helper", "snapshot", "squid", "radius", "all"])
+    parser.add_argument("--full-django", action="store_true", help="radius: serve config.wsgi, not the lean entry")
     args = parser.parse_args()
     results: dict[str, Any] = {}
     if args.which in ("helper", "all"):
@@ -761,7 +765,9 @@ def main() -> None:
     if args.which in ("squid", "all"):
         results["squid"] = bench_squid()
     if args.which in ("radius", "all"):
-        results["radius"] = bench_radius()
+        results["radius"] = bench_radius(
+            wsgi_app="config.wsgi:application" if args.full_django else "throughgate.access.wsgi:application"
+        )
     if args.which in ("snapshot", "all"):
         results["snapshot"] = bench_snapshot()
     print(json.dumps(results, indent=2))

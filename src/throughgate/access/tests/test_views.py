@@ -178,3 +178,36 @@ def test_unapproved_devices_pages(client: Client, world) -> None:  # type: ignor
     assert item.blocked
     assert item.status == "mitigated"
     assert "after it was first seen" in client.get(url).content.decode()
+
+
+def test_lean_radius_entry_point_answers_like_the_views(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import json
+    from wsgiref.util import setup_testing_defaults
+
+    from throughgate.access.wsgi import application
+
+    monkeypatch.setenv("THROUGHGATE_NETWORK_SECRET", "s3cret-value")
+    mac = world.devices["enhanced"].mac.replace(":", "-")
+    body = json.dumps({"Calling-Station-Id": {"type": "string", "value": [mac]}}).encode()
+
+    def call(path: str, secret: str = "") -> tuple[str, bytes]:
+        environ: dict[str, object] = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        if secret:
+            environ["HTTP_X_THROUGHGATE_SECRET"] = secret
+        setup_testing_defaults(environ)
+        seen: list[str] = []
+        chunks = application(environ, lambda status, headers: seen.append(status))
+        return seen[0], b"".join(chunks)
+
+    status, _ = call("/radius/authorize")
+    assert status.startswith("401")
+    status, content = call("/radius/authorize", "s3cret-value")
+    assert status.startswith("200")
+    assert json.loads(content)["reply:Tunnel-Private-Group-Id"] == "40"

@@ -1,0 +1,48 @@
+"""A WSGI entry point for the hosts FreeRADIUS calls: the RADIUS endpoints (and the Squid helper's) answered
+straight from their views, without the page middleware (sessions, CSRF, sign-in, security headers) that machine
+JSON endpoints do not use; every other path goes to the whole Django application.
+
+    gunicorn throughgate.access.wsgi:application -k gthread -w 4 --threads 8
+
+The views check the shared secret themselves and are declared public in the permission map, so nothing they rely
+on is skipped. FreeRADIUS waits on /radius/authorize for every device that joins: this keeps it fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django_application = get_wsgi_application()
+
+from django.core.handlers.wsgi import WSGIRequest  # noqa: E402  (after Django is set up)
+from django.db import close_old_connections  # noqa: E402
+
+from throughgate.access.web import network  # noqa: E402
+
+ROUTES: dict[str, Callable[..., Any]] = {
+    "/radius/authorize": network.radius_authorize,
+    "/radius/post-auth": network.radius_post_auth,
+    "/radius/accounting": network.radius_accounting,
+    "/squid/snapshot": network.squid_snapshot,
+    "/squid/usage": network.squid_usage,
+}
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    view = ROUTES.get(environ.get("PATH_INFO", ""))
+    if view is None:
+        result: Iterable[bytes] = django_application(environ, start_response)
+        return result
+    close_old_connections()
+    try:
+        response = view(WSGIRequest(environ))
+        headers = [*response.items(), ("Content-Length", str(len(response.content)))]
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        return [response.content]
+    finally:
+        close_old_connections()
