@@ -4,18 +4,32 @@ critical violation on any AIM page, in English and in Welsh; no JavaScript error
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.support import STAFF_VIEWPORT, describe, run_axe, set_language, sign_in_staff, watch_errors
+from tests.browser.support import (
+    SCREENSHOTS,
+    STAFF_VIEWPORT,
+    describe,
+    run_axe,
+    set_language,
+    sign_in_staff,
+    watch_errors,
+)
 from tests.factories import EstablishmentFactory, PersonFactory, cell_in, make_staff
+from throughgate.core.models import ActivityEvent
 from throughgate.welfare.models import ScoreRun, Triage
 from throughgate.welfare.tests.factories import make_flag
 
 pytestmark = pytest.mark.browser
+
+# THROUGHGATE_SCREENSHOTS=1 also refreshes docs/screenshots/aim-*.png for docs/aim.md.
+SHOOT = os.environ.get("THROUGHGATE_SCREENSHOTS") == "1"
 
 
 @pytest.fixture
@@ -34,6 +48,33 @@ def aim_world(transactional_db: Any) -> dict[str, Any]:
         wing="MDI-A",
         score=5.2,
     )
+    # Fourteen weeks of the red person's routine, thinning out in the last two (for the chart).
+    events = []
+    for back in range(1, 98):
+        moment = timezone.now() - dt.timedelta(days=back)
+        recent = back <= 14
+        for kind, usual, lately in (("kiosk.login", 2, 0), ("phone.call", 1, 0), ("meal.chosen", 2, 1)):
+            events += [
+                ActivityEvent(
+                    person=red.person.prison_number,
+                    kind=kind,
+                    occurred_at=moment,
+                    source="test",
+                    idempotency_key=f"{kind}-{back}-{k}",
+                )
+                for k in range(lately if recent else usual)
+            ]
+        if back % 7 == 0 and not recent:
+            events.append(
+                ActivityEvent(
+                    person=red.person.prison_number,
+                    kind="visit.attended",
+                    occurred_at=moment,
+                    source="test",
+                    idempotency_key=f"visit-{back}",
+                )
+            )
+    ActivityEvent.objects.bulk_create(events)
     Triage.objects.create(
         flag=amber, by_username="earlier.officer", action="key_worker", review_on=day - dt.timedelta(days=1)
     )
@@ -127,5 +168,8 @@ def test_every_aim_page_passes_axe(
         if page.locator(expect).count() == 0:
             problems.append(f"{where}: {expect} is not on the page")
         problems += [f"{where}: {line}" for line in describe(run_axe(page))]
+        if SHOOT and language == "en":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"aim-{re.sub(r'[^a-z]+', '-', label).strip('-')}.png", full_page=True)
     assert not problems, "\n".join(problems)
     assert not page.js_errors, page.js_errors
