@@ -517,6 +517,25 @@ def device_admit(*, mac: str, nas: str = "", nas_establishment: str = "", ssid: 
         mac = normalise_mac(mac)
     except InvalidInput:
         return Admission(False, message="Not a MAC address")
+    # Answers for registered devices are kept until the policy version moves on (any device, network or block
+    # change moves it), so a busy RADIUS server costs one small query per request.
+    version = snapshot.versions()[snapshot.POLICY]
+    if _ADMISSIONS.get("version") != version:
+        _ADMISSIONS.clear()
+        _ADMISSIONS["version"] = version
+    cached = _ADMISSIONS.get(mac)
+    if isinstance(cached, Admission):
+        return cached
+    admission = _device_admit(mac=mac, nas=nas, nas_establishment=nas_establishment, ssid=ssid)
+    if admission.device is not None and len(_ADMISSIONS) < 100_000:
+        _ADMISSIONS[mac] = admission
+    return admission
+
+
+_ADMISSIONS: dict[str, Any] = {}
+
+
+def _device_admit(*, mac: str, nas: str, nas_establishment: str, ssid: str) -> Admission:
     if UnapprovedDevice.objects.filter(mac=mac, blocked=True).exists():
         return Admission(False, message="Blocked")
     device = NetworkDevice.objects.select_related("establishment").filter(mac=mac).first()
@@ -725,6 +744,7 @@ def observation_mitigate(
         now = timezone.now()
         if action == "block_radius":
             observation.blocked = True
+            snapshot.bump(snapshot.POLICY)  # RADIUS answers kept in memory must be made again
         observation.status = ObservationStatus.MITIGATED
         observation.mitigation = action
         observation.mitigated_at = observation.mitigated_at or now
