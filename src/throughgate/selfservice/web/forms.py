@@ -191,7 +191,9 @@ class CanteenForm(KeyedForm):
                 required=False,
                 min_value=0,
                 max_value=20,
-                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+                widget=forms.NumberInput(
+                    attrs={"class": "govuk-input govuk-input--width-3 tg-kiosk-input", "inputmode": "numeric"}
+                ),
                 error_messages={
                     "invalid": _("Enter a number, like 2."),
                     "min_value": _("Enter a number, like 2."),
