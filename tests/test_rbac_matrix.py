@@ -131,6 +131,7 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "selfservice:canteen_order": {"order_id": "1"},
         "api:statement": {"kind": "spends"},
         "api:canteen_order": {"order_id": "1"},
+        "selfservice:canteen_deliver": {"order_id": "1"},
         **{f"api:{name}": app_id for name in api_names},
     }
 

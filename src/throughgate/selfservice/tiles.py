@@ -40,3 +40,14 @@ register_tile(
         40,
     )
 )
+register_tile(
+    Tile(
+        "selfservice:canteen_deliveries",
+        _("Canteen deliveries"),
+        _("Deliver orders and refund what was missing"),
+        "basket",
+        "selfservice.manage_canteen",
+        "staff",
+        30,
+    )
+)

@@ -7,18 +7,20 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from throughgate.core.errors import InvalidInput
-from throughgate.identity.models import User
+from throughgate.core.errors import InvalidInput, NotVisible
+from throughgate.identity.models import Establishment, User
 from throughgate.selfservice.models import (
     Account,
     AccountKind,
     CanteenItem,
     CanteenOrder,
+    CanteenOrderStatus,
     LedgerEntry,
     SpendLimit,
     TransferRule,
 )
 from throughgate.selfservice.money import services
+from throughgate.selfservice.permissions import MANAGE_CANTEEN
 from throughgate.selfservice.selectors import resident_person
 
 
@@ -108,10 +110,29 @@ def orders_of_resident(*, user: User, limit: int = 20) -> list[CanteenOrder]:
 
 
 def order_of_resident(*, user: User, order_id: int) -> CanteenOrder:
-    from throughgate.core.errors import NotVisible
-
     person = resident_person(user=user)
     order = CanteenOrder.objects.filter(person=person, pk=order_id).prefetch_related("lines__item").first()
+    if order is None:
+        raise NotVisible("No order found")
+    return order
+
+
+def orders_to_deliver(*, user: User, establishment: Establishment | None) -> list[CanteenOrder]:
+    """Placed orders of the establishment the canteen staff member works in, oldest week first."""
+    if establishment is None or not user.has_perm(MANAGE_CANTEEN) or not user.is_staff_member:
+        return []
+    if not user.sees_all_establishments and not user.assignments.filter(establishment=establishment).exists():
+        return []
+    return list(
+        CanteenOrder.objects.filter(establishment=establishment, status=CanteenOrderStatus.PLACED)
+        .select_related("person")
+        .prefetch_related("lines__item")
+        .order_by("week_closes_at", "placed_at")[:200]
+    )
+
+
+def order_for_canteen_staff(*, user: User, establishment: Establishment | None, order_id: int) -> CanteenOrder:
+    order = next((o for o in orders_to_deliver(user=user, establishment=establishment) if o.pk == order_id), None)
     if order is None:
         raise NotVisible("No order found")
     return order

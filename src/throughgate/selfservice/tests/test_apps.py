@@ -438,3 +438,18 @@ def test_types_are_per_establishment_and_named_in_welsh(establishment: Any) -> N
     with translation.override("cy"):
         assert options[0].app_type.display_name == "Gweld meddyg neu nyrs"
     assert options[0].app_type.display_name == "See a doctor or nurse"
+
+
+def test_the_daily_escalation_command(establishment: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    person = make_resident(establishment)
+    staff_in(establishment, "wing", lead=True)
+    late = raise_app(person)
+    out = StringIO()
+    call_command("selfservice_escalate", "--today", (late.due_on + dt.timedelta(days=1)).isoformat(), stdout=out)
+    assert out.getvalue().strip() == "1 overdue app(s) escalated"
+    late.refresh_from_db()
+    assert late.escalated_at is not None

@@ -143,3 +143,17 @@ def test_staff_app_pages_in_welsh(client: Client, establishment: Any) -> None:
     for name, response in pages.items():
         assert response.status_code in (200, 400), name
         assert_welsh(response.content.decode(), name, welsh)
+
+
+def test_canteen_deliveries_page_in_welsh(client: Client, establishment: Any) -> None:
+    from tests.factories import make_staff
+
+    welsh = polib.pofile(str(WELSH_PO))
+    person = make_resident(establishment, first_name="Sam", last_name="Jones")
+    _money(person, establishment)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    sign_in_staff(client, make_staff("governor", [establishment]))
+    page = client.get(reverse("selfservice:canteen_deliveries"))
+    assert page.status_code == 200
+    assert_welsh(page.content.decode(), "canteen deliveries", welsh)
+    assert "Bagiau te (40)" in page.content.decode()

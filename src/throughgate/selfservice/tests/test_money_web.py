@@ -143,3 +143,30 @@ def test_the_in_cell_app_orders_canteen(client: Client, shop: Any) -> None:
     )
     assert over.status_code == 409
     assert over.json()["code"] in {"weekly_limit", "insufficient_funds"}
+
+
+def test_canteen_staff_deliver_and_refund_from_the_page(client: Client, shop: Any) -> None:
+    from tests.factories import sign_in_staff
+
+    person = rich(shop, 2000)
+    tea = CanteenItem.objects.get(establishment=shop, code="tea")
+    fruit = CanteenItem.objects.get(establishment=shop, code="fruit")
+    order = services.canteen_order_place(
+        user=person.user, quantities={tea.pk: 1, fruit.pk: 1}, idempotency_key=key()
+    ).order
+    canteen = make_staff("governor", [shop])
+    sign_in_staff(client, canteen)
+    page = client.get(reverse("selfservice:canteen_deliveries"))
+    assert page.status_code == 200
+    assert person.prison_number in page.content.decode()
+    done = client.post(reverse("selfservice:canteen_deliver", args=[order.pk]), {"unavailable": [fruit.pk]})
+    assert done.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "DELIVERED"
+    assert order.refunded == 120
+    assert "Refunded: £1.20" in client.get(done["Location"]).content.decode()
+    # Staff of another prison cannot deliver it.
+    other = make_staff("governor", [])
+    assert (
+        sign_in_staff(Client(), other).post(reverse("selfservice:canteen_deliver", args=[order.pk])).status_code == 404
+    )

@@ -9,14 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from throughgate.core.access import requires
 from throughgate.core.errors import DomainError, NotVisible
 from throughgate.identity.selectors import acting_user
 from throughgate.selfservice.models import AccountKind
 from throughgate.selfservice.money import selectors, services
-from throughgate.selfservice.permissions import USE_MONEY
+from throughgate.selfservice.permissions import MANAGE_CANTEEN, USE_MONEY
 from throughgate.selfservice.selectors import resident_person
 from throughgate.selfservice.web.forms import CanteenForm, TransferForm
 
@@ -115,3 +115,35 @@ def canteen_order(request: HttpRequest, order_id: int) -> HttpResponse:
         "pounds": services.pounds,
     }
     return render(request, "selfservice/canteen_order.html", context)
+
+
+@requires(MANAGE_CANTEEN)
+def canteen_deliveries(request: HttpRequest) -> HttpResponse:
+    """Canteen staff: the orders to pack and deliver; tick what was not available, and it is refunded."""
+    orders = selectors.orders_to_deliver(
+        user=acting_user(request), establishment=getattr(request, "establishment", None)
+    )
+    return render(request, "selfservice/canteen_deliveries.html", {"orders": orders})
+
+
+@requires(MANAGE_CANTEEN)
+@require_POST
+def canteen_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = acting_user(request)
+    order = selectors.order_for_canteen_staff(
+        user=user, establishment=getattr(request, "establishment", None), order_id=order_id
+    )
+    missing = [int(v) for v in request.POST.getlist("unavailable") if v.isdigit()]
+    try:
+        order = services.canteen_order_deliver(by=user, order=order, unavailable_item_ids=missing)
+    except NotVisible:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Order %(number)s delivered. Refunded: %(refund)s.")
+            % {"number": order.pk, "refund": services.pounds(order.refunded)},
+        )
+    return HttpResponseRedirect(reverse("selfservice:canteen_deliveries"))

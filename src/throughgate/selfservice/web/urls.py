@@ -14,6 +14,8 @@ urlpatterns = [
     path("canteen/", money_views.canteen, name="canteen"),
     path("canteen/orders/<int:order_id>/", money_views.canteen_order, name="canteen_order"),
     # Staff.
+    path("canteen/deliveries/", money_views.canteen_deliveries, name="canteen_deliveries"),
+    path("canteen/deliveries/<int:order_id>/", money_views.canteen_deliver, name="canteen_deliver"),
     path("queue/", views.queue, name="queue"),
     path("queue/assign/", views.queue_assign, name="queue_assign"),
     path("queue/<int:app_id>/", views.staff_app, name="staff_app"),
