@@ -586,6 +586,7 @@ def radius_dir(work: Path, name: str, site: str, extra: dict[str, str]) -> tuple
 @contextmanager
 def running_radius(conf: Path) -> Iterator[None]:
     log = conf / "radius.log"
+    log.unlink(missing_ok=True)  # "Ready to process requests" must come from this start
     process = subprocess.Popen(
         ["freeradius", "-f", "-d", str(conf), "-l", str(log)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
