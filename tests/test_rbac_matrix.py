@@ -132,6 +132,9 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "api:statement": {"kind": "spends"},
         "api:canteen_order": {"order_id": "1"},
         "selfservice:canteen_deliver": {"order_id": "1"},
+        "selfservice:my_complaint": {"complaint_id": "1"},
+        "selfservice:complaint_appeal": {"complaint_id": "1"},
+        "selfservice:staff_complaint": {"complaint_id": "1"},
         **{f"api:{name}": app_id for name in api_names},
     }
 

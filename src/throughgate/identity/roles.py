@@ -39,7 +39,7 @@ WELFARE_OFFICER = ("welfare.view_flags", "welfare.triage_flags")
 WELFARE_SAFER_CUSTODY = (*WELFARE_OFFICER, "welfare.manage_settings", "welfare.view_oversight")
 WELFARE_GOVERNOR = ("welfare.view_flags", "welfare.view_oversight")
 # Working the self-service app queues of one's departments (membership is data in selfservice.Department).
-APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history")
+APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history", "selfservice.answer_complaints")
 # Finance and canteen work (paying money in, moving it, delivering canteen orders).
 MONEY_STAFF = ("selfservice.manage_money", "selfservice.manage_canteen")
 
@@ -55,6 +55,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "people.view_person",
             "selfservice.use_apps",
             "selfservice.use_money",
+            "selfservice.use_complaints",
             *ACCESS_RESIDENT,
         ),
     ),
@@ -85,6 +86,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *APPS_STAFF,
             "selfservice.oversee_apps",
             *MONEY_STAFF,
+            "selfservice.read_confidential_complaints",
             *ACCESS_GOVERNOR,
             *WELFARE_GOVERNOR,
         ),

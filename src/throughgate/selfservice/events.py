@@ -19,3 +19,6 @@ CANTEEN_ORDERED = audit.register_action("selfservice.canteen.ordered", "Placed a
 CANTEEN_DELIVERED = audit.register_action(
     "selfservice.canteen.delivered", "Delivered a canteen order and refunded what was missing"
 )
+COMPLAINT_SUBMITTED = audit.register_action("selfservice.complaint.submitted", "Made a complaint or an appeal")
+COMPLAINT_ANSWERED = audit.register_action("selfservice.complaint.answered", "Answered a complaint")
+COMPLAINT_VIEWED = audit.register_action("selfservice.complaint.viewed", "Staff read a complaint")

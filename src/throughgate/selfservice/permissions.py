@@ -21,3 +21,10 @@ MANAGE_MONEY = register_permission(
 MANAGE_CANTEEN = register_permission(
     "selfservice.manage_canteen", "Canteen: deliver orders and refund what was missing"
 )
+USE_COMPLAINTS = register_permission("selfservice.use_complaints", "A resident makes complaints and appeals")
+ANSWER_COMPLAINTS = register_permission(
+    "selfservice.answer_complaints", "Answer complaints (COMP1, COMP1A) in your establishment"
+)
+READ_CONFIDENTIAL_COMPLAINTS = register_permission(
+    "selfservice.read_confidential_complaints", "See and answer confidential complaints to the governor (COMP2)"
+)

@@ -51,3 +51,25 @@ register_tile(
         30,
     )
 )
+register_tile(
+    Tile(
+        "selfservice:my_complaints",
+        _("Complaints"),
+        _("Tell us when something is wrong"),
+        "complaint",
+        "selfservice.use_complaints",
+        "resident",
+        50,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:complaint_queue",
+        _("Complaints to answer"),
+        _("Complaints by deadline, soonest first"),
+        "list",
+        "selfservice.answer_complaints",
+        "staff",
+        25,
+    )
+)

@@ -20,6 +20,7 @@ from tests.test_readability import (  # noqa: F401  (the fixture patches syllabl
 )
 from throughgate.core.tests.test_translations import WELSH_PO, assert_welsh
 from throughgate.selfservice import defaults, services
+from throughgate.selfservice.complaints import services as complaint_services
 from throughgate.selfservice.models import CanteenItem
 from throughgate.selfservice.money import services as money
 from throughgate.selfservice.tests.factories import app_type, key, raise_app, staff_in
@@ -74,6 +75,15 @@ def resident_pages(client: Client, establishment: Any, language: str = "en") -> 
     order = _money(person, establishment)
     sign_in_resident(client, person)
     stamps = CanteenItem.objects.get(establishment=establishment, code="stamps")
+    complaint = complaint_services.complaint_submit(
+        user=person.user, stage="COMP1", body=WRITTEN[language][0], idempotency_key=key()
+    ).complaint
+    complaint = complaint_services.complaint_answer(
+        by=staff_in(establishment, "wing"), complaint=complaint, reply=WRITTEN[language][2]
+    )
+    waiting = complaint_services.complaint_submit(
+        user=person.user, stage="COMP2", body=WRITTEN[language][3], idempotency_key=key()
+    ).complaint
     doctor = app_type(establishment, "doctor")
     wing = app_type(establishment, "wing")
     return {
@@ -96,6 +106,11 @@ def resident_pages(client: Client, establishment: Any, language: str = "en") -> 
             reverse("selfservice:canteen"), {"key": key(), f"item_{stamps.pk}": "9"}
         ),
         "a canteen order": client.get(reverse("selfservice:canteen_order", args=[order.pk])),
+        "my complaints": client.get(reverse("selfservice:my_complaints")),
+        "make a complaint": client.get(reverse("selfservice:complaint_new")),
+        "make a complaint, with errors": client.post(reverse("selfservice:complaint_new"), {"key": key()}),
+        "an answered complaint": client.get(reverse("selfservice:my_complaint", args=[complaint.pk])),
+        "a complaint waiting": client.get(reverse("selfservice:my_complaint", args=[waiting.pk])),
     }
 
 
@@ -139,6 +154,7 @@ def test_staff_app_pages_in_welsh(client: Client, establishment: Any) -> None:
             reverse("selfservice:staff_app_action", args=[open_app.pk, "respond"]), {"key": key()}
         ),
         "history": client.get(reverse("selfservice:person_history", args=[person.prison_number])),
+        "complaints to answer": client.get(reverse("selfservice:complaint_queue")),
     }
     for name, response in pages.items():
         assert response.status_code in (200, 400), name

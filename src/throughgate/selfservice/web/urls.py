@@ -1,6 +1,6 @@
 from django.urls import path
 
-from throughgate.selfservice.web import money_views, views
+from throughgate.selfservice.web import complaint_views, money_views, views
 
 app_name = "selfservice"
 urlpatterns = [
@@ -13,7 +13,13 @@ urlpatterns = [
     path("money/<slug:kind>/", money_views.statement, name="statement"),
     path("canteen/", money_views.canteen, name="canteen"),
     path("canteen/orders/<int:order_id>/", money_views.canteen_order, name="canteen_order"),
+    path("complaints/", complaint_views.my_complaints, name="my_complaints"),
+    path("complaints/new/", complaint_views.complaint_new, name="complaint_new"),
+    path("complaints/<int:complaint_id>/", complaint_views.my_complaint, name="my_complaint"),
+    path("complaints/<int:complaint_id>/appeal/", complaint_views.complaint_appeal, name="complaint_appeal"),
     # Staff.
+    path("complaints/queue/", complaint_views.complaint_queue, name="complaint_queue"),
+    path("complaints/queue/<int:complaint_id>/", complaint_views.staff_complaint, name="staff_complaint"),
     path("canteen/deliveries/", money_views.canteen_deliveries, name="canteen_deliveries"),
     path("canteen/deliveries/<int:order_id>/", money_views.canteen_deliver, name="canteen_deliver"),
     path("queue/", views.queue, name="queue"),

@@ -1,0 +1,83 @@
+"""Reads of complaints: a resident sees their own; staff who answer complaints see their establishment's, except a
+COMP2, which only the governor's office sees (it looks like no complaint at all to anyone else)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from throughgate.core import audit
+from throughgate.core.errors import NotVisible
+from throughgate.identity.models import Establishment, User
+from throughgate.identity.selectors import establishments_for
+from throughgate.selfservice import events
+from throughgate.selfservice.complaints.services import appeal_closes_on
+from throughgate.selfservice.models import Complaint, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS
+from throughgate.selfservice.selectors import resident_person
+
+
+def complaints_of_resident(*, user: User) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(person=resident_person(user=user)).select_related("appeal_of")
+
+
+def complaint_of_resident(*, user: User, complaint_id: int) -> Complaint:
+    complaint = complaints_of_resident(user=user).filter(pk=complaint_id).first()
+    if complaint is None:
+        raise NotVisible(_("No complaint found"))
+    return complaint
+
+
+@dataclass(frozen=True)
+class NextStep:
+    can_appeal: bool
+    appeal_closes_on: date | None
+    ombudsman: bool  # the last stage is over: tell the person about the Ombudsman
+
+
+def next_step(*, complaint: Complaint) -> NextStep:
+    if complaint.status != ComplaintStatus.ANSWERED:
+        return NextStep(False, None, False)
+    if complaint.stage == ComplaintStage.COMP1:
+        closes = appeal_closes_on(complaint)
+        appealed = Complaint.objects.filter(appeal_of=complaint).exists()
+        open_to_appeal = closes is not None and timezone.localdate() <= closes and not appealed
+        return NextStep(open_to_appeal, closes, not open_to_appeal and not appealed)
+    return NextStep(False, None, True)
+
+
+def complaints_visible_to_staff(*, user: User, establishment: Establishment | None) -> QuerySet[Complaint]:
+    if establishment is None or not user.is_staff_member or not user.has_perm(ANSWER_COMPLAINTS):
+        return Complaint.objects.none()
+    if not establishments_for(user=user).filter(pk=establishment.pk).exists():
+        return Complaint.objects.none()
+    complaints = Complaint.objects.filter(establishment=establishment).select_related("person")
+    if not user.has_perm(READ_CONFIDENTIAL_COMPLAINTS):
+        complaints = complaints.exclude(stage=ComplaintStage.COMP2)
+    return complaints
+
+
+def complaint_queue(*, user: User, establishment: Establishment | None, open_only: bool = True) -> QuerySet[Complaint]:
+    """Complaints by deadline, the soonest (and overdue) first."""
+    complaints = complaints_visible_to_staff(user=user, establishment=establishment)
+    if open_only:
+        complaints = complaints.filter(status=ComplaintStatus.OPEN)
+    return complaints.order_by("due_on", "submitted_at", "id")
+
+
+def complaint_for_staff(*, user: User, establishment: Establishment | None, complaint_id: int) -> Complaint:
+    complaint = complaints_visible_to_staff(user=user, establishment=establishment).filter(pk=complaint_id).first()
+    if complaint is None:
+        raise NotVisible(_("No complaint found"))
+    audit.record(
+        action=events.COMPLAINT_VIEWED,
+        actor=user,
+        subject=complaint.person.prison_number,
+        obj=complaint,
+        purpose="answering_request",
+    )
+    return complaint
