@@ -212,19 +212,27 @@ class RollingWindows:
         moves.append((old - timedelta(LOOKBACK_DAYS), BASELINE, -1))
         visited_people = np.zeros(0, dtype=np.intp)
         new_incentives = False
+        _, people, slots = self.windows.n.shape
+        flats, ns, ts = [], [], []
         for day, source, target in moves:
             part = self.con.execute(
                 f"""SELECT person_idx, kind_id, count(*) AS n, sum(value) AS t FROM {self.relation}
                     WHERE ts >= $a AND ts < $b AND kind_id >= 0 GROUP BY ALL""",  # noqa: S608
                 {"a": local_midnight_utc(day), "b": local_midnight_utc(day + timedelta(days=1))},
             ).fetchnumpy()
+            cell = part["person_idx"].astype(np.intp) * slots + part["kind_id"].astype(np.intp)
             for bucket, sign in ((source, -1.0), (target, 1.0)):
                 if bucket >= 0:
-                    part["bucket"] = np.full(len(part["n"]), bucket)
-                    _accumulate(self.windows, part, sign)
+                    flats.append(bucket * people * slots + cell)
+                    ns.append(sign * part["n"].astype(float))
+                    ts.append(sign * part["t"].astype(float))
             if day == old:
                 visited_people = part["person_idx"][part["kind_id"] == VISIT].astype(np.intp)
                 new_incentives = bool((part["kind_id"] == INCENTIVE).any())
+        # One scatter-add for all the moves: only the touched cells change.
+        flat = np.concatenate(flats)
+        np.add.at(self.windows.n.reshape(-1), flat, np.concatenate(ns))
+        np.add.at(self.windows.t.reshape(-1), flat, np.concatenate(ts))
         lag = self.windows.last_visit_lag + 1
         lag[lag > LOOKBACK_DAYS] = np.inf
         lag[visited_people] = 1
@@ -282,8 +290,7 @@ def _peer_rates(people: People, n: np.ndarray, days: np.ndarray) -> np.ndarray:
     new = people.days_in_custody < 28
     key = people.group * 2 + new.astype(np.int64)
     groups, inverse = np.unique(key, return_inverse=True)
-    totals = np.zeros((len(groups), n.shape[1]))
-    np.add.at(totals, inverse, n)
+    totals = np.stack([np.bincount(inverse, weights=n[:, s], minlength=len(groups)) for s in range(n.shape[1])], 1)
     day_totals = np.bincount(inverse, weights=days, minlength=len(groups))
     overall = n.sum(axis=0) / max(days.sum(), 1.0)
     rates = np.where(day_totals[:, None] >= 28 * 10, totals / np.maximum(day_totals[:, None], 1.0), overall)
