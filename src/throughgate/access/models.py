@@ -325,6 +325,18 @@ class UnapprovedDevice(models.Model):
         return (self.mitigated_at - self.first_seen).total_seconds()
 
 
+class DeviceInTwoPlaces(models.Model):
+    """A device seen on two wings within a minute: a cloned MAC address, or a device passed between wings."""
+
+    device = models.ForeignKey(NetworkDevice, on_delete=models.CASCADE, related_name="two_place_sightings")
+    first_wing = models.CharField(max_length=40)
+    second_wing = models.CharField(max_length=40)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.first_wing} / {self.second_wing}"
+
+
 class EstablishmentNetwork(models.Model):
     """Network settings of an establishment: VLAN per device kind, the quarantine VLAN, Wi-Fi names."""
 
@@ -335,6 +347,9 @@ class EstablishmentNetwork(models.Model):
     quarantine_vlan = models.CharField(max_length=10, default="999", blank=True, help_text="Empty: reject instead")
     ssids = models.JSONField(default=list, blank=True, help_text="Our own Wi-Fi network names")
     allowed_neighbours = models.JSONField(default=list, blank=True, help_text="Known neighbouring BSSIDs")
+    nas_wings = models.JSONField(
+        default=dict, blank=True, help_text="Access point or switch (NAS-Identifier) -> the wing it serves"
+    )
 
     def __str__(self) -> str:
         return f"Network of {self.establishment_id}"

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.access import events, policy, snapshot
 from throughgate.access.models import (
     AccessWindow,
+    DeviceInTwoPlaces,
     InternetUsage,
     LevelAccess,
     NetworkDevice,
@@ -181,6 +183,18 @@ def monitoring(*, user: User, establishment: Establishment | None, now: datetime
         for person, count in outside.most_common(10)
         if count >= 5
     ]
+    for seen in DeviceInTwoPlaces.objects.filter(
+        device__establishment=establishment, seen_at__gte=since
+    ).select_related("device")[:10]:
+        alerts.append(
+            _("Device %(serial)s was seen on %(first)s and %(second)s within a minute, at %(time)s")
+            % {
+                "serial": seen.device.serial,
+                "first": seen.first_wing,
+                "second": seen.second_wing,
+                "time": timezone.localtime(seen.seen_at).strftime("%H:%M"),
+            }
+        )
     waiting = requests_waiting(user=user, establishment=establishment).count()
     unapproved = list(
         UnapprovedDevice.objects.filter(establishment=establishment).exclude(status__in=["allow_listed"])[:50]

@@ -22,6 +22,7 @@ from throughgate.access.models import (
     AccessWindow,
     Category,
     DeviceAddress,
+    DeviceInTwoPlaces,
     DeviceKind,
     DeviceStatus,
     EstablishmentNetwork,
@@ -565,13 +566,33 @@ def _device_admit(*, mac: str, nas: str, nas_establishment: str, ssid: str) -> A
     return Admission(False, message=f"Device is {device.status}", device=device)
 
 
+TWO_PLACES_WINDOW = timedelta(seconds=60)
+
+
+def _note_two_places(device: NetworkDevice, nas: str, now: datetime) -> None:
+    """A device that shows up on another wing's access point within a minute of the last is in two places."""
+    if not nas or not device.last_nas or nas == device.last_nas or device.last_seen_at is None:
+        return
+    if now - device.last_seen_at > TWO_PLACES_WINDOW:
+        return
+    wings = network_for(device.establishment).nas_wings or {}
+    before, after = wings.get(device.last_nas, ""), wings.get(nas, "")
+    if before and after and before != after:
+        DeviceInTwoPlaces.objects.create(device=device, first_wing=before, second_wing=after, seen_at=now)
+
+
 def radius_post_auth(*, mac: str, nas: str) -> None:
     """After an accept: the device was seen now, at this access point or switch."""
     try:
         mac = normalise_mac(mac)
     except InvalidInput:
         return
-    NetworkDevice.objects.filter(mac=mac).update(last_seen_at=timezone.now(), last_nas=nas[:100])
+    device = NetworkDevice.objects.select_related("establishment").filter(mac=mac).first()
+    if device is None:
+        return
+    now = timezone.now()
+    _note_two_places(device, nas[:100], now)
+    NetworkDevice.objects.filter(pk=device.pk).update(last_seen_at=now, last_nas=nas[:100])
 
 
 @transaction.atomic
@@ -582,10 +603,11 @@ def accounting_record(*, status: str, mac: str, ip: str, session_id: str = "", n
         mac = normalise_mac(mac)
     except InvalidInput:
         return False
-    device = NetworkDevice.objects.filter(mac=mac).first()
+    device = NetworkDevice.objects.select_related("establishment").filter(mac=mac).first()
     if device is None:
         return False
     now = timezone.now()
+    _note_two_places(device, nas[:100], now)
     status = status.lower().replace("_", "-")
     if status in ("start", "interim-update", "alive"):
         if not ip:

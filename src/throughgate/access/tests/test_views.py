@@ -211,3 +211,28 @@ def test_lean_radius_entry_point_answers_like_the_views(world, monkeypatch) -> N
     status, content = call("/radius/authorize", "s3cret-value")
     assert status.startswith("200")
     assert json.loads(content)["reply:Tunnel-Private-Group-Id"] == "40"
+
+
+def test_a_device_on_two_wings_within_a_minute_is_an_alert(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from throughgate.access import selectors, services
+    from throughgate.access.models import DeviceInTwoPlaces, NetworkDevice
+
+    network = services.network_for(world.establishment)
+    network.nas_wings = {"ap-a1": "A wing", "ap-b1": "B wing", "ap-a2": "A wing"}
+    network.save()
+    device = world.devices["enhanced"]
+    services.radius_post_auth(mac=device.mac, nas="ap-a1")
+    services.radius_post_auth(mac=device.mac, nas="ap-a2")  # same wing: fine
+    assert not DeviceInTwoPlaces.objects.exists()
+    services.radius_post_auth(mac=device.mac, nas="ap-b1")
+    seen = DeviceInTwoPlaces.objects.get()
+    assert (seen.first_wing, seen.second_wing) == ("A wing", "B wing")
+    NetworkDevice.objects.filter(pk=device.pk).update(last_seen_at=timezone.now() - dt.timedelta(minutes=5))
+    services.radius_post_auth(mac=device.mac, nas="ap-a1")  # minutes later: it moved, not cloned
+    assert DeviceInTwoPlaces.objects.count() == 1
+    data = selectors.monitoring(user=world.security, establishment=world.establishment, now=timezone.now())
+    assert any("was seen on A wing and B wing within a minute" in alert for alert in data.alerts)
