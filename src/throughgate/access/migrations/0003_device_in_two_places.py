@@ -6,25 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0002_unapproved_device_blocked'),
+        ("access", "0002_unapproved_device_blocked"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='establishmentnetwork',
-            name='nas_wings',
-            field=models.JSONField(blank=True, default=dict, help_text='Access point or switch (NAS-Identifier) -> the wing it serves'),
+            model_name="establishmentnetwork",
+            name="nas_wings",
+            field=models.JSONField(
+                blank=True, default=dict, help_text="Access point or switch (NAS-Identifier) -> the wing it serves"
+            ),
         ),
         migrations.CreateModel(
-            name='DeviceInTwoPlaces',
+            name="DeviceInTwoPlaces",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_wing', models.CharField(max_length=40)),
-                ('second_wing', models.CharField(max_length=40)),
-                ('seen_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='two_place_sightings', to='access.networkdevice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_wing", models.CharField(max_length=40)),
+                ("second_wing", models.CharField(max_length=40)),
+                ("seen_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="two_place_sightings",
+                        to="access.networkdevice",
+                    ),
+                ),
             ],
         ),
     ]
