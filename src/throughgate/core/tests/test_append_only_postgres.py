@@ -48,8 +48,8 @@ def test_the_triggers_are_installed() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT event_object_table, event_manipulation FROM information_schema.triggers "
-            "WHERE trigger_name LIKE %s ORDER BY 1, 2",
-            ["%_append_only"],
+            "WHERE trigger_name LIKE %s AND event_object_table IN (%s, %s) ORDER BY 1, 2",
+            ["%_append_only", "core_activityevent", "core_auditentry"],
         )
         rows = cursor.fetchall()
     assert rows == [
