@@ -249,7 +249,7 @@ class LedgerEntry(AppendOnlyModel):
     description = models.CharField(max_length=200)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    transfer_group = models.CharField(max_length=40, blank=True)
+    transfer_group = models.CharField(max_length=80, blank=True)
     order = models.ForeignKey("CanteenOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001  (NULL: no key, unique per account)
 
