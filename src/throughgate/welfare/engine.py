@@ -330,31 +330,35 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     a = config.prior_days
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
+        lower = indicator.direction == "drop"
+        # A rise needs at least one recent event: score only those people (rare events, few people).
+        sel: Any = slice(None) if lower else np.flatnonzero(n[RECENT, :, s] + n[MIDDLE, :, s] >= 1)
+        dr, dm, db, di = d_recent[sel], d_middle[sel], d_base[sel], days_in[sel]
         if indicator.measure == "amount":
             # Amounts in units of the person's usual value per event (a typical call, a typical canteen order).
-            events = n[BASELINE, :, s] + n[MIDDLE, :, s]
+            events = n[BASELINE, sel, s] + n[MIDDLE, sel, s]
             unit = np.where(
                 events >= 3,
-                (t[BASELINE, :, s] + t[MIDDLE, :, s]) / np.maximum(events, 1),
-                peer_t[:, s] / np.maximum(peer[:, s], 1e-9),
+                (t[BASELINE, sel, s] + t[MIDDLE, sel, s]) / np.maximum(events, 1),
+                peer_t[sel, s] / np.maximum(peer[sel, s], 1e-9),
             )
             unit = np.maximum(unit, 1e-6)
             rec, mid, base, prior = (
-                t[RECENT, :, s] / unit,
-                t[MIDDLE, :, s] / unit,
-                t[BASELINE, :, s] / unit,
-                peer_t[:, s] / unit,
+                t[RECENT, sel, s] / unit,
+                t[MIDDLE, sel, s] / unit,
+                t[BASELINE, sel, s] / unit,
+                peer_t[sel, s] / unit,
             )
         else:
-            rec, mid, base, prior = n[RECENT, :, s], n[MIDDLE, :, s], n[BASELINE, :, s], peer[:, s]
-        rate14 = (base + a * prior) / (d_base + a)  # usual per day, before the last two weeks
-        rate7 = (base + mid + a * prior) / (d_base + d_middle + a)  # usual per day, before the last week
-        mu14, x14 = rate14 * (d_recent + d_middle), rec + mid
-        mu7, x7 = rate7 * d_recent, rec
-        lower = indicator.direction == "drop"
+            unit = 1.0
+            rec, mid, base, prior = n[RECENT, sel, s], n[MIDDLE, sel, s], n[BASELINE, sel, s], peer[sel, s]
+        rate14 = (base + a * prior) / (db + a)  # usual per day, before the last two weeks
+        rate7 = (base + mid + a * prior) / (db + dm + a)  # usual per day, before the last week
+        mu14, x14 = rate14 * (dr + dm), rec + mid
+        mu7, x7 = rate7 * dr, rec
         # The sum of W days' counts, each negative binomial with size k, is negative binomial with size W x k.
-        size14 = indicator.dispersion * (d_recent + d_middle)
-        size7 = indicator.dispersion * d_recent
+        size14 = indicator.dispersion * (dr + dm)
+        size7 = indicator.dispersion * dr
         if lower:  # a drop must be a real one: at most 60% of usual, and usual must be something
             gate14, gate7 = (x14 <= 0.6 * mu14) & (mu14 >= 2), (x7 <= 0.6 * mu7) & (mu7 >= 1.5)
         else:  # a rise must be at least one event and about twice usual
@@ -366,7 +370,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         if indicator.code == "visits":
             # Days since the last social visit, against the usual rate: P(no visit in that many days).
             # Only for people who do get visits (two or more in their baseline).
-            gap = np.minimum(np.minimum(windows.last_visit_lag - 1, days_in), LOOKBACK_DAYS)
+            gap = np.minimum(np.minimum(windows.last_visit_lag[sel] - 1, di), LOOKBACK_DAYS)
             visited = (base + mid) >= 2
             gap_evidence = np.where((gap > 7) & visited, rate7 * gap / math.log(10), 0.0)
             e14 = np.maximum(e14, np.clip(gap_evidence - config.evidence_floor, 0, config.evidence_cap))
@@ -377,15 +381,14 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             # No personal routine yet, or no data for this routine: a low count is not evidence of a change.
             weight_arr = np.where(new_arrival, 0.5 * weight, weight)
             weight_arr = np.where(insufficient & indicator.self_service, 0.0, weight_arr)
+            contributions[:, j] = evidence * weight_arr
         else:
-            weight_arr = np.full(count, weight)
-        contributions[:, j] = evidence * weight_arr
-        if not lower:
-            rise_total += contributions[:, j]
-        observed[:, j] = np.where(use14, x14, x7) * (unit if indicator.measure == "amount" else 1)
-        expected[:, j] = np.where(use14, mu14, mu7) * (unit if indicator.measure == "amount" else 1)
-        window[:, j] = np.where(use14, 14, 7)
-        usual[:, j] = np.where(use14, rate14, rate7) * (unit if indicator.measure == "amount" else 1)
+            contributions[sel, j] = evidence * weight
+            rise_total[sel] += contributions[sel, j]
+        observed[sel, j] = np.where(use14, x14, x7) * unit
+        expected[sel, j] = np.where(use14, mu14, mu7) * unit
+        window[sel, j] = np.where(use14, 14, 7)
+        usual[sel, j] = np.where(use14, rate14, rate7) * unit
 
     static = 1 + (
         STATIC_FACTORS["previous_self_harm"] * people.previous_self_harm
