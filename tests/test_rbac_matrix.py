@@ -135,6 +135,9 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "selfservice:my_complaint": {"complaint_id": "1"},
         "selfservice:complaint_appeal": {"complaint_id": "1"},
         "selfservice:staff_complaint": {"complaint_id": "1"},
+        "api:my_complaint": {"complaint_id": "1"},
+        "api:complaint_appeal": {"complaint_id": "1"},
+        "api:complaint_answer": {"complaint_id": "1"},
         **{f"api:{name}": app_id for name in api_names},
     }
 

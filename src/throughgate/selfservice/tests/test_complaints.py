@@ -158,3 +158,37 @@ def test_resident_and_staff_pages(client: Client, establishment: Any) -> None:
     page = client.get(reverse("selfservice:my_complaint", args=[complaint.pk])).content.decode()
     assert "I have looked into it." in page
     assert "Prisons and Probation Ombudsman" in page
+
+
+def test_complaints_on_the_api(client: Client, establishment: Any) -> None:
+    person = make_resident(establishment)
+    sign_in_resident(client, person)
+    payload = {"stage": "COMP1", "body": "My canteen was short.", "idempotency_key": key()}
+    first = client.post(reverse("api:my_complaints"), payload, content_type="application/json")
+    again = client.post(reverse("api:my_complaints"), payload, content_type="application/json")
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    complaint_id = first.json()["id"]
+    too_soon = client.post(
+        reverse("api:complaint_appeal", args=[complaint_id]),
+        {"body": "x", "idempotency_key": key()},
+        content_type="application/json",
+    )
+    assert too_soon.status_code == 409
+    assert too_soon.json()["code"] == "appeal_too_soon"
+
+    staff = sign_in_staff(Client(), make_staff("wing_officer", [establishment]))
+    assert [c["id"] for c in staff.get(reverse("api:complaint_queue")).json()] == [complaint_id]
+    answered = staff.post(
+        reverse("api:complaint_answer", args=[complaint_id]), {"reply": "Refunded."}, content_type="application/json"
+    )
+    assert answered.status_code == 200
+    mine = client.get(reverse("api:my_complaint", args=[complaint_id])).json()
+    assert mine["reply"] == "Refunded."
+    assert mine["can_appeal"] is True
+    # A resident cannot answer, even with a well-formed body.
+    refused = client.post(
+        reverse("api:complaint_answer", args=[complaint_id]), {"reply": "ok"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
