@@ -17,17 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from throughgate.access import observations, policy, radius, services, snapshot, squid_conf, squid_helper
+
+
+def close_stale_connections() -> None:
+    """A long-running helper drops connections the database has closed; not inside a transaction (as in tests)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 class DatabaseSource:
     """The helper's source when it runs inside Django: the snapshot straight from the database."""
 
     def fetch(self, versions: dict[str, int]) -> dict[str, Any]:
-        close_old_connections()
+        close_stale_connections()
         current = snapshot.versions()
         now = timezone.now()
         data: dict[str, Any] = {"versions": current}
@@ -40,7 +46,7 @@ class DatabaseSource:
         return data
 
     def report(self, counts: list[dict[str, Any]]) -> None:
-        close_old_connections()
+        close_stale_connections()
         services.usage_record(counts=counts)
 
 
