@@ -23,7 +23,7 @@ def test_docs_events_md_matches_the_code():
 def test_check_mode_fails_when_the_doc_differs(tmp_path, monkeypatch):
     stale = tmp_path / "events.md"
     stale.write_text(f"Intro.\n\n{events_doc.START}\n| old |\n{events_doc.END}\nOutro.\n", encoding="utf-8")
-    monkeypatch.setattr(events_doc, "DOC", stale)
+    monkeypatch.setattr(events_doc.Command, "doc", stale)
     with pytest.raises(CommandError, match="out of date"):
         call_command("events_doc", "--check")
     call_command("events_doc", "--write", stderr=StringIO())

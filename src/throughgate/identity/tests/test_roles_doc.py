@@ -21,7 +21,7 @@ def test_docs_roles_md_matches_the_code():
 def test_check_mode_fails_when_the_doc_differs(tmp_path, monkeypatch):
     stale = tmp_path / "roles.md"
     stale.write_text(f"Intro.\n\n{roles_table.START}\n| old |\n{roles_table.END}\n", encoding="utf-8")
-    monkeypatch.setattr(roles_table, "DOC", stale)
+    monkeypatch.setattr(roles_table.Command, "doc", stale)
     with pytest.raises(CommandError, match="out of date"):
         call_command("roles_table", "--check")
     call_command("roles_table", "--write", stderr=StringIO())

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models
 
-from throughgate.core import activity
+from throughgate.core import activity, generated_docs
 from throughgate.core.models import ActivityEvent
 
 DOC = Path(settings.BASE_DIR) / "docs" / "events.md"
@@ -92,32 +90,13 @@ def generated() -> str:
 
 
 def current_block(text: str) -> str | None:
-    start, end = text.find(START), text.find(END)
-    if start == -1 or end == -1 or end < start:
-        return None
-    return text[start : end + len(END)]
+    return generated_docs.current_block(text, START, END)
 
 
-class Command(BaseCommand):
+class Command(generated_docs.GeneratedDocCommand):
     help = "Print the activity stream's fields, kinds and line format as Markdown, from the code."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        mode = parser.add_mutually_exclusive_group()
-        mode.add_argument("--write", action="store_true", help="Update docs/events.md between its markers.")
-        mode.add_argument("--check", action="store_true", help="Exit 1 if docs/events.md is out of date.")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        block = generated()
-        if not (options["write"] or options["check"]):
-            self.stdout.write(block)
-            return
-        text = DOC.read_text(encoding="utf-8")
-        existing = current_block(text)
-        if existing is None:
-            raise CommandError(f"{DOC} has no marker comments: add the lines\n{START}\n{END}")
-        if options["check"]:
-            if existing != block:
-                raise CommandError(f"{DOC} is out of date: run `uv run throughgate events_doc --write`")
-            return
-        DOC.write_text(text.replace(existing, block), encoding="utf-8")
-        self.stderr.write(f"Updated {DOC}")
+    doc = DOC
+    start = START
+    end = END
+    command_name = "events_doc"
+    generate = staticmethod(generated)
