@@ -15,9 +15,11 @@ for (const form of document.querySelectorAll('form[data-tg-keyed]')) {
       try { window.sessionStorage.setItem(storageKey(field), field.value) } catch (e) { /* storage may be off */ }
     })
   }
+  // A send whose answer never arrived (no success page since): going back and sending again reuses its key, so the
+  // server returns what it stored the first time instead of storing it twice.
   try {
     const savedKey = window.sessionStorage.getItem(`tg-key:${window.location.pathname}`)
-    if (savedKey && keyInput && form.querySelector('textarea')?.value) keyInput.value = savedKey
+    if (savedKey && keyInput) keyInput.value = savedKey
   } catch (e) { /* storage may be off */ }
   form.addEventListener('submit', (event) => {
     if (!navigator.onLine) {
