@@ -505,3 +505,10 @@ class Complaint(models.Model):
     def is_overdue(self, today: object = None) -> bool:
         day = today or timezone.localdate()
         return self.status == ComplaintStatus.OPEN and day > self.due_on  # type: ignore[operator]
+
+
+# The other self-service areas keep their models in their own modules; importing them here registers them with
+# the selfservice app. Each area owns one migration in the chain 0006_meals -> 0007_timetable -> 0008_content.
+from throughgate.selfservice.content.models import *  # noqa: E402,F403
+from throughgate.selfservice.meals.models import *  # noqa: E402,F403
+from throughgate.selfservice.timetable.models import *  # noqa: E402,F403
