@@ -446,6 +446,22 @@ class ComplaintSettings(models.Model):
     comp1a_days = models.PositiveSmallIntegerField(default=5)
     comp2_days = models.PositiveSmallIntegerField(default=5)
     appeal_days = models.PositiveSmallIntegerField(default=7, help_text="Working days to appeal after an answer.")
+    escalate_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The governor: overdue complaints are escalated to this person.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comp1_days__gte=1, comp1a_days__gte=1, comp2_days__gte=1, appeal_days__gte=1),
+                name="complaint_days_positive",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Complaint deadlines of {self.establishment_id}"
@@ -473,6 +489,10 @@ class Complaint(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalated_complaints"
     )
     idempotency_key = models.CharField(max_length=80)
 
