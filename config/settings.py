@@ -7,6 +7,7 @@ Production refuses to start with DEBUG on or without a secret key and allowed ho
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -177,6 +178,15 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded files (the content library's PDFs, audio, video and captions). Never served at a public URL: the
+# self-service views check who may see a file and serve it themselves (with HTTP Range, so players can seek).
+MEDIA_ROOT = Path(
+    os.environ.get(
+        "THROUGHGATE_MEDIA_ROOT",
+        Path(tempfile.gettempdir()) / "throughgate-test-media" if ENVIRONMENT == "test" else BASE_DIR / "var" / "media",
+    )
+)
+CONTENT_MAX_UPLOAD_MB = int(os.environ.get("CONTENT_MAX_UPLOAD_MB", "500"))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
