@@ -28,3 +28,15 @@ ANSWER_COMPLAINTS = register_permission(
 READ_CONFIDENTIAL_COMPLAINTS = register_permission(
     "selfservice.read_confidential_complaints", "See and answer confidential complaints to the governor (COMP2)"
 )
+USE_MEALS = register_permission(
+    "selfservice.use_meals", "A resident sees the menu and picks their meals for next week before the cut-off"
+)
+MANAGE_MENUS = register_permission(
+    "selfservice.manage_menus", "Build and publish an establishment's weekly menus and set when choices close"
+)
+VIEW_KITCHEN_TOTALS = register_permission(
+    "selfservice.view_kitchen_totals", "See, print and download the kitchen's meal totals per wing and day"
+)
+RECORD_DIETS = register_permission(
+    "selfservice.record_diets", "Record a person's religious or medical diet, which limits the dishes they can pick"
+)
