@@ -42,6 +42,10 @@ WELFARE_GOVERNOR = ("welfare.view_flags", "welfare.view_oversight")
 APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history", "selfservice.answer_complaints")
 # Finance and canteen work (paying money in, moving it, delivering canteen orders).
 MONEY_STAFF = ("selfservice.manage_money", "selfservice.manage_canteen")
+# Timetable: wing officers take registers and see purposeful activity hours; education and activity staff (and the
+# governor) also set up activities and allocate people; key workers see the hours of their people.
+TIMETABLE_OFFICER = ("selfservice.record_attendance", "selfservice.view_activity_hours")
+TIMETABLE_ACTIVITIES = (*TIMETABLE_OFFICER, "selfservice.manage_activities")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -56,6 +60,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_apps",
             "selfservice.use_money",
             "selfservice.use_complaints",
+            "selfservice.use_timetable",
             *ACCESS_RESIDENT,
         ),
     ),
@@ -63,9 +68,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "wing_officer",
         "Wing officer",
         RoleKind.STAFF,
-        (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *ACCESS_OFFICER, *WELFARE_OFFICER),
+        (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *ACCESS_OFFICER, *WELFARE_OFFICER, *TIMETABLE_OFFICER),
     ),
-    RoleSpec("key_worker", "Key worker", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *WELFARE_OFFICER)),
+    RoleSpec(
+        "key_worker",
+        "Key worker",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *WELFARE_OFFICER, "selfservice.view_activity_hours"),
+    ),
     RoleSpec("safer_custody", "Safer custody", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *WELFARE_SAFER_CUSTODY)),
     RoleSpec(
         "security_it",
@@ -74,7 +84,12 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_SECURITY),
     ),
     RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF)),
-    RoleSpec("education", "Education", RoleKind.STAFF, (*STAFF_BASE, "people.search_people", *APPS_STAFF)),
+    RoleSpec(
+        "education",
+        "Education",
+        RoleKind.STAFF,
+        (*STAFF_BASE, "people.search_people", *APPS_STAFF, *TIMETABLE_ACTIVITIES),
+    ),
     RoleSpec(
         "governor",
         "Governor",
@@ -86,6 +101,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *APPS_STAFF,
             "selfservice.oversee_apps",
             *MONEY_STAFF,
+            *TIMETABLE_ACTIVITIES,
             "selfservice.read_confidential_complaints",
             *ACCESS_GOVERNOR,
             *WELFARE_GOVERNOR,

@@ -40,3 +40,15 @@ VIEW_KITCHEN_TOTALS = register_permission(
 RECORD_DIETS = register_permission(
     "selfservice.record_diets", "Record a person's religious or medical diet, which limits the dishes they can pick"
 )
+# Timetable and attendance.
+USE_TIMETABLE = register_permission("selfservice.use_timetable", "A resident sees their own timetable and hours")
+RECORD_ATTENDANCE = register_permission(
+    "selfservice.record_attendance", "Take session registers in your establishment: record and change attendance"
+)
+MANAGE_ACTIVITIES = register_permission(
+    "selfservice.manage_activities",
+    "Set up activities and weekly sessions, allocate people to them and end allocations",
+)
+VIEW_ACTIVITY_HOURS = register_permission(
+    "selfservice.view_activity_hours", "See purposeful activity hours per person and week in your establishment"
+)

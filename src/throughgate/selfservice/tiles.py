@@ -73,3 +73,47 @@ register_tile(
         25,
     )
 )
+register_tile(
+    Tile(
+        "selfservice:my_timetable",
+        _("My timetable"),
+        _("See what you are doing this week"),
+        "calendar",
+        "selfservice.use_timetable",
+        "resident",
+        35,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:timetable_registers",
+        _("Registers"),
+        _("Take the register for today's sessions"),
+        "register",
+        "selfservice.record_attendance",
+        "staff",
+        40,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:timetable_activities",
+        _("Activities"),
+        _("Set up activities and allocate people"),
+        "calendar",
+        "selfservice.manage_activities",
+        "staff",
+        41,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:timetable_hours",
+        _("Purposeful activity hours"),
+        _("Hours of work, learning and gym per person and week"),
+        "calendar",
+        "selfservice.view_activity_hours",
+        "staff",
+        42,
+    )
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from throughgate.selfservice.web import complaint_views, money_views, views
+from throughgate.selfservice.web import timetable_urls
 
 app_name = "selfservice"
 urlpatterns = [
@@ -28,3 +29,4 @@ urlpatterns = [
     path("queue/<int:app_id>/<slug:action>/", views.staff_app_action, name="staff_app_action"),
     path("people/<str:prison_number>/", views.person_history, name="person_history"),
 ]
+urlpatterns += timetable_urls.urlpatterns
