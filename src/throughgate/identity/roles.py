@@ -46,6 +46,12 @@ MONEY_STAFF = ("selfservice.manage_money", "selfservice.manage_canteen")
 # governor) also set up activities and allocate people; key workers see the hours of their people.
 TIMETABLE_OFFICER = ("selfservice.record_attendance", "selfservice.view_activity_hours")
 TIMETABLE_ACTIVITIES = (*TIMETABLE_OFFICER, "selfservice.manage_activities")
+# Content and notices: education and healthcare publish what they teach and health information, and upload recorded
+# group sessions; the governor too (faith and chaplaincy material, while there is no chaplaincy role). Wing officers
+# put up notices for a wing; the governor also for the whole prison.
+CONTENT_STAFF = ("selfservice.manage_content",)
+NOTICES_OFFICER = ("selfservice.manage_notices",)
+NOTICES_GOVERNOR = ("selfservice.manage_notices", "selfservice.manage_prison_notices")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -60,6 +66,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_apps",
             "selfservice.use_money",
             "selfservice.use_complaints",
+            "selfservice.use_content",
             "selfservice.use_timetable",
             *ACCESS_RESIDENT,
         ),
@@ -68,7 +75,15 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "wing_officer",
         "Wing officer",
         RoleKind.STAFF,
-        (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *ACCESS_OFFICER, *WELFARE_OFFICER, *TIMETABLE_OFFICER),
+        (
+            *STAFF_BASE,
+            *PERSON_READ,
+            *APPS_STAFF,
+            *ACCESS_OFFICER,
+            *WELFARE_OFFICER,
+            *TIMETABLE_OFFICER,
+            *NOTICES_OFFICER,
+        ),
     ),
     RoleSpec(
         "key_worker",
@@ -83,12 +98,12 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         RoleKind.STAFF,
         (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_SECURITY),
     ),
-    RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF)),
+    RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *CONTENT_STAFF)),
     RoleSpec(
         "education",
         "Education",
         RoleKind.STAFF,
-        (*STAFF_BASE, "people.search_people", *APPS_STAFF, *TIMETABLE_ACTIVITIES),
+        (*STAFF_BASE, "people.search_people", *APPS_STAFF, *TIMETABLE_ACTIVITIES, *CONTENT_STAFF),
     ),
     RoleSpec(
         "governor",
@@ -101,6 +116,8 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *APPS_STAFF,
             "selfservice.oversee_apps",
             *MONEY_STAFF,
+            *CONTENT_STAFF,
+            *NOTICES_GOVERNOR,
             *TIMETABLE_ACTIVITIES,
             "selfservice.read_confidential_complaints",
             *ACCESS_GOVERNOR,

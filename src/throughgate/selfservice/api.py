@@ -625,3 +625,10 @@ def complaint_answer(
     place = _establishment(request, user, establishment)
     complaint = complaint_selectors.complaint_for_staff(user=user, establishment=place, complaint_id=complaint_id)
     return ComplaintOut.of(complaint_services.complaint_answer(by=user, complaint=complaint, reply=payload.reply))
+
+
+# --- Content library, recorded group sessions and notices (selfservice/content/api.py) ------------------------
+
+from throughgate.selfservice.content.api import router as content_router  # noqa: E402
+
+router.add_router("", content_router)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import User
 from throughgate.selfservice import selectors
+from throughgate.selfservice.content.panels import notices_panel
 from throughgate.selfservice.models import pounds
 from throughgate.selfservice.money import selectors as money_selectors
 from throughgate.selfservice.permissions import USE_APPS, USE_MONEY
@@ -33,4 +34,5 @@ def home_panels(request: HttpRequest) -> dict[str, Any]:
             panels.append({"template": "selfservice/includes/home_panel.html", "items": items})
     except NotVisible:
         return {}
+    panels += notices_panel(user)
     return {"home_panels": panels}

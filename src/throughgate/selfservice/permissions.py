@@ -52,3 +52,16 @@ MANAGE_ACTIVITIES = register_permission(
 VIEW_ACTIVITY_HOURS = register_permission(
     "selfservice.view_activity_hours", "See purposeful activity hours per person and week in your establishment"
 )
+USE_CONTENT = register_permission(
+    "selfservice.use_content", "A resident reads, watches and listens to the content library, sessions and notices"
+)
+MANAGE_CONTENT = register_permission(
+    "selfservice.manage_content",
+    "Publish and withdraw content library items and recorded group sessions in your establishment; see view counts",
+)
+MANAGE_NOTICES = register_permission(
+    "selfservice.manage_notices", "Put up, change and take down wing notices in your establishment"
+)
+MANAGE_PRISON_NOTICES = register_permission(
+    "selfservice.manage_prison_notices", "Put up, change and take down notices for the whole establishment"
+)

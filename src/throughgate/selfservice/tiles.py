@@ -117,3 +117,48 @@ register_tile(
         42,
     )
 )
+# Content and notices.
+register_tile(
+    Tile(
+        "selfservice:content_library",
+        _("Library"),
+        _("Read, watch and listen"),
+        "book",
+        "selfservice.use_content",
+        "resident",
+        60,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:notices",
+        _("Notices"),
+        _("News for your wing"),
+        "notice",
+        "selfservice.use_content",
+        "resident",
+        65,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:content_manage",
+        _("Content library"),
+        _("Publish articles, documents, sound and video, and group session recordings"),
+        "book",
+        "selfservice.manage_content",
+        "staff",
+        60,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:notices_manage",
+        _("Notices"),
+        _("Put up notices for a wing or the whole prison"),
+        "notice",
+        "selfservice.manage_notices",
+        "staff",
+        65,
+    )
+)

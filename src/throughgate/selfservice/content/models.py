@@ -115,7 +115,7 @@ class ContentItem(models.Model):
     published_by_name = models.CharField(max_length=150, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by_name = models.CharField(max_length=150, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)  # noqa: DJ001
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-published_at", "-created_at", "-id"]
@@ -130,12 +130,8 @@ class ContentItem(models.Model):
                 condition=Q(kind="text") & ~Q(body="") | Q(kind__in=["pdf", "audio", "video"]) & ~Q(file=""),
                 name="content_has_its_text_or_file",
             ),
-            models.CheckConstraint(
-                condition=~Q(kind="video") | ~Q(captions=""), name="content_video_has_captions"
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="audio") | ~Q(transcript=""), name="content_audio_has_transcript"
-            ),
+            models.CheckConstraint(condition=~Q(kind="video") | ~Q(captions=""), name="content_video_has_captions"),
+            models.CheckConstraint(condition=~Q(kind="audio") | ~Q(transcript=""), name="content_audio_has_transcript"),
             models.CheckConstraint(
                 condition=Q(status="published", published_at__isnull=False) | ~Q(status="published"),
                 name="content_published_has_a_time",
@@ -214,7 +210,7 @@ class Notice(models.Model):
     updated_by_name = models.CharField(max_length=150, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by_name = models.CharField(max_length=150, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)  # noqa: DJ001
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-starts_on", "-created_at", "-id"]

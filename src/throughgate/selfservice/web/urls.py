@@ -1,7 +1,7 @@
 from django.urls import path
 
 from throughgate.selfservice.web import complaint_views, money_views, views
-from throughgate.selfservice.web import timetable_urls
+from throughgate.selfservice.web import content_urls, timetable_urls
 
 app_name = "selfservice"
 urlpatterns = [
@@ -30,3 +30,4 @@ urlpatterns = [
     path("people/<str:prison_number>/", views.person_history, name="person_history"),
 ]
 urlpatterns += timetable_urls.urlpatterns
+urlpatterns += content_urls.urlpatterns

@@ -1,0 +1,25 @@
+"""The notices panel of the resident's home page: the three most recent notices showing today."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from throughgate.core.errors import NotVisible
+from throughgate.identity.models import User
+from throughgate.selfservice.content.selectors import notices_for_resident
+from throughgate.selfservice.permissions import USE_CONTENT
+
+HOME_NOTICES = 3
+
+
+def notices_panel(user: User) -> list[dict[str, Any]]:
+    """No panel when the person may not read notices, or none is showing."""
+    if not user.has_perm(USE_CONTENT):
+        return []
+    try:
+        notices = list(notices_for_resident(user=user)[:HOME_NOTICES])
+    except NotVisible:
+        return []
+    if not notices:
+        return []
+    return [{"template": "selfservice/content/notices_panel.html", "notices": notices}]
