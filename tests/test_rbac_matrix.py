@@ -112,7 +112,11 @@ def selfservice_sample(estate: Estate) -> dict[str, str]:
         from throughgate.selfservice.tests.factories import raise_app
 
         app = raise_app(estate.resident)
-        estate._selfservice = {"type_id": str(app.app_type_id), "app_id": str(app.pk)}  # type: ignore[attr-defined]
+        estate._selfservice = {  # type: ignore[attr-defined]
+            "type_id": str(app.app_type_id),
+            "app_id": str(app.pk),
+            "department_id": str(app.department_id),
+        }
     sample: dict[str, str] = estate._selfservice  # type: ignore[attr-defined]
     return sample
 
@@ -127,6 +131,10 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "selfservice:staff_app": app_id,
         "selfservice:staff_app_action": {**app_id, "action": "start"},
         "selfservice:person_history": {"prison_number": estate.resident.prison_number},
+        "selfservice:finance_person": {"prison_number": estate.resident.prison_number},
+        "selfservice:setup_department": {"department_id": sample["department_id"]},
+        "selfservice:setup_app_type": {"type_id": sample["type_id"]},
+        "selfservice:setup_canteen_item": {"item_id": "1"},
         "selfservice:statement": {"kind": "spends"},
         "selfservice:canteen_order": {"order_id": "1"},
         "api:statement": {"kind": "spends"},

@@ -115,6 +115,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "core.view_audit",
             *APPS_STAFF,
             "selfservice.oversee_apps",
+            "selfservice.configure",
             *MONEY_STAFF,
             *CONTENT_STAFF,
             *NOTICES_GOVERNOR,

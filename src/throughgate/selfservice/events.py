@@ -40,3 +40,15 @@ CONTENT_WITHDRAWN = audit.register_action("selfservice.content.withdrawn", "With
 CONTENT_VIEWED = audit.register_action("selfservice.content.viewed", "A resident opened a content library item")
 NOTICE_SAVED = audit.register_action("selfservice.notice.saved", "Put up or changed a notice")
 NOTICE_WITHDRAWN = audit.register_action("selfservice.notice.withdrawn", "Took down a notice")
+COMPLAINT_ESCALATED = audit.register_action(
+    "selfservice.complaint.escalated", "An overdue complaint went to the governor"
+)
+MONEY_VIEWED = audit.register_action("selfservice.money.viewed", "Finance staff read a person's accounts")
+DEPARTMENT_SAVED = audit.register_action("selfservice.setup.department_saved", "Added or changed a department")
+APP_TYPE_SAVED = audit.register_action("selfservice.setup.app_type_saved", "Added or changed an app type")
+COMPLAINT_SETTINGS_SAVED = audit.register_action(
+    "selfservice.setup.complaint_settings_saved", "Changed the complaint deadlines"
+)
+CANTEEN_ITEM_SAVED = audit.register_action(
+    "selfservice.setup.canteen_item_saved", "Added or changed a canteen item, its price or its stock"
+)

@@ -65,3 +65,7 @@ MANAGE_NOTICES = register_permission(
 MANAGE_PRISON_NOTICES = register_permission(
     "selfservice.manage_prison_notices", "Put up, change and take down notices for the whole establishment"
 )
+CONFIGURE = register_permission(
+    "selfservice.configure",
+    "Set up self-service in your establishment: departments, app types, complaint deadlines, the canteen list",
+)

@@ -19,7 +19,18 @@ from throughgate.identity.selectors import establishments_for
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record
 from throughgate.selfservice import events
-from throughgate.selfservice.models import OPEN_STATUSES, App, AppEvent, AppType, Department
+from throughgate.selfservice.models import (
+    OPEN_STATUSES,
+    Account,
+    AccountKind,
+    App,
+    AppEvent,
+    AppType,
+    CanteenOrder,
+    Department,
+    LedgerEntry,
+    pounds,
+)
 from throughgate.selfservice.permissions import ANSWER_APPS, OVERSEE_APPS, USE_APPS
 
 QUEUE_PAGE_SIZE = 50
@@ -218,3 +229,45 @@ def person_selfservice_history(*, user: User, establishment: Establishment | Non
         purpose="answering_request",
     )
     return person
+
+
+def people_matching(
+    *, user: User, establishment: Establishment | None, query: str, limit: int = 50
+) -> QuerySet[Person]:
+    """People in the establishment the user acts in, by prison number or by words of their name (staff search)."""
+    if not _may_act_in(user, establishment):
+        return Person.objects.none()
+    people = Person.objects.filter(establishment=establishment)
+    text = query.strip()
+    candidate = normalise(text)
+    if is_valid_prison_number(candidate):
+        return people.filter(prison_number=candidate)
+    condition = Q()
+    for term in text.split():
+        condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
+    if not condition:
+        return Person.objects.none()
+    return people.filter(condition).order_by("last_name", "first_name")[:limit]
+
+
+@dataclass(frozen=True)
+class MoneyHistory:
+    balances: list[tuple[str, str]]  # account label, pounds
+    entries: list[LedgerEntry]
+    orders: list[CanteenOrder]
+
+
+def money_history(*, person: Person) -> MoneyHistory:
+    """Balances, the latest ledger entries and canteen orders of a person already read through
+    ``person_selfservice_history`` (which checked and audited the read)."""
+    last: dict[str, int] = {}
+    for account in Account.objects.filter(person=person):
+        value = account.entries.order_by("-seq").values_list("balance_after", flat=True).first()
+        last[account.kind] = int(value or 0)
+    return MoneyHistory(
+        balances=[(str(label), pounds(last.get(kind, 0))) for kind, label in AccountKind.choices],
+        entries=list(
+            LedgerEntry.objects.filter(account__person=person).select_related("account").order_by("-at", "-id")[:20]
+        ),
+        orders=list(CanteenOrder.objects.filter(person=person).order_by("-placed_at")[:20]),
+    )

@@ -61,11 +61,15 @@ def complaints_visible_to_staff(*, user: User, establishment: Establishment | No
     return complaints
 
 
-def complaint_queue(*, user: User, establishment: Establishment | None, open_only: bool = True) -> QuerySet[Complaint]:
+def complaint_queue(
+    *, user: User, establishment: Establishment | None, open_only: bool = True, escalated_to_me: bool = False
+) -> QuerySet[Complaint]:
     """Complaints by deadline, the soonest (and overdue) first."""
     complaints = complaints_visible_to_staff(user=user, establishment=establishment)
     if open_only:
         complaints = complaints.filter(status=ComplaintStatus.OPEN)
+    if escalated_to_me:
+        complaints = complaints.filter(escalated_to=user)
     return complaints.order_by("due_on", "submitted_at", "id")
 
 

@@ -155,3 +155,36 @@ def complaint_answer(*, by: User, complaint: Complaint, reply: str) -> Complaint
         detail={"stage": complaint.stage, "late": timezone.localdate() > complaint.due_on},
     )
     return complaint
+
+
+def complaints_escalate_overdue(*, today: date | None = None) -> int:
+    """Send every overdue open complaint that has not been escalated yet to the governor named in its establishment's
+    complaint settings (run daily). An establishment that names nobody escalates nothing."""
+    day = today or timezone.localdate()
+    governors = dict(
+        ComplaintSettings.objects.filter(escalate_to__isnull=False).values_list("establishment_id", "escalate_to_id")
+    )
+    candidates = Complaint.objects.filter(
+        status=ComplaintStatus.OPEN, due_on__lt=day, escalated_at__isnull=True, establishment_id__in=list(governors)
+    )
+    escalated = 0
+    for complaint_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            complaint = Complaint.objects.select_for_update().select_related("person").get(pk=complaint_id)
+            if complaint.status != ComplaintStatus.OPEN or complaint.escalated_at is not None:
+                continue
+            complaint.escalated_at = timezone.now()
+            complaint.escalated_to_id = governors[complaint.establishment_id]
+            complaint.save(update_fields=["escalated_at", "escalated_to"])
+            audit.record(
+                action=events.COMPLAINT_ESCALATED,
+                subject=complaint.person.prison_number,
+                obj=complaint,
+                detail={
+                    "stage": complaint.stage,
+                    "due_on": complaint.due_on.isoformat(),
+                    "to": complaint.escalated_to_id,
+                },
+            )
+            escalated += 1
+    return escalated

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, NotVisible
 from throughgate.identity.models import Establishment, User
+from throughgate.people.models import Person
+from throughgate.selfservice import events
 from throughgate.selfservice.models import (
     Account,
     AccountKind,
@@ -20,7 +24,7 @@ from throughgate.selfservice.models import (
     TransferRule,
 )
 from throughgate.selfservice.money import services
-from throughgate.selfservice.permissions import MANAGE_CANTEEN
+from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY
 from throughgate.selfservice.selectors import resident_person
 
 
@@ -136,3 +140,34 @@ def order_for_canteen_staff(*, user: User, establishment: Establishment | None, 
     if order is None:
         raise NotVisible("No order found")
     return order
+
+
+# --- Finance staff -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinanceView:
+    person: Person
+    balances: list[Balance]
+    entries: list[LedgerEntry]  # the latest entries of every account, newest first
+
+
+def person_for_finance(*, user: User, establishment: Establishment | None, prison_number: str) -> FinanceView:
+    """A person's accounts for finance staff of the establishment the person is in; the read is audited."""
+    if establishment is None or not user.is_staff_member or not user.has_perm(MANAGE_MONEY):
+        raise NotVisible(_("No person with that prison number was found"))
+    if not user.sees_all_establishments and not user.assignments.filter(establishment=establishment).exists():
+        raise NotVisible(_("No person with that prison number was found"))
+    person = Person.objects.filter(establishment=establishment, prison_number=prison_number).first()
+    if person is None:
+        raise NotVisible(_("No person with that prison number was found"))
+    accounts = {a.kind: a for a in Account.objects.filter(person=person)}
+    balances = [
+        Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
+        for kind, label in AccountKind.choices
+    ]
+    entries = list(
+        LedgerEntry.objects.filter(account__person=person).select_related("account").order_by("-at", "-id")[:30]
+    )
+    audit.record(action=events.MONEY_VIEWED, actor=user, subject=person.prison_number, obj=person, purpose="finance")
+    return FinanceView(person=person, balances=balances, entries=entries)

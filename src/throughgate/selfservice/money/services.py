@@ -133,14 +133,41 @@ def _post(
 # --- Money in, money out, moving money -----------------------------------------------------------------------
 
 
+def _ensure_works_at(by: User, person: Person) -> None:
+    """Finance staff handle the money of people in an establishment they work in, nobody else's."""
+    if not by.is_staff_member or person.establishment_id is None:
+        raise NotVisible(_("No record found"))
+    if not by.sees_all_establishments and not by.assignments.filter(establishment_id=person.establishment_id).exists():
+        raise NotVisible(_("No record found"))
+
+
+def _clean_description(raw: str) -> str:
+    text = " ".join((raw or "").split())
+    if not text:
+        raise InvalidInput(
+            _("Enter what the person sees on their statement."), code="description_required", field="note"
+        )
+    return text[:200]
+
+
 def money_credit(
-    *, by: User | None, person: Person, kind: str, amount: int, description: str, idempotency_key: str
+    *,
+    by: User | None,
+    person: Person,
+    kind: str,
+    amount: int,
+    description: str,
+    idempotency_key: str,
+    reason: str = "",
 ) -> LedgerEntry:
     """Pay money into an account (a postal order, wages, a transfer from another prison). ``by`` None is the system
-    (an import or a scheduled job). Exactly once per idempotency key."""
+    (an import or a scheduled job). Exactly once per idempotency key. ``reason`` (family, wages, ...) goes into the
+    audit row and the ``money.received`` event."""
     if by is not None:
         _ensure(by, MANAGE_MONEY)
+        _ensure_works_at(by, person)
     amount = _clean_amount(amount)
+    description = _clean_description(description)
     key = f"credit:{clean_idempotency_key(idempotency_key)}"
     account = account_of(person, _kind(kind))
     with transaction.atomic():
@@ -155,7 +182,7 @@ def money_credit(
             actor=by,
             subject=person.prison_number,
             obj=entry,
-            detail={"account": kind, "pence": amount},
+            detail={"account": kind, "pence": amount, "reason": reason, "description": entry.description},
         )
         activity.emit(
             person=person.prison_number,
@@ -164,17 +191,26 @@ def money_credit(
             source=SOURCE,
             idempotency_key=f"money.received:{entry.pk}",
             value=amount / 100,
-            payload={"account": kind},
+            payload={"account": kind, "reason": reason} if reason else {"account": kind},
         )
     return entry
 
 
 def money_debit(
-    *, by: User, person: Person, kind: str, amount: int, description: str, idempotency_key: str
+    *,
+    by: User,
+    person: Person,
+    kind: str,
+    amount: int,
+    description: str,
+    idempotency_key: str,
+    reason: str = "",
 ) -> LedgerEntry:
     """Take money out of an account (a damage charge, money sent out). Refused if it would go below zero."""
     _ensure(by, MANAGE_MONEY)
+    _ensure_works_at(by, person)
     amount = _clean_amount(amount)
+    description = _clean_description(description)
     key = f"debit:{clean_idempotency_key(idempotency_key)}"
     account = account_of(person, _kind(kind))
     with transaction.atomic():
@@ -196,7 +232,7 @@ def money_debit(
             actor=by,
             subject=person.prison_number,
             obj=entry,
-            detail={"account": kind, "pence": amount},
+            detail={"account": kind, "pence": amount, "reason": reason, "description": entry.description},
         )
     return entry
 
@@ -227,6 +263,7 @@ def money_transfer(
             raise NotVisible(_("No record found"))
     else:
         _ensure(by, MANAGE_MONEY)
+        _ensure_works_at(by, person)
     rule = TransferRule.objects.filter(establishment=person.establishment, from_kind=from_kind, to_kind=to_kind).first()
     if rule is None or (by.is_resident and not rule.resident_may):
         raise LimitExceeded(

@@ -450,6 +450,6 @@ def test_the_daily_escalation_command(establishment: Any) -> None:
     late = raise_app(person)
     out = StringIO()
     call_command("selfservice_escalate", "--today", (late.due_on + dt.timedelta(days=1)).isoformat(), stdout=out)
-    assert out.getvalue().strip() == "1 overdue app(s) escalated"
+    assert out.getvalue().splitlines() == ["1 overdue app(s) escalated", "0 overdue complaint(s) escalated"]
     late.refresh_from_db()
     assert late.escalated_at is not None

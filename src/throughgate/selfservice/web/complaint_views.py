@@ -97,12 +97,22 @@ def complaint_appeal(request: HttpRequest, complaint_id: int) -> HttpResponse:
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     establishment = getattr(request, "establishment", None)
     show_all = request.GET.get("all") == "1"
+    escalated = request.GET.get("escalated") == "1"
+    user = acting_user(request)
     complaints = selectors.complaint_queue(
-        user=acting_user(request), establishment=establishment, open_only=not show_all
+        user=user, establishment=establishment, open_only=not show_all, escalated_to_me=escalated
     )
     today = timezone.localdate()
     rows = [{"complaint": c, "overdue": c.is_overdue(today)} for c in complaints[:200]]
-    return render(request, "selfservice/complaint_queue.html", {"rows": rows, "show_all": show_all})
+    context = {
+        "rows": rows,
+        "show_all": show_all,
+        "escalated": escalated,
+        "overdue_count": selectors.complaint_queue(user=user, establishment=establishment)
+        .filter(due_on__lt=today)
+        .count(),
+    }
+    return render(request, "selfservice/complaint_queue.html", context)
 
 
 @requires(ANSWER_COMPLAINTS)

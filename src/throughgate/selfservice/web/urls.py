@@ -1,6 +1,6 @@
 from django.urls import path
 
-from throughgate.selfservice.web import complaint_views, money_views, views
+from throughgate.selfservice.web import complaint_views, money_views, setup_views, staff_views, views
 from throughgate.selfservice.web import content_urls, timetable_urls
 
 app_name = "selfservice"
@@ -27,7 +27,19 @@ urlpatterns = [
     path("queue/assign/", views.queue_assign, name="queue_assign"),
     path("queue/<int:app_id>/", views.staff_app, name="staff_app"),
     path("queue/<int:app_id>/<slug:action>/", views.staff_app_action, name="staff_app_action"),
+    path("people/", staff_views.person_find, name="person_find"),
     path("people/<str:prison_number>/", views.person_history, name="person_history"),
+    path("finance/", staff_views.finance_find, name="finance_find"),
+    path("finance/<str:prison_number>/", staff_views.finance_person, name="finance_person"),
+    # Staff who set up self-service in their establishment.
+    path("setup/", setup_views.setup_home, name="setup_home"),
+    path("setup/departments/new/", setup_views.setup_department, name="setup_department_new"),
+    path("setup/departments/<int:department_id>/", setup_views.setup_department, name="setup_department"),
+    path("setup/app-types/new/", setup_views.setup_app_type, name="setup_app_type_new"),
+    path("setup/app-types/<int:type_id>/", setup_views.setup_app_type, name="setup_app_type"),
+    path("setup/complaints/", setup_views.setup_complaints, name="setup_complaints"),
+    path("setup/canteen/new/", setup_views.setup_canteen_item, name="setup_canteen_item_new"),
+    path("setup/canteen/<int:item_id>/", setup_views.setup_canteen_item, name="setup_canteen_item"),
 ]
 urlpatterns += timetable_urls.urlpatterns
 urlpatterns += content_urls.urlpatterns

@@ -17,6 +17,7 @@ from throughgate.core.access import requires
 from throughgate.core.errors import DomainError, NotVisible
 from throughgate.identity.selectors import acting_user
 from throughgate.selfservice import selectors, services
+from throughgate.selfservice.complaints.selectors import complaints_visible_to_staff
 from throughgate.selfservice.models import App, AppStatus, Department
 from throughgate.selfservice.permissions import ANSWER_APPS, USE_APPS, VIEW_SELFSERVICE_HISTORY
 from throughgate.selfservice.web.forms import (
@@ -264,4 +265,15 @@ def person_history(request: HttpRequest, prison_number: str) -> HttpResponse:
     person = selectors.person_selfservice_history(user=user, establishment=establishment, prison_number=prison_number)
     apps = selectors.apps_visible_to_staff(user=user, establishment=establishment).filter(person=person)
     rows = [{"app": app, "tag": STAFF_STATUS_TAG[app.status]} for app in apps[:200]]
-    return render(request, "selfservice/person_history.html", {"person": person, "rows": rows})
+    today = timezone.localdate()
+    complaints = [
+        {"complaint": c, "overdue": c.is_overdue(today)}
+        for c in complaints_visible_to_staff(user=user, establishment=establishment).filter(person=person)[:100]
+    ]
+    context = {
+        "person": person,
+        "rows": rows,
+        "complaints": complaints,
+        "money": selectors.money_history(person=person),
+    }
+    return render(request, "selfservice/person_history.html", context)

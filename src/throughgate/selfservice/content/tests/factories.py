@@ -47,7 +47,12 @@ def article(by: User, establishment: Establishment | None, **fields: Any) -> Con
 
 
 def recording(
-    by: User, establishment: Establishment, *, wing: Location | None = None, members: list[str] | None = None, **fields: Any
+    by: User,
+    establishment: Establishment,
+    *,
+    wing: Location | None = None,
+    members: list[str] | None = None,
+    **fields: Any,
 ) -> ContentItem:
     new = services.NewContent(
         kind=fields.pop("kind", "audio"),

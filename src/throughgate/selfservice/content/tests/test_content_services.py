@@ -56,7 +56,8 @@ def test_a_pdf_is_stored_with_the_type_read_from_its_content(educator: Any, esta
     assert item.published_by_name
     assert item.file_type == "application/pdf"
     assert item.file_name == "Guide (final).PDF"
-    assert item.file.name.startswith("content/MDI/") and item.file.name.endswith(".pdf")
+    assert item.file.name.startswith("content/MDI/")
+    assert item.file.name.endswith(".pdf")
     assert default_storage.open(item.file.name).read(5) == b"%PDF-"
     assert AuditEntry.objects.filter(action="selfservice.content.uploaded", object_id=str(item.pk)).exists()
 
@@ -207,8 +208,14 @@ def test_a_group_recording_is_only_for_its_members_until_withdrawn(
     educator: Any, establishment: Any, other_establishment: Any
 ) -> None:
     member, other = make_resident(establishment), make_resident(establishment)
-    item = recording(educator, establishment, members=[member.prison_number.lower()], kind="video",
-                     file=webm_upload(), captions=vtt_upload())
+    item = recording(
+        educator,
+        establishment,
+        members=[member.prison_number.lower()],
+        kind="video",
+        file=webm_upload(),
+        captions=vtt_upload(),
+    )
     assert list(item.members.all()) == [member]
     assert selectors.content_for_resident(user=member.user, item_id=item.pk) == item
     with pytest.raises(NotVisible):
@@ -229,8 +236,9 @@ def test_a_group_names_people_of_this_prison_only(educator: Any, establishment: 
     assert refused.value.field == "members"
     assert elsewhere.prison_number in refused.value.message
     with pytest.raises(InvalidInput) as pdf:
-        recording(educator, establishment, members=[make_resident(establishment).prison_number], kind="pdf",
-                  file=pdf_upload())
+        recording(
+            educator, establishment, members=[make_resident(establishment).prison_number], kind="pdf", file=pdf_upload()
+        )
     assert pdf.value.code == "recording_kind"
 
 
@@ -286,8 +294,13 @@ def test_residents_see_notices_for_their_wing_and_prison_newest_first(
     for_a = notice(officer, establishment, wing=wing(establishment, "A"), title="A wing: new kettles")
     everyone = notice(governor, establishment, title="Visits hall shut", starts_on=today - dt.timedelta(days=1))
     notice(officer, establishment, wing=wing(establishment, "B"), title="B wing only")
-    notice(governor, establishment, title="Next week", starts_on=today + dt.timedelta(days=7),
-           ends_on=today + dt.timedelta(days=9))
+    notice(
+        governor,
+        establishment,
+        title="Next week",
+        starts_on=today + dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=9),
+    )
     notice(make_staff("governor", [other_establishment]), other_establishment, title="Elsewhere")
     gone = notice(governor, establishment, title="Taken down")
     services.notice_withdraw(by=governor, notice=gone)
@@ -334,8 +347,11 @@ def test_notice_dates_and_text_are_checked(establishment: Any) -> None:
 def test_a_notice_is_changed_and_audited(establishment: Any) -> None:
     governor = make_staff("governor", [establishment])
     first = notice(governor, establishment)
-    text = services.NoticeText("Gym open again", "It is open.", first.starts_on, first.ends_on, None, "Campfa", "Ar agor")
+    text = services.NoticeText(
+        "Gym open again", "It is open.", first.starts_on, first.ends_on, None, "Campfa", "Ar agor"
+    )
     changed = services.notice_save(by=governor, establishment=establishment, text=text, notice=first)
     assert changed.pk == first.pk
-    assert changed.title == "Gym open again" and changed.title_cy == "Campfa"
+    assert changed.title == "Gym open again"
+    assert changed.title_cy == "Campfa"
     assert AuditEntry.objects.filter(action="selfservice.notice.saved").count() == 2
