@@ -1,7 +1,14 @@
 from django.urls import path
 
-from throughgate.selfservice.web import complaint_views, money_views, setup_views, staff_views, views
-from throughgate.selfservice.web import content_urls, timetable_urls
+from throughgate.selfservice.web import (
+    complaint_views,
+    content_urls,
+    money_views,
+    setup_views,
+    staff_views,
+    timetable_urls,
+    views,
+)
 
 app_name = "selfservice"
 urlpatterns = [
