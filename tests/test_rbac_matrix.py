@@ -161,6 +161,38 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "access:observation_detail": {"pk": "1"},
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},
         **welfare_kwargs(estate),
+        **content_kwargs(estate),
+    }
+
+
+def content_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Content and notices: a published PDF in MDI's library (files too) and a notice for the whole of MDI."""
+    from throughgate.selfservice.content.models import ContentItem, Notice
+
+    if not hasattr(estate, "_content"):
+        from throughgate.selfservice.content.services import NewContent, content_add
+        from throughgate.selfservice.content.tests.factories import notice, pdf_upload
+
+        publisher = make_staff("governor", [estate.mdi], username="content.sample")
+        item = ContentItem.objects.filter(establishment=estate.mdi).first() or content_add(
+            by=publisher,
+            establishment=estate.mdi,
+            new=NewContent(kind="pdf", category="induction", title="Induction guide", file=pdf_upload()),
+        )
+        posted = Notice.objects.filter(establishment=estate.mdi).first() or notice(publisher, estate.mdi)
+        estate._content = {"item_id": str(item.pk), "notice_id": str(posted.pk)}  # type: ignore[attr-defined]
+    ids: dict[str, str] = estate._content  # type: ignore[attr-defined]
+    item_id = {"item_id": ids["item_id"]}
+    return {
+        "selfservice:content_item": item_id,
+        "selfservice:content_file": {**item_id, "part": "file"},
+        "selfservice:content_manage_item": item_id,
+        "selfservice:content_manage_file": {**item_id, "part": "file"},
+        "selfservice:content_manage_action": {**item_id, "action": "publish"},
+        "selfservice:notice_edit": {"notice_id": ids["notice_id"]},
+        "selfservice:notice_withdraw": {"notice_id": ids["notice_id"]},
+        "api:content_detail": item_id,
+        "api:content_view_record": item_id,
     }
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from tests.factories import RESIDENT_PIN, make_device, make_resident, sign_in_resident
 from throughgate.identity.tiles import TILES
+from throughgate.selfservice.content.tests.readability_pages import CONTENT_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,7 @@ RESIDENT_PAGES = {
     "my apps": _resident_page("selfservice:my_apps"),
     "send a new app": _resident_page("selfservice:app_new"),
     "internet": _resident_page("access:my_sites"),
+    **CONTENT_PAGES,
 }
 
 
