@@ -162,6 +162,24 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},
         **welfare_kwargs(estate),
         **content_kwargs(estate),
+        **meals_kwargs(estate),
+    }
+
+
+def meals_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Meals: next week's published menu in MDI (made once per estate)."""
+    from throughgate.selfservice.meals.models import Menu
+    from throughgate.selfservice.tests.meal_factories import make_menu
+
+    menu = Menu.objects.filter(establishment=estate.mdi).first() or make_menu(estate.mdi)
+    week = {"week_start": menu.week_start.isoformat()}
+    return {
+        "selfservice:meal_week": week,
+        "selfservice:menu": {"menu_id": str(menu.pk)},
+        "selfservice:menu_action": {"menu_id": str(menu.pk), "action": "publish"},
+        "selfservice:diet": {"prison_number": estate.resident.prison_number},
+        "api:meals_week": week,
+        "api:meals_choose": week,
     }
 
 

@@ -42,6 +42,10 @@ WELFARE_GOVERNOR = ("welfare.view_flags", "welfare.view_oversight")
 APPS_STAFF = ("selfservice.answer_apps", "selfservice.view_history", "selfservice.answer_complaints")
 # Finance and canteen work (paying money in, moving it, delivering canteen orders).
 MONEY_STAFF = ("selfservice.manage_money", "selfservice.manage_canteen")
+# Meals: wing officers and healthcare record diets (religious, medical) and officers see the kitchen totals for the
+# servery; the governor also builds and publishes the weekly menus and sets when choices close.
+MEALS_OFFICER = ("selfservice.view_kitchen_totals", "selfservice.record_diets")
+MEALS_GOVERNOR = ("selfservice.manage_menus", "selfservice.view_kitchen_totals", "selfservice.record_diets")
 # Timetable: wing officers take registers and see purposeful activity hours; education and activity staff (and the
 # governor) also set up activities and allocate people; key workers see the hours of their people.
 TIMETABLE_OFFICER = ("selfservice.record_attendance", "selfservice.view_activity_hours")
@@ -66,6 +70,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_apps",
             "selfservice.use_money",
             "selfservice.use_complaints",
+            "selfservice.use_meals",
             "selfservice.use_content",
             "selfservice.use_timetable",
             *ACCESS_RESIDENT,
@@ -81,6 +86,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *APPS_STAFF,
             *ACCESS_OFFICER,
             *WELFARE_OFFICER,
+            *MEALS_OFFICER,
             *TIMETABLE_OFFICER,
             *NOTICES_OFFICER,
         ),
@@ -98,7 +104,12 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         RoleKind.STAFF,
         (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_SECURITY),
     ),
-    RoleSpec("healthcare", "Healthcare", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, *CONTENT_STAFF)),
+    RoleSpec(
+        "healthcare",
+        "Healthcare",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, *APPS_STAFF, "selfservice.record_diets", *CONTENT_STAFF),
+    ),
     RoleSpec(
         "education",
         "Education",
@@ -117,6 +128,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.oversee_apps",
             "selfservice.configure",
             *MONEY_STAFF,
+            *MEALS_GOVERNOR,
             *CONTENT_STAFF,
             *NOTICES_GOVERNOR,
             *TIMETABLE_ACTIVITIES,

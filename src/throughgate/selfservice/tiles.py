@@ -195,3 +195,47 @@ register_tile(
         90,
     )
 )
+register_tile(
+    Tile(
+        "selfservice:meals",
+        _("Meals"),
+        _("Choose your meals for next week"),
+        "meal",
+        "selfservice.use_meals",
+        "resident",
+        45,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:kitchen",
+        _("Kitchen totals"),
+        _("How many of each dish, per wing and day, to print"),
+        "list",
+        "selfservice.view_kitchen_totals",
+        "staff",
+        50,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:menus",
+        _("Menus"),
+        _("Build and publish the weekly menus"),
+        "list",
+        "selfservice.manage_menus",
+        "staff",
+        51,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:diets",
+        _("Diets"),
+        _("Record a person's religious or medical diet"),
+        "person",
+        "selfservice.record_diets",
+        "staff",
+        52,
+    )
+)

@@ -61,7 +61,10 @@ def closes_at(*, week_start: dt.date, cutoff_weekday: int, cutoff_time: dt.time)
     time before the change (an hour later on the wall clock); a time that happens twice when they go back counts
     the first time."""
     day = week_start - dt.timedelta(days=7) + dt.timedelta(days=cutoff_weekday)
-    return timezone.make_aware(dt.datetime.combine(day, cutoff_time), timezone.get_default_timezone())
+    local = timezone.make_aware(dt.datetime.combine(day, cutoff_time), timezone.get_default_timezone())
+    # In UTC, so that the instant compares equal to itself from any zone (Python never equates a skipped or
+    # repeated local time with another zone's time).
+    return local.astimezone(dt.UTC)
 
 
 def monday_of(day: dt.date) -> dt.date:

@@ -171,15 +171,20 @@ def _slots(
 
 
 def week_to_choose(*, user: User, now: dt.datetime | None = None) -> MealWeek | None:
-    """The week the resident picks for now: the first published menu of a week after today (next week's)."""
+    """The week the resident picks for now: the first published menu of a week after today whose choices are still
+    open (next week's, until its cut-off); when none is open, the first one after today, shown closed."""
     person = resident_meals_person(user=user)
-    today = timezone.localdate(now or timezone.now())
-    menu = (
-        Menu.objects.filter(establishment=person.establishment, status=MenuStatus.PUBLISHED, week_start__gt=today)
-        .order_by("week_start")
-        .first()
+    moment = now or timezone.now()
+    menus = list(
+        Menu.objects.filter(
+            establishment=person.establishment, status=MenuStatus.PUBLISHED, week_start__gt=timezone.localdate(moment)
+        ).order_by("week_start")[:4]
     )
-    return meal_week(person=person, menu=menu, now=now) if menu else None
+    if not menus:
+        return None
+    meal_settings = settings_of(menus[0].establishment_id)
+    menu = next((m for m in menus if moment < closes_at(m, meal_settings)), menus[0])
+    return meal_week(person=person, menu=menu, now=moment)
 
 
 def week_of_resident(*, user: User, week_start: dt.date, now: dt.datetime | None = None) -> MealWeek:

@@ -21,6 +21,7 @@ from throughgate.people.models import Person
 from throughgate.selfservice import events
 from throughgate.selfservice.meals import rules, selectors
 from throughgate.selfservice.meals.models import (
+    MEAL_ORDER,
     DietReason,
     Marker,
     Meal,
@@ -104,9 +105,8 @@ def meals_choose(
     closing = selectors.closes_at(menu)
     if moment >= closing:
         before = selectors.current_choices(person, menu)
-        changed = sorted(
-            selectors.slot_name(*slot) for slot in set(picks) | set(before) if picks.get(slot) != before.get(slot)
-        )
+        differ = [slot for slot in set(picks) | set(before) if picks.get(slot) != before.get(slot)]
+        changed = [selectors.slot_name(*slot) for slot in sorted(differ, key=lambda s: (s[0], MEAL_ORDER[Meal(s[1])]))]
         raise MealsClosed(
             _("Too late to change this. Choices for this week closed on %(when)s.") % {"when": when(closing)},
             changed=changed,

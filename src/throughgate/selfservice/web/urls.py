@@ -3,6 +3,7 @@ from django.urls import path
 from throughgate.selfservice.web import (
     complaint_views,
     content_urls,
+    meal_urls,
     money_views,
     setup_views,
     staff_views,
@@ -50,3 +51,4 @@ urlpatterns = [
 ]
 urlpatterns += timetable_urls.urlpatterns
 urlpatterns += content_urls.urlpatterns
+urlpatterns += meal_urls.urlpatterns

@@ -1,0 +1,21 @@
+"""Meals pages: the resident's week of picks, and the staff pages for menus, kitchen totals and diets."""
+
+from django.urls import path, re_path
+
+from throughgate.selfservice.web import meal_views
+
+urlpatterns = [
+    # People in prison, on a kiosk or in-cell device.
+    path("meals/", meal_views.meals, name="meals"),
+    re_path(r"^meals/(?P<week_start>\d{4}-\d{2}-\d{2})/$", meal_views.meal_week, name="meal_week"),
+    # Staff.
+    path("meals/menus/", meal_views.menus, name="menus"),
+    path("meals/menus/new/", meal_views.menu_new, name="menu_new"),
+    path("meals/menus/settings/", meal_views.meal_settings, name="meal_settings"),
+    path("meals/menus/<int:menu_id>/", meal_views.menu, name="menu"),
+    path("meals/menus/<int:menu_id>/<slug:action>/", meal_views.menu_action, name="menu_action"),
+    path("meals/kitchen/", meal_views.kitchen, name="kitchen"),
+    path("meals/kitchen.csv", meal_views.kitchen_csv, name="kitchen_csv"),
+    path("meals/diets/", meal_views.diets, name="diets"),
+    path("meals/diets/<str:prison_number>/", meal_views.diet, name="diet"),
+]
