@@ -117,14 +117,37 @@ class Snapshot:
     devices: dict[int, Device] = field(default_factory=dict)
     addresses: dict[str, int] = field(default_factory=dict)  # IP -> device id
     occupants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cell key -> prison numbers
+    # For the helper's fast path, domains none of whose rules has a path prefix: domain (bytes) -> a flat tuple
+    # (category, risk, groups or None, rule) for the domain itself followed by the same four for its subdomains
+    # (all None when no rule covers subdomains); a domain with a path-prefixed rule maps to PREFIXED.
+    plain: dict[bytes, tuple[Any, ...]] = field(default_factory=dict)
+    depths: frozenset[int] = frozenset()  # how many labels the catalogue's domains have (e.g. {2, 3})
 
     def set_sites(self, rules: list[SiteRule]) -> None:
         index: dict[str, list[SiteRule]] = {}
         for rule in rules:
             index.setdefault(rule.domain, []).append(rule)
-        for entries in index.values():
-            entries.sort(key=lambda r: len(r.path_prefix), reverse=True)
+        plain: dict[bytes, tuple[Any, ...]] = {}
+        for name, entries in index.items():
+            if len(entries) > 1:
+                entries.sort(key=lambda r: len(r.path_prefix), reverse=True)
+            key = name.encode("utf-8", errors="replace")
+            if entries[0].path_prefix:  # the longest prefix comes first
+                plain[key] = PREFIXED
+                continue
+            first = entries[0]
+            sub = first if first.include_subdomains else next((r for r in entries if r.include_subdomains), None)
+            plain[key] = _flat(first) + (_flat(sub) if sub is not None else (None, None, None, None))
         self.sites = index
+        self.plain = plain
+        self.depths = frozenset(name.count(".") + 1 for name in index)
+
+
+PREFIXED: tuple[Any, ...] = ()  # in Snapshot.plain: the domain has a path-prefixed rule
+
+
+def _flat(rule: SiteRule) -> tuple[Any, ...]:
+    return (rule.category, rule.risk, rule.groups or None, rule)
 
 
 @dataclass(slots=True)

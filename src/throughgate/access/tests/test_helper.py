@@ -143,3 +143,128 @@ def test_structured_garbage_never_yields_ok(channel: str, ip: str, method: str, 
     answer = helper.answer(f"{channel} {ip} {method} {url}\n".encode("utf-8", errors="replace"))
     assert answer.split()[0] == channel.encode()
     assert answer.split()[1] in (b"ERR", b"BH")
+
+
+# --- the batch fast path gives exactly the answers (and counts) of answer() line by line ----------------------------
+
+
+def _snapshot() -> Any:
+    import datetime as dt
+
+    from throughgate.access import policy
+
+    now = dt.datetime.now(tz=dt.UTC)
+    rules = [
+        policy.SiteRule(1, "Learning", "learning.test", True, "", "education", 1),
+        policy.SiteRule(2, "Jobs", "jobs.test", False, "", "employment", 1),
+        policy.SiteRule(3, "Benefits", "gov.test", True, "/benefits", "government", 1),
+        policy.SiteRule(4, "Gov", "gov.test", True, "", "government", 2),
+        policy.SiteRule(5, "Course", "course.learning.test", True, "", "education", 3),
+        policy.SiteRule(6, "Family", "family.test", True, "", "family_learning", 1, frozenset({"parents"})),
+        policy.SiteRule(7, "Legal", "legal.example.test", True, "", "legal", 1),
+    ]
+    snap = policy.Snapshot(catalogue_version=1, policy_version=1)
+    snap.set_sites(rules)
+    people = {
+        "A1": ("Enhanced", (), (), frozenset({"parents"}), ""),
+        "A2": ("Basic", (), (), frozenset(), ""),
+        "A3": (
+            "Standard",
+            (),
+            (policy.Suspension(now - dt.timedelta(hours=1), now + dt.timedelta(hours=1), "x"),),
+            frozenset(),
+            "",
+        ),
+        "A4": ("Enhanced", (policy.Alert("PVN", dt.date(2020, 1, 1), None),), (), frozenset(), ""),
+        "A5": ("Enhanced", (), (), frozenset(), "MDI-A-1"),
+        "A6": ("Standard", (), (), frozenset(), "MDI-A-1"),
+    }
+    for number, (level, alerts, sanctions, groups, cell) in people.items():
+        snap.people[number] = policy.PersonPolicy(number, "MDI", level, alerts, sanctions, groups, cell)
+    snap.occupants = {"MDI-A-1": ("A5", "A6")}
+    devices = [("issued", "A1", ""), ("issued", "A2", ""), ("issued", "A3", ""), ("issued", "A4", ""),
+               ("issued", "", "MDI-A-1"), ("suspended", "A1", ""), ("issued", "ZZ", "")]  # fmt: skip
+    for n, (status, person, cell) in enumerate(devices):
+        snap.devices[n] = policy.Device(n, f"S{n}", "laptop", status, "MDI", person, cell)
+        snap.addresses[f"10.0.0.{n}"] = n
+    every_day = frozenset(range(7))
+    snap.establishments["MDI"] = policy.EstablishmentPolicy(
+        "MDI",
+        "Europe/London",
+        {
+            "Basic": (frozenset({"education", "legal"}), 1),
+            "Standard": (frozenset({"education", "legal", "employment", "government"}), 2),
+            "Enhanced": (frozenset(policy.CATEGORY_WORDS), 3),
+        },
+        (policy.Window("All day", True, every_day, dt.time(0, 0), dt.time(23, 59, 59)),),
+    )
+    return snap
+
+
+def _helper_with(snapshot: Any) -> squid_helper.Helper:
+    helper = squid_helper.Helper(None)
+    helper.snapshot = snapshot
+    helper.ready = True
+    return helper
+
+
+_HOSTS = ["learning.test", "LEARNING.test", "www.learning.test", "course.learning.test", "a.course.learning.test",
+          "jobs.test", "www.jobs.test", "gov.test", "x.gov.test", "family.test", "legal.example.test",
+          "example.test", "unlisted.test", "learning.test.", "xn--bcher-kva.test", "lé.test", "a_b.test", "", "[::1]",
+          "user@learning.test", "learning.test%2e", "10.0.0.1"]  # fmt: skip
+_LINE = st.builds(
+    lambda channel, ip, method, scheme, host, port, path, end: (
+        f"{channel} {ip} {method} {scheme}{host}{port}{path}{end}"
+    ),
+    st.sampled_from(["1", "42", "0", "9999999999", "12345678901", "x", "-1", "1\t2"]),
+    st.sampled_from([f"10.0.0.{n}" for n in range(8)] + ["10.0.0.%31", "::1", "", "10.0.0.1 10.0.0.2"]),
+    st.sampled_from(["GET", "POST", "CONNECT", "connect", "G%45T", "HEAD", ""]),
+    st.sampled_from(["http://", "https://", "HTTP://", "", "ftp://", "http:/", "http:///"]),
+    st.sampled_from(_HOSTS),
+    st.sampled_from(["", ":80", ":443", ":123456", ":", ":8a", ":0"]),
+    st.sampled_from(["", "/", "/benefits", "/benefits/x", "/benefitsx", "/a%20b", "?q=1", "#f", "/x?y#z", "/é"]),
+    st.sampled_from(["", "\r", " extra", "\x00"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_LINE.map(lambda s: s.encode()), st.binary(max_size=60)), min_size=1, max_size=30))
+def test_the_batch_path_answers_and_counts_exactly_as_line_by_line(lines: list[bytes]) -> None:
+    from datetime import UTC, datetime
+
+    lines = [line.replace(b"\n", b" ") for line in lines]  # serve() splits on newlines
+    snapshot = _snapshot()
+    now = datetime.now(tz=UTC)
+    batch, single = _helper_with(snapshot), _helper_with(snapshot)
+    answers = batch.answer_batch(lines, now)
+    expected = b"".join(single.answer(line, now) for line in lines)
+    assert answers == expected
+    key = repr
+    assert sorted(map(key, batch.take_counts())) == sorted(map(key, single.take_counts()))
+
+
+def test_the_batch_path_is_used_for_plain_lines_and_counts_hosts() -> None:
+    from datetime import UTC, datetime
+
+    helper = _helper_with(_snapshot())
+    calls: list[bytes] = []
+    slow = helper.answer
+
+    def spy(raw: bytes, now: Any = None) -> bytes:
+        calls.append(raw)
+        return slow(raw, now)
+
+    helper.answer = spy  # type: ignore[method-assign]
+    lines = [b"1 10.0.0.0 GET http://www.learning.test/a", b"2 10.0.0.1 GET http://unlisted.test/",
+             b"3 10.0.0.0 CONNECT family.test:443", b"4 10.0.0.0 GET http://gov.test/benefits"]  # fmt: skip
+    answers = helper.answer_batch(lines, datetime.now(tz=UTC)).decode().splitlines()
+    assert answers[0].startswith("1 OK tag=education user=A1")
+    assert answers[1].startswith("2 ERR ")
+    assert "log=site.not_listed" in answers[1]
+    assert answers[2].startswith("3 OK tag=family_learning user=A1")
+    assert answers[3].startswith("4 OK tag=government")
+    assert calls == [lines[3]]  # only the path-prefixed domain took the long way
+    counts = {(row["person"], row["outcome"], row["category"]): row for row in helper.take_counts()}
+    assert counts[("A2", "denied", "")]["sites"] == {"unlisted.test": 1}
+    assert counts[("A2", "denied", "")]["count"] == 1
+    assert sum(row["count"] for (person, *_), row in counts.items() if person == "A1") == 3
