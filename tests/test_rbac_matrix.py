@@ -147,6 +147,24 @@ def selfservice_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "api:complaint_appeal": {"complaint_id": "1"},
         "api:complaint_answer": {"complaint_id": "1"},
         **{f"api:{name}": app_id for name in api_names},
+        **timetable_kwargs(estate),
+    }
+
+
+def timetable_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Timetable routes: ids of records that need not exist (a 404 is a pass once the permission is checked)."""
+    session = {"session_id": "1"}
+    activity = {"activity_id": "1"}
+    return {
+        "selfservice:timetable_register": session,
+        "selfservice:timetable_attendance": {**session, "prison_number": estate.resident.prison_number},
+        "selfservice:timetable_activity": activity,
+        "selfservice:timetable_schedule": activity,
+        "selfservice:timetable_allocate": activity,
+        "selfservice:timetable_allocation_end": {**activity, "allocation_id": "1"},
+        "api:timetable_register": session,
+        "api:timetable_attendance": session,
+        "api:timetable_attended": session,
     }
 
 

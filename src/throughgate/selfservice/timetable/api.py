@@ -1,8 +1,6 @@
 """The timetable on the JSON API (/api/v1/selfservice/timetable/...): the in-cell app's week view for a resident, and
 registers and purposeful activity hours for staff. The same services and selectors as the pages."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
@@ -83,7 +81,7 @@ def _week_out(week: selectors.Week) -> WeekOut:
 
 @router.get("/timetable/week", response={200: list[WeekOut], **ERRORS}, summary="The resident's week and next week")
 @requires(USE_TIMETABLE)
-def my_week(request: HttpRequest) -> list[WeekOut]:
+def timetable_week(request: HttpRequest) -> list[WeekOut]:
     return [_week_out(week) for week in selectors.resident_weeks(user=acting_user(request))]
 
 
@@ -113,7 +111,7 @@ class SessionOut(Schema):
 
 @router.get("/timetable/sessions", response={200: list[SessionOut], **ERRORS}, summary="The sessions of a day")
 @requires(RECORD_ATTENDANCE)
-def sessions(request: HttpRequest, day: date | None = None, establishment: str = "") -> list[SessionOut]:
+def timetable_sessions(request: HttpRequest, day: date | None = None, establishment: str = "") -> list[SessionOut]:
     user = acting_user(request)
     rows = selectors.sessions_on(
         user=user, establishment=_establishment(request, user, establishment), day=day or timezone.localdate()
@@ -169,7 +167,7 @@ def _session(request: HttpRequest, session_id: int, establishment: str) -> tuple
     summary="A session's register: one row per person allocated",
 )
 @requires(RECORD_ATTENDANCE)
-def register(request: HttpRequest, session_id: int, establishment: str = "") -> list[RecordOut]:
+def timetable_register(request: HttpRequest, session_id: int, establishment: str = "") -> list[RecordOut]:
     _user, session = _session(request, session_id, establishment)
     return [_record_out(row.person, row.record) for row in selectors.register_rows(session=session)]
 
@@ -190,7 +188,7 @@ class AttendanceIn(Schema):
     auth=RECORD_FIRST,
 )
 @requires(RECORD_ATTENDANCE)
-def attendance(
+def timetable_attendance(
     request: HttpRequest, session_id: int, payload: AttendanceIn, establishment: str = ""
 ) -> Status[RecordOut]:
     user, session = _session(request, session_id, establishment)
@@ -227,7 +225,9 @@ class AttendedOut(Schema):
     auth=RECORD_FIRST,
 )
 @requires(RECORD_ATTENDANCE)
-def attended(request: HttpRequest, session_id: int, payload: AttendedIn, establishment: str = "") -> AttendedOut:
+def timetable_attended(
+    request: HttpRequest, session_id: int, payload: AttendedIn, establishment: str = ""
+) -> AttendedOut:
     user, session = _session(request, session_id, establishment)
     chosen: list[int] | None = None
     if payload.prison_numbers is not None:
@@ -253,7 +253,9 @@ class HoursOut(Schema):
     summary="Purposeful activity hours per person in a week (Monday to Sunday), fewest first",
 )
 @requires(VIEW_ACTIVITY_HOURS)
-def hours(request: HttpRequest, week: date | None = None, wing: str = "", establishment: str = "") -> list[HoursOut]:
+def timetable_hours(
+    request: HttpRequest, week: date | None = None, wing: str = "", establishment: str = ""
+) -> list[HoursOut]:
     user = acting_user(request)
     report = selectors.hours_report(
         user=user,
