@@ -191,6 +191,7 @@ RESIDENT_PAGES = {
     "my apps": _resident_page("selfservice:my_apps"),
     "send a new app": _resident_page("selfservice:app_new"),
     "internet": _resident_page("access:my_sites"),
+    "my timetable": _resident_page("selfservice:my_timetable"),
     **CONTENT_PAGES,
 }
 

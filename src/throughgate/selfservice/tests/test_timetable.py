@@ -77,7 +77,7 @@ def test_a_person_cannot_be_allocated_to_overlapping_sessions(place: Any) -> Non
         allocate(person, education)
     assert refused.value.code == "allocation_overlap"
     assert "Workshop" in refused.value.message
-    # The same class after the workshop allocation has ended is fine, and so is a class from 12:00 (when the 11:00 class ends).
+    # The class once the workshop allocation has ended is fine, and so is a class from 12:00 (when the 11:00 one ends).
     afternoon = activity(place, "english", "EDUCATION")
     weekly(afternoon, weekday=0, slot="OTHER", start_time=time(12), end_time=time(12, 45))
     allocate(person, afternoon)
@@ -210,7 +210,8 @@ def test_recording_twice_stores_once_and_a_change_is_explicit_and_audited(place:
     session, (person,) = _register(place)
     first = services.attendance_record(by=officer, session=session, person=person, code="ATTENDED")
     again = services.attendance_record(by=officer, session=session, person=person, code="ATTENDED")
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert again.record.pk == first.record.pk
     assert AttendanceRecord.objects.count() == 1
     assert AuditEntry.objects.filter(action="selfservice.attendance.recorded").count() == 1
