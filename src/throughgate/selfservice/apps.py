@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.apps import AppConfig
 
 
@@ -7,5 +9,15 @@ class SelfserviceConfig(AppConfig):
     verbose_name = "Self-service: apps, complaints, meals, money and canteen, timetable, content"
 
     def ready(self) -> None:
+        from throughgate.people import demo_hooks
         from throughgate.selfservice import events, permissions  # noqa: F401  (registration side effects)
         from throughgate.selfservice import tiles as _tiles  # noqa: F401
+
+        demo_hooks.register("self-service history", _demo_history)
+
+
+def _demo_history(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
+    """Self-service records for the demo estate, made from its activity events (demo_estate runs this)."""
+    from throughgate.selfservice import demo
+
+    return demo.populate(seed=seed, say=say).as_rows()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from throughgate.people import demo
+from throughgate.people import demo, demo_hooks
 
 
 def _date(value: str) -> date:
@@ -81,6 +81,9 @@ class Command(BaseCommand):
             result = demo.save(estate, progress=progress, base_url=options["base_url"].rstrip("/"))
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
+        for name, step in demo_hooks.STEPS.items():
+            self.stdout.write(f"Adding {name} to the estate")
+            result.counts.update(step(seed=options["seed"], say=self.stdout.write))
         elapsed = time.monotonic() - started
         self._report(demo_options, result, elapsed)
 
