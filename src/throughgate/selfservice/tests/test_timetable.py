@@ -363,3 +363,18 @@ def test_a_resident_sees_only_their_own_sessions_this_week_and_next(place: Any, 
     assert next(day for day in weeks[0].days if day.is_today).date == today
     with pytest.raises(NotVisible):
         selectors.resident_weeks(user=officer)
+
+
+def test_the_daily_command_makes_the_coming_sessions_once(place: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    act = activity(place)
+    weekly(act, weekday=0, slot="AM", starts_on=timezone.localdate() - timedelta(days=30))
+    ActivitySession.objects.all().delete()
+    out = StringIO()
+    call_command("timetable_sessions", "--days", "13", stdout=out)
+    assert out.getvalue().strip() == "2 sessions made."
+    call_command("timetable_sessions", "--days", "13", stdout=out)
+    assert ActivitySession.objects.count() == 2
