@@ -192,6 +192,7 @@ RESIDENT_PAGES = {
     "send a new app": _resident_page("selfservice:app_new"),
     "internet": _resident_page("access:my_sites"),
     "my timetable": _resident_page("selfservice:my_timetable"),
+    "meals": _resident_page("selfservice:meals"),
     **CONTENT_PAGES,
 }
 
