@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from throughgate.welfare.episodes import EpisodeRules
 from throughgate.welfare.indicators import (
     INCENTIVE_DOWN_ID,
     INDICATORS,
@@ -40,14 +41,19 @@ LOOKBACK_DAYS = 98  # 14 weeks: 12 weeks of baseline, then two recent weeks
 RECENT, MIDDLE, BASELINE = 0, 1, 2
 INCENTIVE = KIND_ID["incentive.changed"]
 VISIT = KIND_ID["visit.attended"]
+# Slots whose values are amounts (minutes, pounds): their squared values are kept too, to measure how much a
+# person's values vary (a compound count, see ``score``).
+AMOUNT_SLOTS = tuple(sorted({slot_of(i) for i in INDICATORS if i.measure == "amount"}))
+AMOUNT_INDEX = np.full(N_SLOTS, -1, dtype=np.intp)
+AMOUNT_INDEX[list(AMOUNT_SLOTS)] = np.arange(len(AMOUNT_SLOTS))
 
 
 @dataclass
 class Config:
     """Thresholds and weights. Defaults are calibrated on the evaluation estate (docs/aim.md)."""
 
-    amber_threshold: float = 5.0
-    red_threshold: float = 10.0
+    amber_threshold: float = 5.5
+    red_threshold: float = 11.0
     red_budget_per_100: float = 2.0
     amber_budget_per_100: float = 5.0
     weights: dict[str, float] = field(default_factory=dict)
@@ -57,7 +63,18 @@ class Config:
     evidence_floor: float = 0.5  # -log10 p below this (p > 0.32) counts for nothing
     evidence_cap: float = 6.0
     static_cap: float = 1.75
-    ceiling_factor: float = 2.0  # the list never grows beyond this many times the budget (a safety valve)
+    ceiling_factor: float = 3.0  # the list never grows beyond this many times the budget (a safety valve)
+    # Alerts as episodes (episodes.py): an open alert closes below exit_fraction x amber; after closing, no new
+    # alert of the same colour for cooldown_days; after a "no concern" triage, none for quiet_days.
+    exit_fraction: float = 0.7
+    cooldown_days: int = 7
+    quiet_days: int = 28
+    warmup_days: int = 28  # days replayed before a scored day to know which alerts are open
+
+    def rules(self) -> EpisodeRules:
+        return EpisodeRules(
+            exit_fraction=self.exit_fraction, cooldown_days=self.cooldown_days, quiet_days=self.quiet_days
+        )
 
     def weight(self, indicator: Indicator) -> float:
         return float(self.weights.get(indicator.code, indicator.weight))
@@ -68,6 +85,8 @@ class Config:
             "red_threshold": self.red_threshold,
             "red_budget_per_100": self.red_budget_per_100,
             "amber_budget_per_100": self.amber_budget_per_100,
+            "cooldown_days": self.cooldown_days,
+            "quiet_days": self.quiet_days,
             "weights": dict(self.weights),
         }
 
@@ -106,6 +125,7 @@ class Windows:
     n: np.ndarray  # [3, people, slots] event counts per window
     t: np.ndarray  # [3, people, slots] sums of values per window
     last_visit_lag: np.ndarray  # days since the last social visit (inf when none in the lookback)
+    q: np.ndarray  # [3, people, amount slots] sums of squared values (how much a person's values vary)
 
 
 def local_midnight_utc(day: date) -> datetime:
@@ -125,7 +145,7 @@ def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
         f"""
         SELECT person_idx, kind_id,
                CASE WHEN ts >= $recent THEN 0 WHEN ts >= $middle THEN 1 ELSE 2 END AS bucket,
-               count(*) AS n, sum(value) AS t
+               count(*) AS n, sum(value) AS t, sum(value * value) AS q
         FROM {relation}
         WHERE ts >= $start AND ts < $end AND kind_id >= 0
         GROUP BY ALL
@@ -136,6 +156,7 @@ def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
         n=np.zeros((3, n_people, N_SLOTS)),
         t=np.zeros((3, n_people, N_SLOTS)),
         last_visit_lag=np.full(n_people, np.inf),
+        q=np.zeros((3, n_people, len(AMOUNT_SLOTS))),
     )
     _accumulate(windows, rows, sign=1.0)
     # The last social visit: a second, narrow scan (one kind), cheaper than a max(ts) on every group above.
@@ -168,6 +189,14 @@ def _accumulate(windows: Windows, rows: dict[str, np.ndarray], sign: float) -> N
     size = windows.n.size
     windows.n += sign * np.bincount(flat, weights=rows["n"].astype(float), minlength=size).reshape(windows.n.shape)
     windows.t += sign * np.bincount(flat, weights=rows["t"].astype(float), minlength=size).reshape(windows.t.shape)
+    amount = AMOUNT_INDEX[rows["kind_id"].astype(np.intp)]
+    keep = amount >= 0
+    qflat = (rows["bucket"].astype(np.intp)[keep] * people + rows["person_idx"].astype(np.intp)[keep]) * len(
+        AMOUNT_SLOTS
+    ) + amount[keep]
+    windows.q += sign * np.bincount(qflat, weights=rows["q"][keep].astype(float), minlength=windows.q.size).reshape(
+        windows.q.shape
+    )
 
 
 def _incentive_downs(con: Any, windows: Windows, as_of: date) -> None:
@@ -213,19 +242,25 @@ class RollingWindows:
         visited_people = np.zeros(0, dtype=np.intp)
         new_incentives = False
         _, people, slots = self.windows.n.shape
-        flats, ns, ts = [], [], []
+        flats, ns, ts, qflats, qs = [], [], [], [], []
         for day, source, target in moves:
             part = self.con.execute(
-                f"""SELECT person_idx, kind_id, count(*) AS n, sum(value) AS t FROM {self.relation}
+                f"""SELECT person_idx, kind_id, count(*) AS n, sum(value) AS t, sum(value * value) AS q
+                    FROM {self.relation}
                     WHERE ts >= $a AND ts < $b AND kind_id >= 0 GROUP BY ALL""",  # noqa: S608
                 {"a": local_midnight_utc(day), "b": local_midnight_utc(day + timedelta(days=1))},
             ).fetchnumpy()
             cell = part["person_idx"].astype(np.intp) * slots + part["kind_id"].astype(np.intp)
+            amount = AMOUNT_INDEX[part["kind_id"].astype(np.intp)]
+            keep = amount >= 0
+            qcell = part["person_idx"].astype(np.intp)[keep] * len(AMOUNT_SLOTS) + amount[keep]
             for bucket, sign in ((source, -1.0), (target, 1.0)):
                 if bucket >= 0:
                     flats.append(bucket * people * slots + cell)
                     ns.append(sign * part["n"].astype(float))
                     ts.append(sign * part["t"].astype(float))
+                    qflats.append(bucket * people * len(AMOUNT_SLOTS) + qcell)
+                    qs.append(sign * part["q"][keep].astype(float))
             if day == old:
                 visited_people = part["person_idx"][part["kind_id"] == VISIT].astype(np.intp)
                 new_incentives = bool((part["kind_id"] == INCENTIVE).any())
@@ -233,6 +268,7 @@ class RollingWindows:
         flat = np.concatenate(flats)
         np.add.at(self.windows.n.reshape(-1), flat, np.concatenate(ns))
         np.add.at(self.windows.t.reshape(-1), flat, np.concatenate(ts))
+        np.add.at(self.windows.q.reshape(-1), np.concatenate(qflats), np.concatenate(qs))
         lag = self.windows.last_visit_lag + 1
         lag[lag > LOOKBACK_DAYS] = np.inf
         lag[visited_people] = 1
@@ -308,6 +344,8 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     all_days = d_recent + d_middle + d_base
     peer = _peer_rates(people, n.sum(axis=0), all_days)
     peer_t = _peer_rates(people, t.sum(axis=0), all_days)
+    q = windows.q
+    peer_q = _peer_rates(people, q.sum(axis=0), all_days)
 
     # Enough routine data to judge? Judged on the time before the recent week for people with a history, so a
     # recent drop is never mistaken for digital exclusion.
@@ -335,12 +373,18 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         sel: Any = slice(None) if lower else np.flatnonzero(n[RECENT, :, s] + n[MIDDLE, :, s] >= 1)
         dr, dm, db, di = d_recent[sel], d_middle[sel], d_base[sel], days_in[sel]
         if indicator.measure == "amount":
-            # Amounts in units of the person's usual value per event (a typical call, a typical canteen order).
+            # An amount is a compound count: a number of events times values that vary. Counted in units of
+            # E[value^2] / E[value] (the person's own, from their baseline; the peers' while they have fewer than
+            # three events), a sum of values whose count is negative binomial is again close to negative binomial
+            # with the same size: the person's own spread of values widens the tails, so a person whose calls vary
+            # a lot in length needs a bigger drop before it counts.
+            a_slot = int(AMOUNT_INDEX[s])
             events = n[BASELINE, sel, s] + n[MIDDLE, sel, s]
+            sum_t = t[BASELINE, sel, s] + t[MIDDLE, sel, s]
             unit = np.where(
                 events >= 3,
-                (t[BASELINE, sel, s] + t[MIDDLE, sel, s]) / np.maximum(events, 1),
-                peer_t[sel, s] / np.maximum(peer[sel, s], 1e-9),
+                (q[BASELINE, sel, a_slot] + q[MIDDLE, sel, a_slot]) / np.maximum(sum_t, 1e-9),
+                peer_q[sel, a_slot] / np.maximum(peer_t[sel, s], 1e-9),
             )
             unit = np.maximum(unit, 1e-6)
             rec, mid, base, prior = (
@@ -408,7 +452,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     # refusals...) can make them red.
     demote = new_arrival & (colour == "red") & (rise_total * static < config.red_threshold)
     colour[demote] = "amber"
-    _apply_budget(colour, total, people.establishment, config)
+    _apply_budget(colour, total, people.establishment, config, people.days_in_custody >= 0)
     colour[insufficient & (colour == "green")] = "insufficient_data"
     return Result(
         colour=colour,
@@ -424,13 +468,15 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     )
 
 
-def _apply_budget(colour: np.ndarray, total: np.ndarray, establishment: np.ndarray, config: Config) -> None:
+def _apply_budget(
+    colour: np.ndarray, total: np.ndarray, establishment: np.ndarray, config: Config, present: np.ndarray
+) -> None:
     """Per establishment, at most ``ceiling_factor`` times the budgeted share of people is red (then amber): the
     highest scores keep their colour and the rest move down one step, so the list stays one staff can act on.
     The thresholds, not this ceiling, are what keep a stable population within the budget."""
     for place in np.unique(establishment):
         members = np.flatnonzero(establishment == place)
-        size = len(members)
+        size = int(present[members].sum())
         for level, lower, budget in (
             ("red", "amber", config.red_budget_per_100),
             ("amber", "green", config.amber_budget_per_100),

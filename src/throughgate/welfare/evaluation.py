@@ -340,21 +340,23 @@ def measure(
     con.register("events", frame)
     rolling = engine.RollingWindows(con, "events", first_day, len(people))
     incidents = {e.prison_number: e.incidents for e in estate.episodes if e.incidents}
+    configs = pipeline.configs_for(people) if config is None else {p.establishment_id: config for p in people}
+    replay = pipeline.EpisodeReplay(people, configs)
     rows = []
     day = first_day
     while day <= end:
         windows = rolling.windows if day == first_day else rolling.advance()
         harmed = {n for n, dates in incidents.items() if any(d < day for d in dates)}
         arrays = pipeline.people_arrays(people, day, harmed)
-        present = np.flatnonzero(arrays.days_in_custody >= 0)
-        result = pipeline.score_windows(
-            pipeline._slice_windows(windows, present), pipeline._slice_people(arrays, present), people, config
-        )
-        for k, i in enumerate(present):
-            rows.append((people[i].prison_number, day, str(result.colour[k]), float(result.score[k])))
+        result = pipeline.score_windows(windows, arrays, people, configs=configs)
+        alerts = replay.step(day, result, arrays)
+        for i in np.flatnonzero(arrays.days_in_custody >= 0):
+            rows.append(
+                (people[i].prison_number, day, str(alerts.colour[i]), str(alerts.raised[i]), float(result.score[i]))
+            )
         day += timedelta(days=1)
     con.close()
-    scores = pd.DataFrame(rows, columns=["prison_number", "day", "colour", "score"])
+    scores = pd.DataFrame(rows, columns=["prison_number", "day", "colour", "raised", "score"])
     return report(estate, scores, people, ingest_summary) | {
         "fairness": fairness.labelled_report(scores, people, incidents, n_boot=fairness_boot)
     }
@@ -374,12 +376,17 @@ def report(estate: Estate, scores: pd.DataFrame, people: list[Any], ingest_summa
     changed = {e.prison_number for e in estate.episodes}
     stable = scores[~scores["prison_number"].isin(changed)]
     stable_rows = max(len(stable), 1)
-    # New alerts: a person turning amber or red who was neither the day before.
-    ordered = scores.sort_values(["prison_number", "day"])
-    previous = ordered.groupby("prison_number")["alert"].shift(1, fill_value=False)
-    new_alerts = ordered[ordered["alert"] & ~previous]
-    new_red = ordered[(ordered["colour"] == "red") & ~(ordered.groupby("prison_number")["colour"].shift(1) == "red")]
     person_weeks = per_day["people"].sum() / 7
+    stable_weeks = max(len(stable) / 7, 1e-9)
+    # Alerts raised (put in front of an officer: new, or escalated from amber to red), per 100 people per week.
+    raised = {colour: int((scores["raised"] == colour).sum()) for colour in ("red", "amber")}
+    stable_raised = {colour: int((stable["raised"] == colour).sum()) for colour in ("red", "amber")}
+    # People on the list at any time in a week (whole 7-day blocks from the first day), stable population.
+    week = (pd.to_datetime(stable["day"]) - pd.Timestamp(scores["day"].min())).dt.days.to_numpy() // 7
+    whole = week < (days // 7)
+    in_week = stable.assign(week=week)[whole]
+    people_weeks = in_week.groupby("week")["prison_number"].nunique().sum()
+    alerted_weeks = in_week[in_week["alert"]].groupby("week")["prison_number"].nunique().sum()
     first_day, last_day = scores["day"].min(), scores["day"].max()
     flagged = {number: sorted(group["day"]) for number, group in scores[scores["alert"]].groupby("prison_number")}
     delays, detected14, planted = [], 0, 0
@@ -414,8 +421,11 @@ def report(estate: Estate, scores: pd.DataFrame, people: list[Any], ingest_summa
         "snapshot_insufficient_per_100": round(100 * per_day["insufficient"].sum() / per_day["people"].sum(), 2),
         "stable_red_per_100": round(100 * (stable["colour"] == "red").sum() / stable_rows, 2),
         "stable_amber_per_100": round(100 * (stable["colour"] == "amber").sum() / stable_rows, 2),
-        "new_alerts_per_100_per_week": round(100 * len(new_alerts) / person_weeks, 2),
-        "new_red_per_100_per_week": round(100 * len(new_red) / person_weeks, 2),
+        "raised_red_per_100_per_week": round(100 * raised["red"] / person_weeks, 2),
+        "raised_amber_per_100_per_week": round(100 * raised["amber"] / person_weeks, 2),
+        "stable_raised_red_per_100_per_week": round(100 * stable_raised["red"] / stable_weeks, 2),
+        "stable_raised_amber_per_100_per_week": round(100 * stable_raised["amber"] / stable_weeks, 2),
+        "stable_on_list_in_a_week_per_100": round(100 * float(alerted_weeks) / max(float(people_weeks), 1), 2),
         "planted_episodes": planted,
         "median_delay_days": float(np.median(delays)) if delays else None,
         "recall_within_14_days": round(detected14 / planted, 3) if planted else None,
@@ -430,13 +440,16 @@ def format_report(report: dict[str, Any]) -> str:
         f"AIM evaluation: {report['people']} people, {report['days_scored']} days scored "
         f"({report['first_day']} to {report['last_day']})",
         f"  ingest: {report['ingest'].get('events_stored')} events stored, {report['ingest'].get('invalid')} invalid",
-        f"  red per 100 people per day (snapshot): {report['snapshot_red_per_100']}",
-        f"  amber per 100 people per day (snapshot): {report['snapshot_amber_per_100']}",
-        f"  stable population (no change planted, no incident): red {report['stable_red_per_100']}, "
-        f"amber {report['stable_amber_per_100']} per 100 people per day",
+        "  alerts raised per 100 people per week (new, or escalated to red), stable population "
+        f"(no change planted, no incident): red {report['stable_raised_red_per_100_per_week']} (budget 2), "
+        f"amber {report['stable_raised_amber_per_100_per_week']} (budget 5)",
+        f"  alerts raised per 100 people per week, everyone: red {report['raised_red_per_100_per_week']}, "
+        f"amber {report['raised_amber_per_100_per_week']}",
+        f"  stable people on the list at some time in a week, per 100: {report['stable_on_list_in_a_week_per_100']}",
+        f"  open alerts per 100 people per day (snapshot), stable population: red {report['stable_red_per_100']}, "
+        f"amber {report['stable_amber_per_100']}; everyone: red {report['snapshot_red_per_100']}, "
+        f"amber {report['snapshot_amber_per_100']}",
         f"  insufficient data per 100 people: {report['snapshot_insufficient_per_100']}",
-        f"  new alerts (amber or red) per 100 people per week: {report['new_alerts_per_100_per_week']}",
-        f"  new red alerts per 100 people per week: {report['new_red_per_100_per_week']}",
         f"  planted episodes scored: {report['planted_episodes']} (decoys: {report['decoys']})",
         f"  median detection delay: {report['median_delay_days']} days (target <= 7)",
         f"  recall within 14 days of the change: {report['recall_within_14_days']} (target >= 0.8)",

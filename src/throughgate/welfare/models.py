@@ -33,6 +33,8 @@ class ScoreRun(models.Model):
     red = models.PositiveIntegerField(default=0)
     amber = models.PositiveIntegerField(default=0)
     insufficient = models.PositiveIntegerField(default=0)
+    raised_red = models.PositiveIntegerField(default=0, help_text="Red alerts raised that day (new or escalated).")
+    raised_amber = models.PositiveIntegerField(default=0, help_text="Amber alerts raised that day.")
     settings_snapshot = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -55,6 +57,10 @@ class Flag(models.Model):
     score = models.FloatField(default=0.0)
     reasons = models.JSONField(default=list, blank=True)
     indicators = models.JSONField(default=dict, blank=True, help_text="Recent and usual figures per indicator.")
+    raised = models.CharField(
+        max_length=20, blank=True, help_text="The colour of an alert raised this day (new or escalated), if any."
+    )
+    alert_since = models.DateField(null=True, blank=True, help_text="The day the open alert was first raised.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -111,6 +117,8 @@ class AimSettings(models.Model):
     red_budget_per_100 = models.FloatField()
     amber_budget_per_100 = models.FloatField()
     weights = models.JSONField(default=dict, blank=True)
+    cooldown_days = models.PositiveSmallIntegerField(default=7)
+    quiet_days = models.PositiveSmallIntegerField(default=28)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by_username = models.CharField(max_length=150, blank=True)
 

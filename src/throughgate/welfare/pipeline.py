@@ -37,9 +37,9 @@ from throughgate.core.models import ActivityEvent
 from throughgate.core.validators import is_valid_prison_number
 from throughgate.identity.models import Establishment
 from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person, Sex
-from throughgate.welfare import engine
+from throughgate.welfare import engine, episodes
 from throughgate.welfare.indicators import INDICATORS, KIND_ID
-from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun
+from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction
 from throughgate.welfare.reasons import reason_text, reasons_for
 
 SOURCE = "aim.ingest"
@@ -322,9 +322,11 @@ def _store_people(rows: list[dict[str, Any]], result: IngestReport) -> None:
 class ScoredEstate:
     people: list[Person]
     as_of: date
-    result: engine.Result
+    result: engine.Result  # colour: the alert shown that day (after episodes), not the day's candidate colour
     windows: engine.Windows
     reasons: list[list[dict[str, Any]]]
+    raised: np.ndarray  # colour of an alert raised that day ("" when none)
+    alert_since: list[date | None]  # the day the open alert was first raised
 
 
 def config_for(establishment: Establishment | None) -> engine.Config:
@@ -335,6 +337,8 @@ def config_for(establishment: Establishment | None) -> engine.Config:
         config.red_threshold = stored.red_threshold
         config.red_budget_per_100 = stored.red_budget_per_100
         config.amber_budget_per_100 = stored.amber_budget_per_100
+        config.cooldown_days = stored.cooldown_days
+        config.quiet_days = stored.quiet_days
         config.weights = {k: float(v) for k, v in (stored.weights or {}).items()}
     return config
 
@@ -404,16 +408,6 @@ def people_arrays(people: list[Person], as_of: date, self_harmed_before: set[str
     )
 
 
-def self_harmed_before(moment: datetime) -> set[str]:
-    """People with a self-harm incident recorded before the moment: it feeds the static "previous self-harm"
-    factor only. Incidents are never a signal of change (they are what AIM is evaluated against)."""
-    return set(
-        ActivityEvent.objects.filter(kind=activity.SELF_HARM_INCIDENT, occurred_at__lt=moment)
-        .values_list("person", flat=True)
-        .distinct()
-    )
-
-
 def static_flags(people: engine.People, i: int) -> dict[str, bool]:
     return {
         "previous_self_harm": bool(people.previous_self_harm[i]),
@@ -425,32 +419,151 @@ def static_flags(people: engine.People, i: int) -> dict[str, bool]:
 
 
 def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFrame | None = None) -> ScoredEstate:
-    """Score everyone in custody on ``as_of`` from the events before the start of that day (Europe/London)."""
+    """Score everyone in custody on ``as_of`` from the events before the start of that day (Europe/London).
+
+    Which alerts are open depends on the days before, so the ``warmup_days`` days before ``as_of`` are replayed
+    from the events (rolling windows: each replayed day reads four days of events) with the "no concern" triages
+    recorded by then; the same day always gives the same flags, whatever was scored before (docs/aim.md)."""
     people = people_in_custody(as_of) if people is None else people
-    start = engine.local_midnight_utc(as_of - timedelta(days=engine.LOOKBACK_DAYS))
+    configs = configs_for(people)
+    warmup = max((c.warmup_days for c in configs.values()), default=engine.Config().warmup_days)
+    first = as_of - timedelta(days=warmup)
+    start = engine.local_midnight_utc(first - timedelta(days=engine.LOOKBACK_DAYS))
     end = engine.local_midnight_utc(as_of)
     frame = load_events(people, start, end) if events is None else events
-    arrays = people_arrays(people, as_of, self_harmed_before(end))
+    incidents = self_harm_days(end)
+    quiet = no_concern_triages(people, end)
     con = duckdb.connect()
     con.register("events", frame)
-    windows = engine.window_sums(con, "events", as_of, len(people))
+    rolling = engine.RollingWindows(con, "events", first, len(people))
+    replay = EpisodeReplay(people, configs)
+    day = first
+    while True:
+        windows = rolling.windows if day == first else rolling.advance()
+        arrays = people_arrays(people, day, {n for n, d in incidents.items() if d < day})
+        result = score_windows(windows, arrays, people, configs=configs)
+        stepped = replay.step(day, result, arrays, quiet)
+        if day == as_of:
+            break
+        day += timedelta(days=1)
     con.close()
-    result = score_windows(windows, arrays, people)
+    result.colour = stepped.colour
     reasons = [
         reasons_for(result, i, last_visit_lag=float(windows.last_visit_lag[i]), people_flags=static_flags(arrays, i))
         for i in range(len(people))
     ]
-    return ScoredEstate(people=people, as_of=as_of, result=result, windows=windows, reasons=reasons)
+    return ScoredEstate(
+        people=people,
+        as_of=as_of,
+        result=result,
+        windows=windows,
+        reasons=reasons,
+        raised=stepped.raised,
+        alert_since=stepped.alert_since,
+    )
+
+
+@dataclass
+class DayAlerts:
+    colour: np.ndarray  # shown colour: red/amber for an open alert, else the engine's green / insufficient_data
+    raised: np.ndarray  # "red", "amber" or ""
+    alert_since: list[date | None]
+
+
+class EpisodeReplay:
+    """Episode state for a list of people across consecutive days (per-establishment rules)."""
+
+    def __init__(self, people: list[Any], configs: dict[Any, engine.Config]) -> None:
+        self.state = episodes.EpisodeState.empty(len(people))
+        place = np.array([p.establishment_id for p in people], dtype=object)
+        default = engine.Config()
+        config_of = [configs.get(p, default) for p in place]
+        self.amber = np.array([c.amber_threshold for c in config_of], dtype=float)
+        self.rules = episodes.EpisodeRules(
+            exit_fraction=np.array([c.exit_fraction for c in config_of], dtype=float),  # type: ignore[arg-type]
+            cooldown_days=np.array([c.cooldown_days for c in config_of], dtype=np.int64),  # type: ignore[arg-type]
+            quiet_days=np.array([c.quiet_days for c in config_of], dtype=np.int64),  # type: ignore[arg-type]
+        )
+        self.index = {p.prison_number: i for i, p in enumerate(people)}
+        self.applied = 0
+
+    def step(
+        self,
+        day: date,
+        result: engine.Result,
+        arrays: engine.People,
+        quiet: list[tuple[str, date, str]] | None = None,
+    ) -> DayAlerts:
+        number = day.toordinal()
+        # "No concern" triages made before this day (sorted by time) start their quiet period.
+        pending = quiet or []
+        while self.applied < len(pending) and pending[self.applied][1] < day:
+            prison_number, on, colour = pending[self.applied]
+            self.applied += 1
+            if prison_number in self.index:
+                i = np.array([self.index[prison_number]])
+                until = on.toordinal() + np.asarray(self.rules.quiet_days)[i]
+                episodes.quiet(self.state, i, until, episodes.level_of(np.array([colour])))
+        level = episodes.level_of(result.colour)
+        level[arrays.days_in_custody < 0] = episodes.NONE
+        moved = episodes.step(
+            self.state, day=number, level=level, score=result.score, amber_threshold=self.amber, rules=self.rules
+        )
+        shown = np.where(
+            moved.shown == episodes.RED,
+            "red",
+            np.where(
+                moved.shown == episodes.AMBER, "amber", np.where(result.insufficient, "insufficient_data", "green")
+            ),
+        ).astype(object)
+        raised = np.where(moved.raised == episodes.RED, "red", np.where(moved.raised == episodes.AMBER, "amber", ""))
+        since = [date.fromordinal(int(o)) if o != episodes.NEVER else None for o in moved.opened]
+        return DayAlerts(colour=shown, raised=raised.astype(object), alert_since=since)
+
+
+def self_harm_days(moment: datetime) -> dict[str, date]:
+    """The first self-harm incident (Europe/London day) of each person, before the moment: it feeds the static
+    "previous self-harm" factor only. Incidents are never a signal of change (they are what AIM is evaluated
+    against)."""
+    first: dict[str, date] = {}
+    rows = ActivityEvent.objects.filter(kind=activity.SELF_HARM_INCIDENT, occurred_at__lt=moment).values_list(
+        "person", "occurred_at"
+    )
+    for person, at in rows:
+        local = at.astimezone(engine.LONDON).date()
+        if person not in first or local < first[person]:
+            first[person] = local
+    return first
+
+
+def no_concern_triages(people: list[Person], before: datetime) -> list[tuple[str, date, str]]:
+    """(prison number, local day, flag colour) of every "no concern" triage made before the moment."""
+    numbers = [p.prison_number for p in people]
+    rows = (
+        Triage.objects.filter(action=TriageAction.NO_CONCERN, at__lt=before, flag__person__prison_number__in=numbers)
+        .values_list("flag__person__prison_number", "at", "flag__colour")
+        .order_by("at")
+    )
+    return [(number, at.astimezone(engine.LONDON).date(), colour) for number, at, colour in rows]
+
+
+def configs_for(people: list[Any]) -> dict[Any, engine.Config]:
+    places = {p.establishment_id: getattr(p, "establishment", None) for p in people}
+    return {place_id: config_for(place) for place_id, place in places.items()}
 
 
 def score_windows(
-    windows: engine.Windows, arrays: engine.People, people: list[Person], config: engine.Config | None = None
+    windows: engine.Windows,
+    arrays: engine.People,
+    people: list[Person],
+    config: engine.Config | None = None,
+    *,
+    configs: dict[Any, engine.Config] | None = None,
 ) -> engine.Result:
     """Score with each establishment's own settings (one engine call per distinct settings), or with ``config``."""
     if config is not None:
         return engine.score(windows, arrays, config)
-    places = {p.establishment_id: p.establishment for p in people}
-    configs = {place_id: config_for(place) for place_id, place in places.items()}
+    configs = configs_for(people) if configs is None else configs
     distinct = {json.dumps(c.as_dict(), sort_keys=True) for c in configs.values()}
     if len(distinct) <= 1:
         return engine.score(windows, arrays, next(iter(configs.values()), engine.Config()))
@@ -476,7 +589,9 @@ def score_windows(
 
 
 def _slice_windows(windows: engine.Windows, pick: np.ndarray) -> engine.Windows:
-    return engine.Windows(n=windows.n[:, pick], t=windows.t[:, pick], last_visit_lag=windows.last_visit_lag[pick])
+    return engine.Windows(
+        n=windows.n[:, pick], t=windows.t[:, pick], last_visit_lag=windows.last_visit_lag[pick], q=windows.q[:, pick]
+    )
 
 
 def _slice_people(people: engine.People, pick: np.ndarray) -> engine.People:
@@ -524,6 +639,8 @@ def store_flags(scored: ScoredEstate) -> int:
                 score=round(float(scored.result.score[i]), 3),
                 reasons=scored.reasons[i],
                 indicators=indicator_summary(scored, i) if colour != Colour.GREEN else {},
+                raised=str(scored.raised[i]),
+                alert_since=scored.alert_since[i],
                 created_at=now,
             )
         )
@@ -533,11 +650,24 @@ def store_flags(scored: ScoredEstate) -> int:
                 rows[start : start + BATCH],
                 update_conflicts=True,
                 unique_fields=["person", "as_of"],
-                update_fields=["establishment", "wing", "colour", "score", "reasons", "indicators", "created_at"],
+                update_fields=[
+                    "establishment",
+                    "wing",
+                    "colour",
+                    "score",
+                    "reasons",
+                    "indicators",
+                    "raised",
+                    "alert_since",
+                    "created_at",
+                ],
             )
         by_place: dict[int, Counter[str]] = {}
         for row in rows:
-            by_place.setdefault(row.establishment_id, Counter())[row.colour] += 1
+            counts = by_place.setdefault(row.establishment_id, Counter())
+            counts[row.colour] += 1
+            if row.raised:
+                counts[f"raised_{row.raised}"] += 1
         for place_id, counts in by_place.items():
             place = Establishment.objects.get(pk=place_id)
             ScoreRun.objects.update_or_create(
@@ -545,10 +675,12 @@ def store_flags(scored: ScoredEstate) -> int:
                 as_of=scored.as_of,
                 defaults={
                     "scored_at": now,
-                    "people": sum(counts.values()),
+                    "people": sum(counts[c] for c in Colour.values),
                     "red": counts[Colour.RED],
                     "amber": counts[Colour.AMBER],
                     "insufficient": counts[Colour.INSUFFICIENT],
+                    "raised_red": counts["raised_red"],
+                    "raised_amber": counts["raised_amber"],
                     "settings_snapshot": config_for(place).as_dict(),
                 },
             )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,6 +167,8 @@ def settings_for(*, establishment: Establishment) -> AimSettings:
         red_threshold=defaults.red_threshold,
         red_budget_per_100=defaults.red_budget_per_100,
         amber_budget_per_100=defaults.amber_budget_per_100,
+        cooldown_days=defaults.cooldown_days,
+        quiet_days=defaults.quiet_days,
         weights={},
     )
 
@@ -174,57 +176,89 @@ def settings_for(*, establishment: Establishment) -> AimSettings:
 @dataclass(frozen=True)
 class RealisedRates:
     days: int
-    red_per_100: float | None
+    red_per_100: float | None  # open red alerts per 100 people on a day (the list's length)
     amber_per_100: float | None
     insufficient_per_100: float | None
+    raised_red_per_100_week: float | None  # red alerts raised (new or escalated) per 100 people per week
+    raised_amber_per_100_week: float | None  # amber alerts raised per 100 people per week (the alert budget)
 
 
 def realised_rates(*, establishment: Establishment, days: int = 28) -> RealisedRates:
-    """Red, amber and insufficient-data flags per 100 people on a day, averaged over the scored days of the last
-    ``days`` days."""
+    """Over the scored days of the last ``days`` days: alerts raised per 100 people per week (what the budget
+    counts), and open red, amber and insufficient-data flags per 100 people on a day."""
     day = latest_day(establishment=establishment)
     if day is None:
-        return RealisedRates(days, None, None, None)
+        return RealisedRates(days, None, None, None, None, None)
     runs = list(ScoreRun.objects.filter(establishment=establishment, as_of__gt=day - timedelta(days=days)))
     people = sum(run.people for run in runs)
     if not people:
-        return RealisedRates(days, None, None, None)
+        return RealisedRates(days, None, None, None, None, None)
+    person_weeks = people / 7
     return RealisedRates(
         days=len(runs),
         red_per_100=round(100 * sum(r.red for r in runs) / people, 2),
         amber_per_100=round(100 * sum(r.amber for r in runs) / people, 2),
         insufficient_per_100=round(100 * sum(r.insufficient for r in runs) / people, 2),
+        raised_red_per_100_week=round(100 * sum(r.raised_red for r in runs) / person_weeks, 2),
+        raised_amber_per_100_week=round(100 * sum(r.raised_amber for r in runs) / person_weeks, 2),
     )
 
 
+def _oversight_flags(*, user: User, establishment: Establishment) -> QuerySet[Flag]:
+    """The establishment's flags for counting only (oversight figures, never names): staff with oversight or a
+    welfare role in that establishment (HQ analysts act in any establishment)."""
+    allowed = (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_resident
+        and user.is_staff_member
+        and ("welfare.view_oversight" in user.permission_codes() or _may_see_flags(user))
+    )
+    return Flag.objects.filter(establishment=establishment) if allowed else Flag.objects.none()
+
+
 def governor_summary(*, user: User, establishment: Establishment, weeks: int = 8) -> dict[str, Any]:
-    """Flags by wing and week, time from flag to first triage, outcomes, and the alert budget used."""
-    flags = flags_visible_to(user=user, establishment=establishment).filter(colour__in=[Colour.RED, Colour.AMBER])
+    """Figures only, no names: alerts raised by wing and week, time from an alert being raised to its first
+    triage, what staff did, and the alert budget used."""
     day = latest_day(establishment=establishment) or timezone.localdate()
     since = day - timedelta(days=7 * weeks)
-    flags = flags.filter(as_of__gt=since)
+    flags = _oversight_flags(user=user, establishment=establishment).filter(as_of__gt=since)
     week_starts = [since + timedelta(days=1 + 7 * i) for i in range(weeks)]
     by_wing: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
-    for wing, as_of in flags.values_list("wing", "as_of"):
+    alerts = list(
+        flags.exclude(raised="").order_by("as_of").values_list("person_id", "wing", "as_of", "created_at", "raised")
+    )
+    for _person, wing, as_of, _created, _colour in alerts:
         index = min((as_of - week_starts[0]).days // 7, weeks - 1)
         by_wing[wing or _("No wing recorded")][index] += 1
-    first_triage = flags.annotate(first=Min("triages__at")).values_list("created_at", "first")
-    hours = [(first - created).total_seconds() / 3600 for created, first in first_triage if first is not None]
-    total = len(first_triage)
+    # Time to triage: from the alert being raised to the first triage of that person's flags from then on (staff
+    # open the latest day's flag, so the triage may be recorded on a later day of the same alert).
+    triaged_at: dict[int, list[tuple[date, datetime]]] = defaultdict(list)
+    for person, as_of, at in Triage.objects.filter(flag__in=flags.values("pk")).values_list(
+        "flag__person_id", "flag__as_of", "at"
+    ):
+        triaged_at[person].append((as_of, at))
+    hours = []
+    for person, _wing, as_of, created, _colour in alerts:
+        later = [at for flag_day, at in triaged_at.get(person, []) if flag_day >= as_of and at >= created]
+        if later:
+            hours.append((min(later) - created).total_seconds() / 3600)
     outcomes = Counter(Triage.objects.filter(flag__in=flags.values("pk")).values_list("action", flat=True))
     config = settings_for(establishment=establishment)
     rates = realised_rates(establishment=establishment, days=7 * weeks)
     return {
         "week_starts": week_starts,
         "by_wing": sorted(by_wing.items()),
-        "flags": total,
+        "flags": len(alerts),
+        "raised_red": sum(1 for alert in alerts if alert[4] == Colour.RED),
+        "raised_amber": sum(1 for alert in alerts if alert[4] == Colour.AMBER),
         "triaged": len(hours),
         "median_hours_to_triage": round(statistics.median(hours), 1) if hours else None,
         "outcomes": [(TriageAction(code).label, outcomes.get(code, 0)) for code in TriageAction.values],
         "rates": rates,
         "settings": config,
-        "red_budget_used": _share(rates.red_per_100, config.red_budget_per_100),
-        "amber_budget_used": _share(rates.amber_per_100, config.amber_budget_per_100),
+        "red_budget_used": _share(rates.raised_red_per_100_week, config.red_budget_per_100),
+        "amber_budget_used": _share(rates.raised_amber_per_100_week, config.amber_budget_per_100),
     }
 
 

@@ -82,6 +82,8 @@ def _values(settings: AimSettings) -> dict[str, Any]:
         "red_threshold": settings.red_threshold,
         "red_budget_per_100": settings.red_budget_per_100,
         "amber_budget_per_100": settings.amber_budget_per_100,
+        "cooldown_days": settings.cooldown_days,
+        "quiet_days": settings.quiet_days,
     }
 
 
@@ -95,14 +97,19 @@ def settings_change(
     red_budget_per_100: float,
     amber_budget_per_100: float,
     reason: str,
+    cooldown_days: int | None = None,
+    quiet_days: int | None = None,
 ) -> AimSettings:
-    """Change an establishment's thresholds and alert budget. The change, its reason and the values before and
-    after are kept (SettingsChange) and audited."""
+    """Change an establishment's thresholds, alert budget and alert periods. The change, its reason and the values
+    before and after are kept (SettingsChange) and audited."""
     _ensure(by, "welfare.manage_settings")
     if not 0 < amber_threshold < red_threshold:
         raise InvalidInput(_("The red threshold must be higher than the amber threshold"), field="red_threshold")
     if not reason.strip():
         raise InvalidInput(_("Say why you are changing the settings"), code="reason_required", field="reason")
+    for name, value in (("cooldown_days", cooldown_days), ("quiet_days", quiet_days)):
+        if value is not None and not 0 <= value <= 365:
+            raise InvalidInput(_("Enter a number of days from 0 to 365"), field=name)
     from throughgate.welfare.selectors import settings_for
 
     current = settings_for(establishment=establishment)
@@ -111,6 +118,10 @@ def settings_change(
     current.red_threshold = red_threshold
     current.red_budget_per_100 = red_budget_per_100
     current.amber_budget_per_100 = amber_budget_per_100
+    if cooldown_days is not None:
+        current.cooldown_days = cooldown_days
+    if quiet_days is not None:
+        current.quiet_days = quiet_days
     current.updated_at = timezone.now()
     current.updated_by_username = by.get_username()
     current.save()

@@ -4,7 +4,7 @@ budget, reasons, new arrivals)."""
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -176,3 +176,38 @@ def test_self_harm_incidents_are_not_a_signal(tmp_path: Path) -> None:
     write_lines(tmp_path / "estate.jsonl", records)
     ingest(tmp_path / "estate.jsonl")
     assert score(tmp_path)["A1000BC"]["colour"] == "green"
+
+
+def test_an_alert_is_raised_once_then_stays_open_and_rescoring_a_day_gives_the_same_flags(tmp_path: Path) -> None:
+    from datetime import datetime, time
+
+    from throughgate.identity.models import User
+    from throughgate.welfare.models import Triage
+
+    write_lines(tmp_path / "estate.jsonl", population(30, drop={2}, drop_from=AS_OF - timedelta(days=12)))
+    ingest(tmp_path / "estate.jsonl")
+    before = score(tmp_path, AS_OF - timedelta(days=1))
+    assert before["A1002BC"]["colour"] in ("amber", "red")
+    earlier = Flag.objects.get(person__prison_number="A1002BC", as_of=AS_OF - timedelta(days=1))
+    first = score(tmp_path)
+    again = score(tmp_path)
+    assert first == again  # the same day always gives the same flags
+    today = Flag.objects.get(person__prison_number="A1002BC", as_of=AS_OF)
+    assert today.colour in ("amber", "red")
+    assert today.alert_since is not None
+    assert today.alert_since <= earlier.as_of  # the same alert, still open
+    assert today.raised in ("", "red")  # not raised again (only an escalation to red would be)
+    assert ScoreRun.objects.get(as_of=AS_OF).raised_amber == Flag.objects.filter(as_of=AS_OF, raised="amber").count()
+
+    # A "no concern" triage on the day before keeps the same colour from being raised again for quiet_days.
+    officer = User.objects.create(username="officer.quiet")
+    Triage.objects.create(
+        flag=earlier,
+        by=officer,
+        by_username=officer.username,
+        action="no_concern",
+        note="Started a new job",
+        at=datetime.combine(earlier.as_of, time(12), tzinfo=UTC),
+    )
+    quieted = score(tmp_path)
+    assert quieted["A1002BC"]["colour"] in ("amber", "red")  # the open alert is still shown until it closes

@@ -39,6 +39,7 @@ def test_rolling_windows_match_a_full_pass_across_a_clock_change() -> None:
         fresh = engine.window_sums(con, "events", date(2026, 3, 20) + timedelta(days=step), 40)
         np.testing.assert_allclose(rolled.n, fresh.n)
         np.testing.assert_allclose(rolled.t, fresh.t)
+        np.testing.assert_allclose(rolled.q, fresh.q)
         np.testing.assert_array_equal(rolled.last_visit_lag, fresh.last_visit_lag)
 
 
@@ -48,6 +49,7 @@ def test_static_factors_alone_never_flag_anyone() -> None:
         n=np.zeros((3, people, len(KIND_ID) + 1)),
         t=np.zeros((3, people, len(KIND_ID) + 1)),
         last_visit_lag=np.full(people, np.inf),
+        q=np.zeros((3, people, len(engine.AMOUNT_SLOTS))),
     )
     windows.n[:, :, KIND_ID["meal.chosen"]] = [[14], [14], [168]]
     windows.t[:, :, KIND_ID["meal.chosen"]] = [[14], [14], [168]]

@@ -145,15 +145,18 @@ def test_changing_thresholds_is_for_safer_custody_and_is_audited(client: Client,
             "red_threshold": 13,
             "red_budget_per_100": 2,
             "amber_budget_per_100": 5,
+            "cooldown_days": 7,
+            "quiet_days": 21,
             "reason": "Too many ambers on A wing",
         },
     )
     assert done.status_code == 302
     stored = AimSettings.objects.get(establishment=place)
-    assert (stored.amber_threshold, stored.red_threshold) == (6.5, 13)
+    assert (stored.amber_threshold, stored.red_threshold, stored.quiet_days) == (6.5, 13, 21)
     change = SettingsChange.objects.get()
     assert change.after["amber_threshold"] == 6.5
-    assert change.before["amber_threshold"] == 5.0
+    assert change.before["amber_threshold"] == 5.5
+    assert (change.before["quiet_days"], change.after["quiet_days"]) == (28, 21)
     assert change.by_username == lead.username
     entry = AuditEntry.objects.get(action="welfare.settings.changed")
     assert entry.actor_id == lead.pk
@@ -161,6 +164,8 @@ def test_changing_thresholds_is_for_safer_custody_and_is_audited(client: Client,
 
 
 def test_governor_and_fairness_pages(client: Client, flag: Flag) -> None:
+    flag.raised = "red"
+    flag.save(update_fields=["raised"])
     Triage.objects.create(flag=flag, by_username="x", action="healthcare")
     sign_in_staff(client, make_staff("governor", [flag.establishment]))
     page = client.get(reverse("welfare:governor"))
@@ -168,3 +173,22 @@ def test_governor_and_fairness_pages(client: Client, flag: Flag) -> None:
     assert "MDI-B" in page.text
     assert "Healthcare referral" in page.text
     assert client.get(reverse("welfare:fairness")).status_code == 200
+
+
+def test_hq_analysts_see_rates_and_counts_but_never_names(client: Client, flag: Flag) -> None:
+    flag.raised = "red"
+    flag.save(update_fields=["raised"])
+    ScoreRun.objects.filter(establishment=flag.establishment).update(raised_red=1)
+    Triage.objects.create(flag=flag, by_username="x", action="spoke")
+    analyst = make_staff("hq_analyst", [flag.establishment])
+    sign_in_staff(client, analyst)
+    assert client.get(reverse("welfare:daily")).status_code == 403
+    assert client.get(reverse("welfare:flag", args=[flag.pk])).status_code == 403
+    assert client.get(reverse("welfare:history", args=[flag.person.prison_number])).status_code == 403
+    page = client.get(reverse("welfare:governor"))
+    assert page.status_code == 200
+    assert "MDI-B" in page.text  # alerts raised by wing
+    assert "17.5" in page.text  # 1 red raised / (40 people / 7) x 100 per week
+    for private in (flag.person.prison_number, flag.person.first_name, flag.person.last_name):
+        assert private not in page.text
+    assert not AuditEntry.objects.filter(action="welfare.flag.viewed").exists()

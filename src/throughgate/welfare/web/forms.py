@@ -51,13 +51,30 @@ class SettingsForm(GovukForm):
         label=_("Red threshold"), min_value=0.2, max_value=200, help_text=_("A score at or above this is red")
     )
     red_budget_per_100 = forms.FloatField(
-        label=_("Red budget per 100 people"), min_value=0, max_value=100, help_text=_("At most this many red a day")
+        label=_("Red budget per 100 people"),
+        min_value=0,
+        max_value=100,
+        help_text=_("At most this many red alerts raised a week"),
     )
     amber_budget_per_100 = forms.FloatField(
         label=_("Amber budget per 100 people"),
         min_value=0,
         max_value=100,
-        help_text=_("At most this many amber a day"),
+        help_text=_("At most this many amber alerts raised a week"),
+    )
+    cooldown_days = forms.IntegerField(
+        label=_("Days before a closed alert can be raised again"),
+        min_value=0,
+        max_value=365,
+        help_text=_("A higher colour is raised at once"),
+        error_messages={"invalid": _("Enter a number of days from 0 to 365")},
+    )
+    quiet_days = forms.IntegerField(
+        label=_("Days with no new alert after no concern is recorded"),
+        min_value=0,
+        max_value=365,
+        help_text=_("A higher colour is raised at once"),
+        error_messages={"invalid": _("Enter a number of days from 0 to 365")},
     )
     reason = forms.CharField(
         label=_("Why are you changing the settings?"),

@@ -183,6 +183,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     red_threshold=data["red_threshold"],
                     red_budget_per_100=data["red_budget_per_100"],
                     amber_budget_per_100=data["amber_budget_per_100"],
+                    cooldown_days=data["cooldown_days"],
+                    quiet_days=data["quiet_days"],
                     reason=data["reason"],
                 )
             except DomainError as exc:
@@ -198,6 +200,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 "red_threshold": current.red_threshold,
                 "red_budget_per_100": current.red_budget_per_100,
                 "amber_budget_per_100": current.amber_budget_per_100,
+                "cooldown_days": current.cooldown_days,
+                "quiet_days": current.quiet_days,
             }
         )
     from throughgate.welfare.models import SettingsChange
