@@ -1,13 +1,28 @@
 """Meals pages: the resident's week of picks, and the staff pages for menus, kitchen totals and diets."""
 
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from throughgate.selfservice.web import meal_views
+
+
+class IsoDateConverter:
+    """A date in a path as YYYY-MM-DD, kept as text (the view parses it and answers 404 for a day that is not)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: object) -> str:
+        return str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     # People in prison, on a kiosk or in-cell device.
     path("meals/", meal_views.meals, name="meals"),
-    re_path(r"^meals/(?P<week_start>\d{4}-\d{2}-\d{2})/$", meal_views.meal_week, name="meal_week"),
+    path("meals/<isodate:week_start>/", meal_views.meal_week, name="meal_week"),
     # Staff.
     path("meals/menus/", meal_views.menus, name="menus"),
     path("meals/menus/new/", meal_views.menu_new, name="menu_new"),
