@@ -145,10 +145,16 @@ LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:home"
 
 # Sessions: staff sessions end after 30 minutes idle or 10 hours in all; kiosk sessions after 2 minutes idle.
+SESSION_ENGINE = "throughgate.identity.sessions"
 SESSION_COOKIE_AGE = int(timedelta(hours=10).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", "1800"))
 KIOSK_IDLE_SECONDS = int(os.environ.get("KIOSK_IDLE_SECONDS", "120"))
+# How long one server process may keep the signed-in user, their roles, their device and a resident's own record
+# between requests (identity/principals.py, docs/adr/0006-identity-cache.md). 0 turns it off (the tests' default).
+IDENTITY_CACHE_SECONDS = float(
+    os.environ.get("THROUGHGATE_IDENTITY_CACHE_SECONDS", "0" if ENVIRONMENT == "test" else "5")
+)
 
 # Lockout after repeated failures (django-axes): 5 failures for one username from one address, locked 30 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -173,7 +179,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "throughgate.core.storage.StaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -8,17 +8,28 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from throughgate.identity import principals
 from throughgate.identity.models import RegisteredDevice, RoleKind, User
 
 
 class RolePermissionsMixin:
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user with their roles already read, from the short-lived identity cache."""
+        return principals.cached(("user", str(user_id)), lambda: self._load_user(user_id))
+
+    def _load_user(self, user_id: Any) -> Any:
+        user = super().get_user(user_id)  # type: ignore[misc]
+        if isinstance(user, User):
+            user.permission_codes()  # reads the roles now, so that every copy handed out carries them
+        return user
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not getattr(user_obj, "is_active", False) or not isinstance(user_obj, User):
             return set()
-        return user_obj.permission_codes()
+        return set(user_obj.permission_codes())
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        return perm in self.get_all_permissions(user_obj, obj)
+        return isinstance(user_obj, User) and user_obj.is_active and perm in user_obj.permission_codes()
 
 
 class StaffBackend(RolePermissionsMixin, ModelBackend):

@@ -109,8 +109,13 @@ class User(AbstractUser):
     def role_codes(self) -> set[str]:
         return {code for code, _kind, _all, _perms in self._role_rows()}
 
-    def permission_codes(self) -> set[str]:
-        return {perm for _code, _kind, _all, perms in self._role_rows() for perm in perms or []}
+    def permission_codes(self) -> frozenset[str]:
+        """Every permission the user's roles grant, worked out once per loaded user (has_perm asks it often)."""
+        cached: frozenset[str] | None = getattr(self, "_permission_cache", None)
+        if cached is None:
+            cached = frozenset(perm for _code, _kind, _all, perms in self._role_rows() for perm in perms or [])
+            self._permission_cache = cached
+        return cached
 
     @property
     def kind(self) -> str:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from throughgate.identity import principals
 from throughgate.identity.models import ApiToken, Establishment, RegisteredDevice, User, hash_secret
 
 
@@ -19,11 +20,9 @@ def establishments_for(*, user: User) -> QuerySet[Establishment]:
 def device_from_cookie(token: str) -> RegisteredDevice | None:
     if not token or len(token) > 200:
         return None
-    return (
-        RegisteredDevice.objects.select_related("establishment")
-        .filter(token_hash=hash_secret(token), active=True)
-        .first()
-    )
+    token_hash = hash_secret(token)
+    devices = RegisteredDevice.objects.select_related("establishment")
+    return principals.cached(("device", token_hash), lambda: devices.filter(token_hash=token_hash, active=True).first())
 
 
 def api_token_from_secret(secret: str) -> ApiToken | None:

@@ -7,4 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "People: records of people in custody and on probation"
 
     def ready(self) -> None:
+        from throughgate.identity import principals
+        from throughgate.identity.models import Location
         from throughgate.people import permissions  # noqa: F401
+        from throughgate.people.models import Person
+
+        principals.forget_on_change(Person, Location)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, NotVisible
 from throughgate.core.validators import is_valid_prison_number, normalise
+from throughgate.identity import principals
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 
@@ -100,10 +101,18 @@ def person_record(*, user: User, establishment: Establishment | None, prison_num
 
 
 def own_record(*, user: User) -> Person:
-    """A resident's own record."""
-    person = Person.objects.select_related("establishment", "location").filter(user=user).first()
-    if person is None or not user.is_resident:
-        raise NotVisible(_("No record found"))
+    """A resident's own record, read once per loaded user (a page often asks for it more than once)."""
+    person: Person | None = getattr(user, "_own_record_cache", None)
+    if person is None:
+        if not user.is_resident:
+            raise NotVisible(_("No record found"))
+        person = principals.cached(
+            ("own-record", user.pk),
+            lambda: Person.objects.select_related("establishment", "location").filter(user=user).first(),
+        )
+        if person is None:
+            raise NotVisible(_("No record found"))
+        user._own_record_cache = person  # type: ignore[attr-defined]
     return person
 
 

@@ -11,7 +11,6 @@ from throughgate.identity.models import User
 from throughgate.selfservice import selectors
 from throughgate.selfservice.content.panels import notices_panel
 from throughgate.selfservice.models import pounds
-from throughgate.selfservice.money import selectors as money_selectors
 from throughgate.selfservice.permissions import USE_APPS, USE_MONEY
 
 HOME_VIEW = "identity:home"
@@ -26,13 +25,15 @@ def home_panels(request: HttpRequest) -> dict[str, Any]:
         return {}
     panels: list[dict[str, Any]] = []
     try:
-        if user.has_perm(USE_MONEY):
-            spends = money_selectors.spends_of_resident(user=user)
-            panels.append({"template": "selfservice/includes/money_panel.html", "spends": pounds(spends)})
-        if user.has_perm(USE_APPS):
-            items = selectors.resident_open_items(user=user)
-            panels.append({"template": "selfservice/includes/home_panel.html", "items": items})
+        may_money, may_apps = user.has_perm(USE_MONEY), user.has_perm(USE_APPS)
+        if not (may_money or may_apps):
+            return {}
+        summary = selectors.resident_home_summary(user=user)
     except NotVisible:
         return {}
+    if may_money:
+        panels.append({"template": "selfservice/includes/money_panel.html", "spends": pounds(summary.spends)})
+    if may_apps:
+        panels.append({"template": "selfservice/includes/home_panel.html", "items": summary.items})
     panels += notices_panel(user)
     return {"home_panels": panels}

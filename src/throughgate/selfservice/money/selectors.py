@@ -51,8 +51,13 @@ def balances_of_resident(*, user: User) -> list[Balance]:
 
 def spends_of_resident(*, user: User) -> int:
     person = resident_person(user=user)
-    account = Account.objects.filter(person=person, kind=AccountKind.SPENDS).first()
-    return services.balance(account) if account else 0
+    last = (
+        LedgerEntry.objects.filter(account__person=person, account__kind=AccountKind.SPENDS)
+        .order_by("-seq")
+        .values_list("balance_after", flat=True)
+        .first()
+    )
+    return int(last or 0)
 
 
 def statement_of_resident(*, user: User, kind: str, limit: int = 100) -> list[LedgerEntry]:
