@@ -402,19 +402,16 @@ def _place(
 ) -> CanteenOrder:
     now = timezone.now()
     closes_at = week_closes_at(schedule_of(person), now)
+    # Items are read without a lock: every order in the prison takes from the same stock rows, so their row locks are
+    # taken last (the conditional UPDATEs below) and held only until the commit. The early check gives the message.
     items = list(
-        CanteenItem.objects.select_for_update()
-        .filter(pk__in=wanted, establishment=person.establishment, active=True)
-        .order_by("pk")
+        CanteenItem.objects.filter(pk__in=wanted, establishment=person.establishment, active=True).order_by("pk")
     )
     if len(items) != len(wanted):
         raise NotVisible(_("That is not on the canteen list here."))
     for item in items:
         if item.stock < wanted[item.pk]:
-            raise LimitExceeded(
-                _("Only %(stock)s left of %(item)s.") % {"stock": item.stock, "item": item.display_name},
-                code="out_of_stock",
-            )
+            raise _out_of_stock(item)
     total = sum(item.price * wanted[item.pk] for item in items)
     spent = spent_in_week(person, closes_at)
     if spent + total > limit:
@@ -434,8 +431,6 @@ def _place(
     CanteenOrderLine.objects.bulk_create(
         CanteenOrderLine(order=order, item=item, quantity=wanted[item.pk], unit_price=item.price) for item in items
     )
-    for item in items:
-        CanteenItem.objects.filter(pk=item.pk).update(stock=F("stock") - wanted[item.pk])
     _post(
         spends,
         amount=-total,
@@ -461,7 +456,21 @@ def _place(
         value=total / 100,
         payload={"lines": len(items)},
     )
+    for item in items:  # by id, after the account: the lock order everywhere
+        taken = CanteenItem.objects.filter(pk=item.pk, stock__gte=wanted[item.pk]).update(
+            stock=F("stock") - wanted[item.pk]
+        )
+        if not taken:  # another order took the last ones since the check above: the whole order is undone
+            item.refresh_from_db(fields=["stock"])
+            raise _out_of_stock(item)
     return order
+
+
+def _out_of_stock(item: CanteenItem) -> LimitExceeded:
+    return LimitExceeded(
+        _("Only %(stock)s left of %(item)s.") % {"stock": item.stock, "item": item.display_name},
+        code="out_of_stock",
+    )
 
 
 @transaction.atomic

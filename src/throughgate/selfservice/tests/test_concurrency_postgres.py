@@ -139,6 +139,28 @@ def test_fifty_parallel_orders_never_pass_the_weekly_limit(establishment: Any) -
     assert sum(o.total for o in CanteenOrder.objects.filter(person=person)) == 1000
 
 
+def test_fifty_parallel_orders_never_take_more_than_the_stock(establishment: Any) -> None:
+    from throughgate.selfservice.models import CanteenItem, CanteenOrder, LedgerEntry
+    from throughgate.selfservice.money import services as money
+
+    shoppers = [_shopper(establishment, spends=10_000) for _ in range(5)]
+    CanteenItem.objects.filter(establishment=establishment, code="tuna").update(stock=7)
+    tuna = CanteenItem.objects.get(establishment=establishment, code="tuna")
+
+    results = run_together(
+        lambda i: money.canteen_order_place(user=shoppers[i % 5].user, quantities={tuna.pk: 1}, idempotency_key=key()),
+        count=50,
+    )
+
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, LimitExceeded) and r.code == "out_of_stock" for r in refused), refused
+    assert sum(not isinstance(r, Exception) for r in results) == 7
+    tuna.refresh_from_db()
+    assert tuna.stock == 0
+    assert CanteenOrder.objects.count() == 7
+    assert LedgerEntry.objects.filter(kind="canteen").count() == 7  # a refused order leaves no entry behind
+
+
 def test_the_chain_is_enforced_by_postgresql(establishment: Any) -> None:
     from django.db import DatabaseError, IntegrityError, transaction
 
