@@ -33,6 +33,7 @@ from tests.browser.support import (
     submit,
     watch_errors,
 )
+from tests.browser import content_pages
 from tests.factories import EstablishmentFactory, PersonFactory, make_device, make_resident, make_staff
 from throughgate.identity.models import RoleKind
 from throughgate.identity.roles import DEFAULT_ROLES
@@ -205,6 +206,70 @@ PAGES: tuple[Page, ...] = (
     # 403: a page the role may not use (no staff role has a resident's own record; residents cannot search).
     Page("403 page", STAFF, "people:me", status=403),
     Page("403 page", frozenset({RESIDENT}), "people:search", status=403),
+    # Content and notices (selfservice): residents read, watch and listen; staff publish and put up notices.
+    Page("library", frozenset({RESIDENT}), "selfservice:content_library", permission="selfservice.use_content"),
+    Page(
+        "library item",
+        frozenset({RESIDENT}),
+        "selfservice:content_item",
+        args=content_pages.sample_item,
+        permission="selfservice.use_content",
+        expect="audio",
+    ),
+    Page("group sessions", frozenset({RESIDENT}), "selfservice:content_sessions", permission="selfservice.use_content"),
+    Page(
+        "notices",
+        frozenset({RESIDENT}),
+        "selfservice:notices",
+        permission="selfservice.use_content",
+        open=lambda page, world: (content_pages.sample_notice(world), page.goto("/selfservice/notices/"))[1],
+        expect=".tg-notice",
+    ),
+    Page("content library", STAFF, "selfservice:content_manage", permission="selfservice.manage_content"),
+    Page(
+        "content item",
+        STAFF,
+        "selfservice:content_manage_item",
+        args=content_pages.sample_item,
+        permission="selfservice.manage_content",
+        expect=".tg-view-counts",
+    ),
+    Page("add to the library", STAFF, "selfservice:content_new", permission="selfservice.manage_content"),
+    Page(
+        "add to the library, nothing entered",
+        STAFF,
+        "selfservice:content_new",
+        permission="selfservice.manage_content",
+        submit_empty=True,
+        status=400,
+        expect=".govuk-error-summary",
+    ),
+    Page(
+        "upload a group session",
+        STAFF,
+        "selfservice:content_session_new",
+        permission="selfservice.manage_content",
+        expect="#id_members",
+    ),
+    Page("notices (staff)", STAFF, "selfservice:notices_manage", permission="selfservice.manage_notices"),
+    Page("put up a notice", STAFF, "selfservice:notice_new", permission="selfservice.manage_notices"),
+    Page(
+        "put up a notice, nothing entered",
+        STAFF,
+        "selfservice:notice_new",
+        permission="selfservice.manage_notices",
+        submit_empty=True,
+        status=400,
+        expect=".govuk-error-summary",
+    ),
+    Page(
+        "change a notice",
+        STAFF,
+        "selfservice:notice_edit",
+        args=content_pages.sample_notice,
+        permission="selfservice.manage_notices",
+        expect="#id_title",
+    ),
 )
 
 
