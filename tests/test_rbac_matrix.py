@@ -175,6 +175,8 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "api:person_detail": {"prison_number": estate.mdi_person.prison_number},
         **selfservice_kwargs(estate),
         "access:device_detail": {"pk": "1"},
+        "access:site_detail": {"pk": "1"},
+        "access:group_detail": {"pk": "1"},
         "access:request_review": {"pk": "1"},
         "access:observation_detail": {"pk": "1"},
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},
@@ -244,6 +246,7 @@ def welfare_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
     return {
         "welfare:flag": {"flag_id": str(flag.pk)},
         "welfare:triage": {"flag_id": str(flag.pk)},
+        "welfare:trigger_date": {"flag_id": str(flag.pk)},
         "welfare:review": {"triage_id": str(triage.pk)},
         "welfare:history": {"prison_number": estate.mdi_person.prison_number},
     }

@@ -100,7 +100,13 @@ STATIC_FACTORS: dict[str, float] = {
     "remand": 0.2 * math.log(1.5),
     "first_time": 0.2 * math.log(1.5),
     "early_days": 0.2 * math.log(2.0),
+    # Trigger dates (a stated assumption, OR 1.5 each): from 7 days before to 2 days after a birthday, an
+    # anniversary staff recorded, or a court date. Like every static factor they only scale evidence of change.
+    "birthday": 0.2 * math.log(1.5),
+    "anniversary": 0.2 * math.log(1.5),
+    "court_date": 0.2 * math.log(1.5),
 }
+TRIGGER_BITS = {"birthday": 1, "anniversary": 2, "court_date": 4}
 
 
 @dataclass
@@ -115,6 +121,7 @@ class People:
     first_time: np.ndarray
     group: np.ndarray  # peer group key: establishment and sex (int codes)
     establishment: np.ndarray  # int codes, for the alert budget
+    triggers: np.ndarray | None = None  # bit mask of TRIGGER_BITS near the day (None: no trigger dates known)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -233,42 +240,50 @@ class RollingWindows:
         self.windows = window_sums(con, relation, as_of, n_people)
 
     def advance(self) -> Windows:
-        """Move on one day: yesterday's events join the recent week; three days move between windows."""
+        """Move on one day: yesterday's events join the recent week; three days move between windows. One scan
+        of the four days' events, one scatter per array."""
         old = self.as_of
         new = old + timedelta(days=1)
         # (day, from-window, to-window); -1 means outside the lookback.
         moves = [(old, -1, RECENT), (old - timedelta(7), RECENT, MIDDLE), (old - timedelta(14), MIDDLE, BASELINE)]
         moves.append((old - timedelta(LOOKBACK_DAYS), BASELINE, -1))
-        visited_people = np.zeros(0, dtype=np.intp)
-        new_incentives = False
+        edges = {f"a{m}": local_midnight_utc(day) for m, (day, _, _) in enumerate(moves)}
+        edges |= {f"b{m}": local_midnight_utc(day + timedelta(days=1)) for m, (day, _, _) in enumerate(moves)}
+        which = " ".join(f"WHEN ts >= $a{m} AND ts < $b{m} THEN {m}" for m in range(len(moves)))
+        within = " OR ".join(f"(ts >= $a{m} AND ts < $b{m})" for m in range(len(moves)))
+        part = self.con.execute(
+            f"""SELECT person_idx, kind_id, CASE {which} END AS move,
+                       count(*) AS n, sum(value) AS t, sum(value * value) AS q
+                FROM {self.relation} WHERE kind_id >= 0 AND ({within}) GROUP BY ALL""",  # noqa: S608
+            edges,
+        ).fetchnumpy()
         _, people, slots = self.windows.n.shape
-        flats, ns, ts, qflats, qs = [], [], [], [], []
-        for day, source, target in moves:
-            part = self.con.execute(
-                f"""SELECT person_idx, kind_id, count(*) AS n, sum(value) AS t, sum(value * value) AS q
-                    FROM {self.relation}
-                    WHERE ts >= $a AND ts < $b AND kind_id >= 0 GROUP BY ALL""",  # noqa: S608
-                {"a": local_midnight_utc(day), "b": local_midnight_utc(day + timedelta(days=1))},
-            ).fetchnumpy()
-            cell = part["person_idx"].astype(np.intp) * slots + part["kind_id"].astype(np.intp)
-            amount = AMOUNT_INDEX[part["kind_id"].astype(np.intp)]
-            keep = amount >= 0
-            qcell = part["person_idx"].astype(np.intp)[keep] * len(AMOUNT_SLOTS) + amount[keep]
-            for bucket, sign in ((source, -1.0), (target, 1.0)):
-                if bucket >= 0:
-                    flats.append(bucket * people * slots + cell)
-                    ns.append(sign * part["n"].astype(float))
-                    ts.append(sign * part["t"].astype(float))
-                    qflats.append(bucket * people * len(AMOUNT_SLOTS) + qcell)
-                    qs.append(sign * part["q"][keep].astype(float))
-            if day == old:
-                visited_people = part["person_idx"][part["kind_id"] == VISIT].astype(np.intp)
-                new_incentives = bool((part["kind_id"] == INCENTIVE).any())
-        # One scatter-add for all the moves: only the touched cells change.
-        flat = np.concatenate(flats)
-        np.add.at(self.windows.n.reshape(-1), flat, np.concatenate(ns))
-        np.add.at(self.windows.t.reshape(-1), flat, np.concatenate(ts))
-        np.add.at(self.windows.q.reshape(-1), np.concatenate(qflats), np.concatenate(qs))
+        person = part["person_idx"].astype(np.intp)
+        kind = part["kind_id"].astype(np.intp)
+        move = part["move"].astype(np.intp)
+        source = np.array([m[1] for m in moves])[move]
+        target = np.array([m[2] for m in moves])[move]
+        cell = person * slots + kind
+        amount = AMOUNT_INDEX[kind]
+        qcell = person * len(AMOUNT_SLOTS) + amount
+        flats, qflats, signs = [], [], []
+        for bucket, sign in ((source, -1.0), (target, 1.0)):
+            keep = bucket >= 0
+            flats.append(np.where(keep, bucket * people * slots + cell, -1))
+            qflats.append(np.where(keep & (amount >= 0), bucket * people * len(AMOUNT_SLOTS) + qcell, -1))
+            signs.append(np.where(keep, sign, 0.0))
+        flat, qflat, sign = np.concatenate(flats), np.concatenate(qflats), np.concatenate(signs)
+        used, qused = flat >= 0, qflat >= 0
+        for array, values in ((self.windows.n, part["n"]), (self.windows.t, part["t"])):
+            weights = np.concatenate([values, values]).astype(float) * sign
+            array.reshape(-1)[:] += np.bincount(flat[used], weights=weights[used], minlength=array.size)
+        qweights = np.concatenate([part["q"], part["q"]]).astype(float) * sign
+        self.windows.q.reshape(-1)[:] += np.bincount(
+            qflat[qused], weights=qweights[qused], minlength=self.windows.q.size
+        )
+        today = move == 0
+        visited_people = person[today & (kind == VISIT)]
+        new_incentives = bool((today & (kind == INCENTIVE)).any())
         lag = self.windows.last_visit_lag + 1
         lag[lag > LOOKBACK_DAYS] = np.inf
         lag[visited_people] = 1
@@ -441,6 +456,9 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         + STATIC_FACTORS["first_time"] * people.first_time
         + STATIC_FACTORS["early_days"] * (days_in < 30)
     )
+    if people.triggers is not None:
+        for name, bit in TRIGGER_BITS.items():
+            static = static + STATIC_FACTORS[name] * ((people.triggers & bit) > 0)
     static = np.minimum(static, config.static_cap)
     dynamic = contributions.sum(axis=1)
     total = dynamic * static  # static factors scale evidence of change; alone they never flag anyone

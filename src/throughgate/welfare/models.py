@@ -150,3 +150,26 @@ class SettingsChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.establishment_id} {self.at:%Y-%m-%d} {self.by_username}"
+
+
+class TriggerKind(models.TextChoices):
+    ANNIVERSARY = "anniversary", _("Anniversary (for example of a death in the family)")
+    COURT = "court", _("Court date")
+
+
+class TriggerDate(models.Model):
+    """A date that may weigh on a person, recorded by staff: an anniversary (every year) or a court date (once).
+    Around it AIM reads any change in routine with more weight; a date alone never raises an alert."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aim_trigger_dates")
+    kind = models.CharField(max_length=20, choices=TriggerKind.choices)
+    on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by_username = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.on}"

@@ -39,7 +39,7 @@ from throughgate.identity.models import Establishment
 from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person, Sex
 from throughgate.welfare import engine, episodes
 from throughgate.welfare.indicators import INDICATORS, KIND_ID
-from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction
+from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction, TriggerDate
 from throughgate.welfare.reasons import reason_text, reasons_for
 
 SOURCE = "aim.ingest"
@@ -392,10 +392,16 @@ def load_events(people: list[Person], start: datetime, end: datetime) -> pd.Data
     return pd.concat(frames, ignore_index=True)
 
 
-def people_arrays(people: list[Person], as_of: date, self_harmed_before: set[str]) -> engine.People:
+def people_arrays(
+    people: list[Person],
+    as_of: date,
+    self_harmed_before: set[str],
+    trigger_dates: dict[str, list[tuple[str, date]]] | None = None,
+) -> engine.People:
     def days_in(person: Person) -> int:
         return (as_of - person.arrival_date).days if person.arrival_date else 10_000
 
+    dates = trigger_dates or {}
     return engine.People(
         ids=[p.prison_number for p in people],
         days_in_custody=np.array([days_in(p) for p in people], dtype=np.int64),
@@ -405,17 +411,61 @@ def people_arrays(people: list[Person], as_of: date, self_harmed_before: set[str
         first_time=np.array([p.first_time_in_custody for p in people]),
         group=np.array([(p.establishment_id or 0) * 2 + (p.sex == Sex.FEMALE) for p in people], dtype=np.int64),
         establishment=np.array([p.establishment_id or 0 for p in people], dtype=np.int64),
+        triggers=np.array([triggers_near(p, as_of, dates.get(p.prison_number, ())) for p in people], dtype=np.int64),
     )
 
 
+TRIGGER_BEFORE, TRIGGER_AFTER = 7, 2  # a trigger date counts from 7 days before it to 2 days after it
+
+
+def _near(on: date, as_of: date, *, yearly: bool) -> bool:
+    years = (as_of.year - 1, as_of.year, as_of.year + 1) if yearly else (on.year,)
+    for year in years:
+        try:
+            day = on.replace(year=year)
+        except ValueError:  # 29 February in a year that has none
+            day = date(year, 2, 28)
+        if -TRIGGER_AFTER <= (day - as_of).days <= TRIGGER_BEFORE:
+            return True
+    return False
+
+
+def triggers_near(person: Any, as_of: date, recorded: Any = ()) -> int:
+    """A bit mask of the trigger dates near ``as_of``: the birthday (from the person record), anniversaries (every
+    year) and court dates (once) that staff recorded."""
+    mask = (
+        engine.TRIGGER_BITS["birthday"]
+        if person.date_of_birth and _near(person.date_of_birth, as_of, yearly=True)
+        else 0
+    )
+    for kind, on in recorded:
+        if kind == "anniversary" and _near(on, as_of, yearly=True):
+            mask |= engine.TRIGGER_BITS["anniversary"]
+        elif kind == "court" and _near(on, as_of, yearly=False):
+            mask |= engine.TRIGGER_BITS["court_date"]
+    return mask
+
+
+def recorded_trigger_dates(people: list[Person]) -> dict[str, list[tuple[str, date]]]:
+    """Anniversaries and court dates staff recorded, per prison number."""
+    out: dict[str, list[tuple[str, date]]] = {}
+    numbers = [p.prison_number for p in people]
+    for number, kind, on in TriggerDate.objects.filter(person__prison_number__in=numbers).values_list(
+        "person__prison_number", "kind", "on"
+    ):
+        out.setdefault(number, []).append((kind, on))
+    return out
+
+
 def static_flags(people: engine.People, i: int) -> dict[str, bool]:
+    triggers = int(people.triggers[i]) if people.triggers is not None else 0
     return {
         "previous_self_harm": bool(people.previous_self_harm[i]),
         "female": bool(people.female[i]),
         "remand": bool(people.remand[i]),
         "first_time": bool(people.first_time[i]),
         "early_days": bool(people.days_in_custody[i] < 30),
-    }
+    } | {name: bool(triggers & bit) for name, bit in engine.TRIGGER_BITS.items()}
 
 
 def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFrame | None = None) -> ScoredEstate:
@@ -433,6 +483,7 @@ def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFr
     frame = load_events(people, start, end) if events is None else events
     incidents = self_harm_days(end)
     quiet = no_concern_triages(people, end)
+    trigger_dates = recorded_trigger_dates(people)
     con = duckdb.connect()
     con.register("events", frame)
     rolling = engine.RollingWindows(con, "events", first, len(people))
@@ -440,7 +491,7 @@ def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFr
     day = first
     while True:
         windows = rolling.windows if day == first else rolling.advance()
-        arrays = people_arrays(people, day, {n for n, d in incidents.items() if d < day})
+        arrays = people_arrays(people, day, {n for n, d in incidents.items() if d < day}, trigger_dates)
         result = score_windows(windows, arrays, people, configs=configs)
         stepped = replay.step(day, result, arrays, quiet)
         if day == as_of:
@@ -603,6 +654,7 @@ def _slice_people(people: engine.People, pick: np.ndarray) -> engine.People:
         },
         group=people.group[pick],
         establishment=people.establishment[pick],
+        triggers=people.triggers[pick] if people.triggers is not None else None,
     )
 
 

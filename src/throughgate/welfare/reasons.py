@@ -43,6 +43,9 @@ def reason_text(reason: dict[str, Any]) -> str:
             "remand": _("on remand"),
             "first_time": _("first time in custody"),
             "early_days": _("in the first 30 days in custody"),
+            "birthday": _("their birthday is near"),
+            "anniversary": _("an anniversary staff recorded is near"),
+            "court_date": _("a court date is near"),
         }.get(reason.get("factor", ""), str(reason.get("factor", "")))
     if code == "insufficient":
         return _("too little everyday activity recorded to compare (about %(count)s events a week)") % {

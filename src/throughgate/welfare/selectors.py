@@ -20,7 +20,16 @@ from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment, User
 from throughgate.people.selectors import people_visible_to
 from throughgate.welfare import engine
-from throughgate.welfare.models import COLOUR_ORDER, AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction
+from throughgate.welfare.models import (
+    COLOUR_ORDER,
+    AimSettings,
+    Colour,
+    Flag,
+    ScoreRun,
+    Triage,
+    TriageAction,
+    TriggerDate,
+)
 
 FLAG_VIEWED = audit.register_action("welfare.flag.viewed", "Opened an AIM flag")
 HISTORY_VIEWED = audit.register_action("welfare.history.viewed", "Read a person's AIM flag history")
@@ -111,6 +120,11 @@ def flag_history(*, user: User, establishment: Establishment | None, prison_numb
         raise NotVisible(_("No flags were found for that person"))
     audit.record(action=HISTORY_VIEWED, actor=user, subject=prison_number, purpose="welfare_check")
     return flags
+
+
+def trigger_dates_for(*, flag: Flag) -> list[TriggerDate]:
+    """Anniversaries and court dates recorded for the flag's person (read with the flag, already audited)."""
+    return list(TriggerDate.objects.filter(person=flag.person).order_by("on"))
 
 
 def triages_for(*, flag: Flag) -> list[Triage]:

@@ -15,11 +15,15 @@ from django.utils.translation import gettext as _
 from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.identity.models import Establishment, User
-from throughgate.welfare.models import AimSettings, Flag, SettingsChange, Triage, TriageAction
+from throughgate.people.models import Person
+from throughgate.welfare.models import AimSettings, Flag, SettingsChange, Triage, TriageAction, TriggerDate, TriggerKind
 
 FLAG_TRIAGED = audit.register_action("welfare.flag.triaged", "Recorded what was done about an AIM flag")
 REVIEW_COMPLETED = audit.register_action("welfare.review.completed", "Completed an AIM follow-up review")
 SETTINGS_CHANGED = audit.register_action("welfare.settings.changed", "Changed AIM thresholds for an establishment")
+TRIGGER_RECORDED = audit.register_action(
+    "welfare.trigger_date.recorded", "Recorded an anniversary or a court date for AIM"
+)
 
 
 def _ensure(user: User, permission: str) -> None:
@@ -136,3 +140,23 @@ def settings_change(
         detail={"establishment": establishment.code, "before": before, "after": after, "reason": reason.strip()},
     )
     return current
+
+
+@transaction.atomic
+def trigger_date_record(*, person: Person, by: User, kind: str, on: date, note: str) -> TriggerDate:
+    """Record a date that may weigh on a person (an anniversary, every year; a court date, once)."""
+    _ensure(by, "welfare.triage_flags")
+    if kind not in TriggerKind.values:
+        raise InvalidInput(_("Choose what kind of date it is"), code="kind_required", field="kind")
+    trigger = TriggerDate.objects.create(
+        person=person, kind=kind, on=on, note=note.strip()[:200], recorded_by_username=by.get_username()
+    )
+    audit.record(
+        action=TRIGGER_RECORDED,
+        actor=by,
+        subject=person.prison_number,
+        obj=trigger,
+        purpose="welfare_check",
+        detail={"kind": kind, "on": on.isoformat()},
+    )
+    return trigger

@@ -192,3 +192,40 @@ def test_hq_analysts_see_rates_and_counts_but_never_names(client: Client, flag: 
     for private in (flag.person.prison_number, flag.person.first_name, flag.person.last_name):
         assert private not in page.text
     assert not AuditEntry.objects.filter(action="welfare.flag.viewed").exists()
+
+
+def test_staff_record_an_anniversary_and_aim_reads_it_near_the_day(client: Client, flag: Flag) -> None:
+    from throughgate.welfare import pipeline
+    from throughgate.welfare.models import TriggerDate
+
+    officer = make_staff("wing_officer", [flag.establishment])
+    sign_in_staff(client, officer)
+    missing = client.post(reverse("welfare:trigger_date", args=[flag.pk]), {"date-on": "2025-03-04"})
+    assert missing.status_code == 400
+    assert "Choose what kind of date it is" in missing.text
+    done = client.post(
+        reverse("welfare:trigger_date", args=[flag.pk]),
+        {"date-kind": "anniversary", "date-on": "2025-03-04", "date-note": "Brother died"},
+    )
+    assert done.status_code == 302
+    assert TriggerDate.objects.get().recorded_by_username == officer.username
+    assert AuditEntry.objects.filter(action="welfare.trigger_date.recorded", subject=flag.person.prison_number).exists()
+    assert "Brother died" in client.get(reverse("welfare:flag", args=[flag.pk])).text
+    recorded = pipeline.recorded_trigger_dates([flag.person])[flag.person.prison_number]
+    near = pipeline.triggers_near(flag.person, date(2026, 3, 1), recorded)  # the anniversary comes every year
+    far = pipeline.triggers_near(flag.person, date(2026, 4, 1), recorded)
+    assert near & 2
+    assert not far & 2
+
+
+def test_a_birthday_and_a_court_date_are_trigger_dates() -> None:
+    from types import SimpleNamespace
+
+    from throughgate.welfare import pipeline
+
+    person = SimpleNamespace(date_of_birth=date(1990, 3, 5))
+    assert pipeline.triggers_near(person, date(2026, 3, 1)) == 1  # four days before the birthday
+    assert pipeline.triggers_near(person, date(2026, 3, 8)) == 0
+    court = [("court", date(2026, 3, 3))]
+    assert pipeline.triggers_near(person, date(2026, 3, 1), court) == 1 | 4
+    assert pipeline.triggers_near(person, date(2027, 3, 1), court) == 1  # a court date counts once

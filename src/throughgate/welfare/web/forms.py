@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from throughgate.core.forms import GovukForm
-from throughgate.welfare.models import TriageAction
+from throughgate.welfare.models import TriageAction, TriggerKind
 
 
 class TriageForm(GovukForm):
@@ -96,3 +96,19 @@ class WingForm(GovukForm):
     def __init__(self, *args: Any, wings: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["wing"]).choices = [("", _("All wings")), *[(w, w) for w in wings]]
+
+
+class TriggerDateForm(GovukForm):
+    kind = forms.ChoiceField(
+        label=_("What kind of date is it?"),
+        choices=TriggerKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of date it is")},
+    )
+    on = forms.DateField(
+        label=_("Date"),
+        help_text=_("For example 2026-03-08. An anniversary counts every year."),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date, like 2026-03-08")},
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=200)

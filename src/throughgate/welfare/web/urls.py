@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.daily, name="daily"),
     path("flags/<int:flag_id>/", views.flag, name="flag"),
     path("flags/<int:flag_id>/triage/", views.triage, name="triage"),
+    path("flags/<int:flag_id>/dates/", views.trigger_date, name="trigger_date"),
     path("reviews/<int:triage_id>/", views.review, name="review"),
     path("people/<str:prison_number>/", views.history, name="history"),
     path("oversight/", views.governor, name="governor"),

@@ -22,7 +22,7 @@ from throughgate.welfare import permissions as _permissions  # noqa: F401  (regi
 from throughgate.welfare import selectors, services
 from throughgate.welfare.models import Triage
 from throughgate.welfare.reasons import reason_text
-from throughgate.welfare.web.forms import ReviewForm, SettingsForm, TriageForm, WingForm
+from throughgate.welfare.web.forms import ReviewForm, SettingsForm, TriageForm, TriggerDateForm, WingForm
 
 CHART_WIDTH, ROW_HEIGHT, BAR_GAP = 560, 46, 4
 
@@ -79,7 +79,13 @@ def _chart(flag: Any) -> dict[str, Any]:
     }
 
 
-def _flag_page(request: HttpRequest, flag_id: int, form: TriageForm | None = None, status: int = 200) -> HttpResponse:
+def _flag_page(
+    request: HttpRequest,
+    flag_id: int,
+    form: TriageForm | None = None,
+    status: int = 200,
+    date_form: TriggerDateForm | None = None,
+) -> HttpResponse:
     user = acting_user(request)
     flag = selectors.flag_detail(user=user, establishment=_establishment(request), flag_id=flag_id)
     context = {
@@ -89,6 +95,8 @@ def _flag_page(request: HttpRequest, flag_id: int, form: TriageForm | None = Non
         "triages": selectors.triages_for(flag=flag),
         "form": form or TriageForm(),
         "review_form": ReviewForm(),
+        "date_form": date_form or TriggerDateForm(prefix="date"),
+        "trigger_dates": selectors.trigger_dates_for(flag=flag),
         "can_triage": "welfare.triage_flags" in user.permission_codes(),
         "today": timezone.localdate(),
     }
@@ -123,6 +131,31 @@ def triage(request: HttpRequest, flag_id: int) -> HttpResponse:
             messages.success(request, _("Your triage has been recorded."))
             return HttpResponseRedirect(reverse("welfare:flag", args=[found.pk]))
     return _flag_page(request, flag_id, form=form, status=400)
+
+
+@requires("welfare.triage_flags")
+@require_POST
+def trigger_date(request: HttpRequest, flag_id: int) -> HttpResponse:
+    user = acting_user(request)
+    found = selectors.flags_visible_to(user=user, establishment=_establishment(request)).filter(pk=flag_id).first()
+    if found is None:
+        raise NotVisible(_("No flag was found"))
+    form = TriggerDateForm(request.POST, prefix="date")
+    if form.is_valid():
+        try:
+            services.trigger_date_record(
+                person=found.person,
+                by=user,
+                kind=form.cleaned_data["kind"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The date has been recorded."))
+            return HttpResponseRedirect(reverse("welfare:flag", args=[found.pk]))
+    return _flag_page(request, flag_id, status=400, date_form=form)
 
 
 @requires("welfare.triage_flags")
