@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
-from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
+from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import establishments_for
@@ -495,7 +495,9 @@ def notice_withdraw(*, by: User, notice: Notice) -> Notice:
         raise PermissionDenied(MANAGE_NOTICES)
     _ensure_place(by, notice.establishment, estate_wide_ok=False)
     if not may_manage_notice_scope(by, notice.wing):
-        raise PermissionDenied(MANAGE_PRISON_NOTICES)
+        raise LimitExceeded(
+            _("Only a governor can take down a notice for the whole prison."), code="prison_notice_not_allowed"
+        )
     if notice.withdrawn_at is not None:
         raise InvalidTransition(_("This notice has already been taken down."), code="notice_withdrawn")
     notice.withdrawn_at = timezone.now()

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import cell_in, make_resident, make_staff
-from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
+from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
 from throughgate.core.models import ActivityEvent, AuditEntry
 from throughgate.identity.models import Location, Role
 from throughgate.selfservice.content import samples, selectors, services
@@ -319,7 +319,7 @@ def test_a_wing_officer_puts_up_wing_notices_only(establishment: Any) -> None:
     assert (refused.value.code, refused.value.field) == ("prison_notice_not_allowed", "wing")
     governor = make_staff("governor", [establishment])
     everyone = notice(governor, establishment)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(LimitExceeded):
         services.notice_withdraw(by=officer, notice=everyone)
     text = services.NoticeText("Changed", "New words.", everyone.starts_on, everyone.ends_on, wing(establishment, "A"))
     with pytest.raises(InvalidInput):
