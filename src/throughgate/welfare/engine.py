@@ -267,11 +267,11 @@ class RollingWindows:
         amount = AMOUNT_INDEX[kind]
         qcell = person * len(AMOUNT_SLOTS) + amount
         flats, qflats, signs = [], [], []
-        for bucket, sign in ((source, -1.0), (target, 1.0)):
+        for bucket, direction in ((source, -1.0), (target, 1.0)):
             keep = bucket >= 0
             flats.append(np.where(keep, bucket * people * slots + cell, -1))
             qflats.append(np.where(keep & (amount >= 0), bucket * people * len(AMOUNT_SLOTS) + qcell, -1))
-            signs.append(np.where(keep, sign, 0.0))
+            signs.append(np.where(keep, direction, 0.0))
         flat, qflat, sign = np.concatenate(flats), np.concatenate(qflats), np.concatenate(signs)
         used, qused = flat >= 0, qflat >= 0
         for array, values in ((self.windows.n, part["n"]), (self.windows.t, part["t"])):
