@@ -273,6 +273,86 @@ PAGES: tuple[Page, ...] = (
 )
 
 
+def _timetable(world: World) -> dict[str, str]:
+    """A workshop with a session today, the resident and the subject on it (made once, when a page first needs it)."""
+    found: dict[str, str] | None = getattr(world, "timetable", None)
+    if found is None:
+        from throughgate.selfservice.tests.timetable_helpers import activity, allocate, session_on, weekly
+
+        today = timezone.localdate()
+        workshop = activity(world.establishments[0], "workshop-a11y", "WORK", name="Workshop")
+        weekly(workshop, weekday=today.weekday(), slot="AM", starts_on=today - dt.timedelta(days=7))
+        allocate(world.resident, workshop, starts_on=today - dt.timedelta(days=7))
+        allocate(world.subject, workshop, starts_on=today - dt.timedelta(days=7))
+        session = session_on(workshop, today)
+        found = {"activity": str(workshop.pk), "session": str(session.pk)}
+        world.timetable = found  # type: ignore[attr-defined]
+    return found
+
+
+def _my_timetable(page: Any, world: World) -> Any:
+    _timetable(world)
+    return page.goto(reverse("selfservice:my_timetable"))
+
+
+RECORD_ATTENDANCE = "selfservice.record_attendance"
+MANAGE_ACTIVITIES = "selfservice.manage_activities"
+TIMETABLE_PAGES: tuple[Page, ...] = (
+    Page(
+        "my timetable",
+        frozenset({RESIDENT}),
+        "selfservice:my_timetable",
+        permission="selfservice.use_timetable",
+        open=_my_timetable,
+        expect=".tg-activity",
+    ),
+    Page("registers", STAFF, "selfservice:timetable_registers", permission=RECORD_ATTENDANCE, expect="#id_date"),
+    Page(
+        "a register",
+        STAFF,
+        "selfservice:timetable_register",
+        args=lambda world: [_timetable(world)["session"]],
+        permission=RECORD_ATTENDANCE,
+        expect="#register-people",
+    ),
+    Page(
+        "attendance of one person",
+        STAFF,
+        "selfservice:timetable_attendance",
+        args=lambda world: [_timetable(world)["session"], world.subject.prison_number],
+        permission=RECORD_ATTENDANCE,
+        expect="#id_code",
+    ),
+    Page(
+        "attendance of one person, nothing chosen",
+        STAFF,
+        "selfservice:timetable_attendance",
+        args=lambda world: [_timetable(world)["session"], world.subject.prison_number],
+        permission=RECORD_ATTENDANCE,
+        submit_empty=True,
+        status=400,
+        expect="#id_code-error",
+    ),
+    Page("activities", STAFF, "selfservice:timetable_activities", permission=MANAGE_ACTIVITIES, expect="#id_name"),
+    Page(
+        "an activity",
+        STAFF,
+        "selfservice:timetable_activity",
+        args=lambda world: [_timetable(world)["activity"]],
+        permission=MANAGE_ACTIVITIES,
+        expect="#allocate_prison_number",
+    ),
+    Page(
+        "purposeful activity hours",
+        STAFF,
+        "selfservice:timetable_hours",
+        permission="selfservice.view_activity_hours",
+        expect="table.govuk-table",
+    ),
+)
+PAGES = PAGES + TIMETABLE_PAGES
+
+
 def pages_for(role: str, user: Any) -> list[Page]:
     audience = role if role in (ANONYMOUS, RESIDENT) else "staff"
     return [
