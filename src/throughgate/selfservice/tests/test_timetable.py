@@ -174,17 +174,21 @@ def test_pay_follows_the_rule_of_each_code(place: Any, officer: Any, code: str, 
 
 
 def test_every_domain_code_has_a_rule() -> None:
-    assert set(PAY_RULE) == set(AttendanceCode.values) == {
-        "ATTENDED",
-        "REFUSED",
-        "SICK",
-        "NOT_REQUIRED",
-        "REST",
-        "CLASH",
-        "SUSPENDED",
-        "CANCELLED",
-        "OTHER",
-    }
+    assert (
+        set(PAY_RULE)
+        == set(AttendanceCode.values)
+        == {
+            "ATTENDED",
+            "REFUSED",
+            "SICK",
+            "NOT_REQUIRED",
+            "REST",
+            "CLASH",
+            "SUSPENDED",
+            "CANCELLED",
+            "OTHER",
+        }
+    )
 
 
 def test_a_refusal_or_other_reason_needs_a_comment_and_sick_needs_a_pay_decision(place: Any, officer: Any) -> None:
