@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
+    SCREENSHOTS,
     STAFF_VIEWPORT,
     describe,
     run_axe,
@@ -66,6 +67,12 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     def check(page: Any, where: str) -> None:
         problems.extend(f"[{language}] {where}: {line}" for line in describe(run_axe(page)))
 
+    def shot(page: Any, name: str) -> None:
+        if language == "en":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            page.screenshot(path=str(SCREENSHOTS / f"content-{name}.png"), full_page=True)
+
     # The governor puts up a notice for everyone in the prison.
     office = new_context(viewport=STAFF_VIEWPORT, bypass_csp=True)
     set_language(office, live_server.url, language)
@@ -83,6 +90,7 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     assert staff.locator("#id_body-error").is_visible()  # the notice text is missing: said next to the field
     check(staff, "put up a notice, with an error")
     staff.locator("#id_body").fill(BODY[language])
+    shot(staff, "notice-form")
     with staff.expect_navigation():
         staff.locator("main form button[type=submit]").click()
     assert staff.url.endswith("/selfservice/notices/manage/")
@@ -99,6 +107,7 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     sign_in_resident(resident, person)
     assert TITLE[language] in resident.locator(".tg-notices-panel").inner_text()
     check(resident, "home with a notice")
+    shot(resident, "resident-home")
     resident.locator('.tg-notices-panel a[href="/selfservice/notices/"]').click()
     resident.wait_for_url("**/selfservice/notices/")
     assert BODY[language] in resident.locator(".tg-notices").inner_text()
@@ -107,6 +116,7 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     resident.locator('.tg-tile__link[href="/selfservice/content/"]').click()
     resident.wait_for_url("**/selfservice/content/")
     check(resident, "library")
+    shot(resident, "library")
     resident.locator(f'a[href="/selfservice/content/{text.pk}/"]').click()
     resident.wait_for_url(f"**/selfservice/content/{text.pk}/")
     assert "You will meet your key worker" in resident.locator(".tg-article").inner_text()
@@ -118,6 +128,7 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     resident.locator(".govuk-details__summary").click()
     assert "Breathe in." in resident.locator(".tg-transcript").inner_text()
     check(resident, "a sound recording")
+    shot(resident, "audio")
     resident.goto(f"/selfservice/content/{film.pk}/")
     assert resident.locator('video track[kind="captions"]').get_attribute("src") == (
         f"/selfservice/content/{film.pk}/files/captions/"
@@ -138,9 +149,11 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     teacher.locator('.tg-tile__link[href="/selfservice/content/manage/"]').click()
     teacher.wait_for_url("**/selfservice/content/manage/")
     check(teacher, "content library (staff)")
+    shot(teacher, "staff-library")
     teacher.goto(f"/selfservice/content/manage/{text.pk}/")
     assert teacher.locator('[data-tg-count="people"]').inner_text() == "1"
     check(teacher, "an item with its view counts")
+    shot(teacher, "staff-item")
     teacher.goto(f"/selfservice/content/manage/{film.pk}/")
     check(teacher, "a video item (staff)")
     teacher.goto("/selfservice/content/manage/new/")
