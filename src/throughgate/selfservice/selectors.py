@@ -70,7 +70,11 @@ def app_types_for_resident(*, user: User) -> list[AppTypeOption]:
 
 def app_type_for_resident(*, user: User, type_id: int) -> AppType:
     person = resident_person(user=user)
-    app_type = AppType.objects.filter(pk=type_id, establishment=person.establishment, active=True).first()
+    app_type = (
+        AppType.objects.select_related("establishment", "department")  # what app_submit reads next
+        .filter(pk=type_id, establishment=person.establishment, active=True)
+        .first()
+    )
     if app_type is None:
         raise NotVisible(_("There is no app of that kind here."))
     return app_type
