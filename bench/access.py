@@ -649,11 +649,18 @@ def radclient_rate(port: int, macs: list[str], parallel: int = 32) -> float:
 
 
 def bench_radius(
-    requests: int = 3000, runs: int = 3, wsgi_app: str = "throughgate.access.wsgi:application"
+    requests: int = 3000,
+    runs: int = 3,
+    wsgi_app: str = "throughgate.access.wsgi:application",
+    post_auth: bool = False,
+    workers: int = 2,
+    threads: int = 2,
 ) -> dict[str, Any]:
     """FreeRADIUS -> rlm_rest -> gunicorn (gthread) serving Throughgate on SQLite, vs FreeRADIUS answering the same
     MACs from its `files` module. ``wsgi_app`` is the lean RADIUS entry point (throughgate.access.wsgi) by default;
-    ``--full-django`` measures config.wsgi (every request through the page middleware) instead."""
+    ``--full-django`` measures config.wsgi (every request through the page middleware) instead. By default the
+    generated site's post-auth call is left out (the comparison is /radius/authorize against `files`, which has no
+    post-auth either); ``--post-auth`` keeps it (two REST calls per accept, as deployed)."""
     work = Path(tempfile.mkdtemp(prefix="tg-bench-radius-"))
     work.chmod(0o755)
     db = work / "bench.sqlite3"
@@ -686,9 +693,9 @@ def bench_radius(
             "-k",
             "gthread",
             "-w",
-            "2",
+            str(workers),
             "--threads",
-            "8",
+            str(threads),
             "-b",
             f"127.0.0.1:{web_port}",
             "--keep-alive",
@@ -722,6 +729,9 @@ def bench_radius(
             nas_secret="testing123",  # noqa: S106 - radclient's loopback test secret
         )
         rest_site = files["sites-enabled/throughgate"].replace("port = 0", "port = PORT", 1)
+        if not post_auth:  # what the issue compares: authorize through rlm_rest (the `files` side has no post-auth)
+            start = rest_site.index("    post-auth {")
+            rest_site = rest_site[:start] + "    post-auth {\n    }\n}\n"
         rest_site = rest_site.replace(
             "    listen {\n        type = acct\n        ipaddr = 127.0.0.1\n        port = 0\n    }\n", ""
         )
@@ -751,6 +761,9 @@ def bench_radius(
                 flush=True,
             )
         result = {
+            "post_auth": post_auth,
+            "gunicorn_workers": workers,
+            "gunicorn_threads": threads,
             "files_per_s": round(statistics.median(files_rates)),
             "rest_per_s": round(statistics.median(rest_rates)),
             "ratio": round(statistics.median(rest_rates) / statistics.median(files_rates), 2),
@@ -768,15 +781,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", choices=["helper", "snapshot", "squid", "radius", "all"])
     parser.add_argument("--full-django", action="store_true", help="radius: serve config.wsgi, not the lean entry")
+    parser.add_argument("--post-auth", action="store_true", help="radius: keep the site's post-auth REST call")
+    parser.add_argument("--workers", type=int, default=2, help="radius: gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="radius: gunicorn threads per worker")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each side (alternating); medians are reported")
     args = parser.parse_args()
     results: dict[str, Any] = {}
     if args.which in ("helper", "all"):
-        results["helper"] = bench_helper()
+        results["helper"] = bench_helper(runs=args.runs)
     if args.which in ("squid", "all"):
-        results["squid"] = bench_squid()
+        results["squid"] = bench_squid(runs=args.runs)
     if args.which in ("radius", "all"):
         results["radius"] = bench_radius(
-            wsgi_app="config.wsgi:application" if args.full_django else "throughgate.access.wsgi:application"
+            runs=args.runs,
+            wsgi_app="config.wsgi:application" if args.full_django else "throughgate.access.wsgi:application",
+            post_auth=args.post_auth,
+            workers=args.workers,
+            threads=args.threads,
         )
     if args.which in ("snapshot", "all"):
         results["snapshot"] = bench_snapshot()

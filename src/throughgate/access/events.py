@@ -15,6 +15,7 @@ INTERNET_DENIED = activity.register_kind(
 
 SITE_ADDED = audit.register_action("access.site.added", "Added a site to the internet catalogue")
 SITE_CHANGED = audit.register_action("access.site.changed", "Changed a site in the internet catalogue")
+GROUP_CHANGED = audit.register_action("access.group.changed", "Created a site group or changed who is in it")
 SITES_IMPORTED = audit.register_action("access.site.imported", "Imported a list of sites into the catalogue")
 SITE_REQUESTED = audit.register_action("access.request.submitted", "A resident asked for a site to be added")
 SITE_REQUEST_REVIEWED = audit.register_action("access.request.reviewed", "Approved or declined a site request")

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.access import events, policy, snapshot
 from throughgate.access.models import (
+    AccessGroup,
     AccessWindow,
     DeviceInTwoPlaces,
     InternetUsage,
@@ -29,7 +30,7 @@ from throughgate.access.models import (
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.core.models import AuditEntry
-from throughgate.identity.models import Establishment, User
+from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record, people_visible_to
 
@@ -46,7 +47,7 @@ def devices_visible_to(*, user: User, establishment: Establishment | None) -> Qu
 
 
 def device_history(*, device: NetworkDevice) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type="access.networkdevice", object_id=str(device.pk)).order_by("-at")
+    return AuditEntry.objects.filter(object_type=NetworkDevice._meta.label, object_id=str(device.pk)).order_by("-at")
 
 
 def requests_waiting(*, user: User, establishment: Establishment | None) -> QuerySet[SiteRequest]:
@@ -224,7 +225,7 @@ def observations_visible_to(*, user: User, establishment: Establishment | None) 
 
 
 def object_history(*, obj: Any) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-at")
+    return AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).order_by("-at")
 
 
 def catalogue_search(*, query: str) -> QuerySet[Site]:
@@ -240,3 +241,20 @@ def levels_for(*, establishment: Establishment) -> QuerySet[LevelAccess]:
 
 def windows_for(*, establishment: Establishment) -> QuerySet[AccessWindow]:
     return AccessWindow.objects.filter(establishment=establishment).order_by("kind", "starts")
+
+
+def groups_listed() -> QuerySet[AccessGroup]:
+    return AccessGroup.objects.annotate(
+        member_count=Count("members", distinct=True), site_count=Count("sites", distinct=True)
+    )
+
+
+def group_members(*, user: User, group: AccessGroup, establishment: Establishment | None) -> QuerySet[Person]:
+    """The members of a group that this user may see (people in their establishment)."""
+    if establishment is None:
+        return Person.objects.none()
+    return people_visible_to(user=user, establishment=establishment).filter(access_groups=group).order_by("last_name")
+
+
+def cells_of(*, establishment: Establishment) -> QuerySet[Location]:
+    return Location.objects.filter(establishment=establishment, level=LocationLevel.CELL)

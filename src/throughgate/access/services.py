@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from throughgate.access import events, snapshot
 from throughgate.access.models import (
+    AccessGroup,
     AccessWindow,
     Category,
     DeviceAddress,
@@ -136,6 +138,107 @@ def site_set_active(*, by: User, site: Site, active: bool, reason: str) -> Site:
     audit.record(action=events.SITE_CHANGED, actor=by, obj=site, detail={"active": active, "reason": reason[:500]})
     snapshot.bump(snapshot.CATALOGUE)
     return site
+
+
+@transaction.atomic
+def site_update(
+    *,
+    by: User,
+    site: Site,
+    name: str,
+    category: str,
+    risk: int,
+    include_subdomains: bool,
+    description: str = "",
+    groups: Iterable[AccessGroup] = (),
+) -> Site:
+    """Change a site's name, category, risk rating, subdomains and the groups it is limited to (its address stays:
+    a different address is a different site)."""
+    ensure_can(by, "access.manage_policy")
+    if category not in Category.values:
+        raise InvalidInput(_("Choose a category"), code="invalid_category", field="category")
+    if risk not in Risk.values:
+        raise InvalidInput(_("Choose a risk rating"), code="invalid_risk", field="risk")
+    if not name.strip():
+        raise InvalidInput(_("Enter a name"), code="name_required", field="name")
+    chosen = sorted({group.code for group in groups})
+    before = {
+        "name": site.name,
+        "category": site.category,
+        "risk": site.risk,
+        "include_subdomains": site.include_subdomains,
+        "groups": sorted(site.groups.values_list("code", flat=True)),
+    }
+    site.name = name.strip()[:200]
+    site.category = category
+    site.risk = risk
+    site.include_subdomains = include_subdomains
+    site.description = description.strip()[:300]
+    site.save(update_fields=["name", "category", "risk", "include_subdomains", "description"])
+    site.groups.set(AccessGroup.objects.filter(code__in=chosen))
+    after = {"name": site.name, "category": category, "risk": risk, "include_subdomains": include_subdomains}
+    audit.record(
+        action=events.SITE_CHANGED,
+        actor=by,
+        obj=site,
+        detail={"site": str(site), "before": before, "after": {**after, "groups": chosen}},
+    )
+    snapshot.bump(snapshot.CATALOGUE)
+    return site
+
+
+# --- groups that sites can be limited to -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_create(*, by: User, code: str, name: str) -> AccessGroup:
+    ensure_can(by, "access.manage_policy")
+    code = code.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):
+        raise InvalidInput(
+            _("Use lower-case letters, digits and hyphens, up to 40 characters"), code="invalid_code", field="code"
+        )
+    if not name.strip():
+        raise InvalidInput(_("Enter a name"), code="name_required", field="name")
+    if AccessGroup.objects.filter(code=code).exists():
+        raise InvalidInput(_("A group with this code exists"), code="duplicate", field="code")
+    group = AccessGroup.objects.create(code=code, name=name.strip()[:100])
+    audit.record(action=events.GROUP_CHANGED, actor=by, obj=group, detail={"change": "created", "code": code})
+    return group
+
+
+@transaction.atomic
+def group_add_member(*, by: User, group: AccessGroup, person: Person) -> AccessGroup:
+    ensure_can(by, "access.manage_policy")
+    ensure_in_scope(by, person.establishment)
+    if group.members.filter(pk=person.pk).exists():
+        raise InvalidInput(_("This person is already in the group"), code="duplicate", field="prison_number")
+    group.members.add(person)
+    audit.record(
+        action=events.GROUP_CHANGED,
+        actor=by,
+        subject=person.prison_number,
+        obj=group,
+        detail={"change": "member_added", "code": group.code},
+    )
+    snapshot.bump(snapshot.POLICY)
+    return group
+
+
+@transaction.atomic
+def group_remove_member(*, by: User, group: AccessGroup, person: Person) -> AccessGroup:
+    ensure_can(by, "access.manage_policy")
+    ensure_in_scope(by, person.establishment)
+    group.members.remove(person)
+    audit.record(
+        action=events.GROUP_CHANGED,
+        actor=by,
+        subject=person.prison_number,
+        obj=group,
+        detail={"change": "member_removed", "code": group.code},
+    )
+    snapshot.bump(snapshot.POLICY)
+    return group
 
 
 @dataclass
@@ -520,7 +623,7 @@ def device_admit(*, mac: str, nas: str = "", nas_establishment: str = "", ssid: 
         return Admission(False, message="Not a MAC address")
     # Answers for registered devices are kept until the policy version moves on (any device, network or block
     # change moves it), so a busy RADIUS server costs one small query per request.
-    version = snapshot.versions()[snapshot.POLICY]
+    version = snapshot.policy_version()
     if _ADMISSIONS.get("version") != version:
         _ADMISSIONS.clear()
         _ADMISSIONS["version"] = version
@@ -587,12 +690,32 @@ def radius_post_auth(*, mac: str, nas: str) -> None:
         mac = normalise_mac(mac)
     except InvalidInput:
         return
+    nas = nas[:100]
+    moment = monotonic()
+    seen = _SEEN.get(mac)
+    if seen is not None and seen[1] == nas and moment - seen[0] < SEEN_EVERY.total_seconds():
+        return  # seen here a moment ago: the same place, nothing new to write
     device = NetworkDevice.objects.select_related("establishment").filter(mac=mac).first()
     if device is None:
         return
     now = timezone.now()
-    _note_two_places(device, nas[:100], now)
-    NetworkDevice.objects.filter(pk=device.pk).update(last_seen_at=now, last_nas=nas[:100])
+    _note_two_places(device, nas, now)
+    NetworkDevice.objects.filter(pk=device.pk).update(last_seen_at=now, last_nas=nas)
+    if len(_SEEN) > 100_000:
+        _SEEN.clear()
+    _SEEN[mac] = (moment, nas)
+
+
+# Post-auth comes with every accept: "last seen" is written at most every SEEN_EVERY per device and place (a move
+# to another access point is always written, so the two-wings alert is not delayed).
+SEEN_EVERY = timedelta(seconds=10)
+_SEEN: dict[str, tuple[float, str]] = {}
+
+
+def forget_seen() -> None:
+    """Drop the in-memory admission and last-seen caches (tests; a worker that wants to start afresh)."""
+    _SEEN.clear()
+    _ADMISSIONS.clear()
 
 
 @transaction.atomic

@@ -10,9 +10,11 @@ on is skipped. FreeRADIUS waits on /radius/authorize for every device that joins
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.core.wsgi import get_wsgi_application
 
@@ -41,8 +43,36 @@ ROUTES: dict[str, Callable[..., Any]] = {
 }
 
 
+STATUS_LINES = {200: "200 OK", 401: "401 Unauthorized", 503: "503 Service Unavailable"}
+MAX_BODY = 65536
+
+
+def radius_authorize(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """/radius/authorize without a Django request object: the same answer (network.authorize_answer) as the view,
+    from the raw WSGI environment. FreeRADIUS calls it for every device that joins."""
+    try:
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    close_stale_connections()
+    try:
+        status, reply = network.authorize_answer(
+            environ.get("HTTP_X_THROUGHGATE_SECRET", ""), body, (query.get("establishment") or [""])[0]
+        )
+    finally:
+        close_stale_connections()
+    payload = json.dumps(reply).encode()
+    start_response(STATUS_LINES[status], [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    view = ROUTES.get(environ.get("PATH_INFO", ""))
+    path = environ.get("PATH_INFO", "")
+    if path == "/radius/authorize" and environ.get("REQUEST_METHOD") == "POST":
+        return radius_authorize(environ, start_response)
+    view = ROUTES.get(path)
     if view is None:
         result: Iterable[bytes] = django_application(environ, start_response)
         return result

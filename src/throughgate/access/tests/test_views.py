@@ -236,3 +236,106 @@ def test_a_device_on_two_wings_within_a_minute_is_an_alert(client: Client, world
     assert DeviceInTwoPlaces.objects.count() == 1
     data = selectors.monitoring(user=world.security, establishment=world.establishment, now=timezone.now())
     assert any("was seen on A wing and B wing within a minute" in alert for alert in data.alerts)
+
+
+def test_a_site_is_edited_limited_to_a_group_and_taken_out_of_use(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    from throughgate.access import snapshot
+    from throughgate.access.models import AccessGroup, Site
+
+    site = Site.objects.get(domain="learning.test")
+    sign_in_staff(client, world.officer)
+    assert client.get(reverse("access:site_detail", args=[site.pk])).status_code == 403
+    sign_in_staff(client, world.security)
+    made = client.post(reverse("access:groups"), {"name": "Open University students", "code": "open-university"})
+    assert made.status_code == 302
+    assert client.post(reverse("access:groups"), {"name": "Again", "code": "open-university"}).status_code == 400
+    assert client.post(reverse("access:groups"), {"name": "Bad", "code": "Not A Code"}).status_code == 400
+    group = AccessGroup.objects.get(code="open-university")
+    url = reverse("access:site_detail", args=[site.pk])
+    before = snapshot.versions()["catalogue"]
+    data = {
+        "form": "edit",
+        "edit-name": "Open learning",
+        "edit-category": "education",
+        "edit-risk": "2",
+        "edit-include_subdomains": "no",
+        "edit-description": "Courses",
+        "edit-groups": ["open-university"],
+    }
+    assert client.post(url, data).status_code == 302
+    site.refresh_from_db()
+    assert (site.name, site.risk, site.include_subdomains) == ("Open learning", 2, False)
+    assert list(site.groups.all()) == [group]
+    assert snapshot.versions()["catalogue"] > before
+    assert AuditEntry.objects.filter(action="access.site.changed", object_id=str(site.pk)).exists()
+    bad = client.post(url, {**data, "edit-risk": "9"})
+    assert bad.status_code == 400
+    assert "govuk-error-summary" in bad.content.decode()
+    assert client.post(url, {"form": "active", "active-reason": ""}).status_code == 400
+    assert client.post(url, {"form": "active", "active-reason": "Closed down"}).status_code == 302
+    site.refresh_from_db()
+    assert not site.active
+    assert "Closed down" in client.get(url).content.decode()
+    assert client.post(url, {"form": "active", "active-reason": "Open again"}).status_code == 302
+    site.refresh_from_db()
+    assert site.active
+
+
+def test_group_members_are_added_and_removed_within_the_prison(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    from throughgate.access.models import AccessGroup
+
+    group = AccessGroup.objects.create(code="release", name="Close to release")
+    sign_in_staff(client, world.security)
+    url = reverse("access:group_detail", args=[group.pk])
+    person = world.people["basic"]
+    assert client.post(url, {"form": "add", "prison_number": person.prison_number.lower()}).status_code == 302
+    assert list(group.members.all()) == [person]
+    assert person.prison_number in client.get(url).content.decode()
+    assert client.post(url, {"form": "add", "prison_number": person.prison_number}).status_code == 400  # already in
+    elsewhere = world_module.build(code="LEI", catalogue=False, first_ip=50)
+    stranger = elsewhere.people["basic"]
+    assert client.post(url, {"form": "add", "prison_number": stranger.prison_number}).status_code == 400
+    assert client.post(url, {"form": "remove", "person": str(stranger.pk)}).status_code == 404
+    assert client.post(url, {"form": "remove", "person": str(person.pk)}).status_code == 302
+    assert not group.members.exists()
+    assert AuditEntry.objects.filter(action="access.group.changed", subject=person.prison_number).count() == 2
+
+
+def test_an_officer_lifts_a_suspension_early_with_a_reason(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    person = world.people["sanctioned"]
+    sanction = Sanction.objects.get(person=person, lifted_at__isnull=True)
+    sign_in_staff(client, world.officer)
+    url = reverse("access:sanction", args=[person.prison_number])
+    assert "Lift a suspension early" in client.get(url).content.decode()
+    missing = client.post(url, {"form": "lift", "lift-sanction": str(sanction.pk), "lift-reason": ""})
+    assert missing.status_code == 400
+    assert "govuk-error-message" in missing.content.decode()
+    wrong = client.post(url, {"form": "lift", "lift-sanction": "999999", "lift-reason": "Appeal"})
+    assert wrong.status_code == 400
+    done = client.post(url, {"form": "lift", "lift-sanction": str(sanction.pk), "lift-reason": "Appeal upheld"})
+    assert done.status_code == 302
+    sanction.refresh_from_db()
+    assert sanction.lifted_at is not None
+    assert sanction.lifted_at <= timezone.now()
+    assert sanction.lift_reason == "Appeal upheld"
+    assert AuditEntry.objects.filter(action="access.sanction.lifted", subject=person.prison_number).exists()
+
+
+def test_a_device_is_issued_to_a_cell(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import cell_in
+    from throughgate.access.models import NetworkDevice
+
+    cell = cell_in(world.establishment, "B", "2", "007")
+    sign_in_staff(client, world.security)
+    added = client.post(reverse("access:devices"), {"serial": "LAP-CELL", "mac": "02-aa-00-00-00-07", "kind": "laptop"})
+    url = added["Location"]
+    bad = client.post(url, {"action": "issue_cell", "cell": "NOPE-1", "reason": "Shared laptop"})
+    assert bad.status_code == 400
+    assert "No cell with that code" in bad.content.decode()
+    done = client.post(url, {"action": "issue_cell", "cell": cell.key.lower(), "reason": "Shared laptop"})
+    assert done.status_code == 302
+    device = NetworkDevice.objects.get(serial="LAP-CELL")
+    assert (device.status, device.location, device.person) == ("issued", cell, None)
+    assert "Shared laptop" in client.get(url).content.decode()  # who changed what

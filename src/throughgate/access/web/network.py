@@ -50,25 +50,39 @@ def _mac(body: dict[str, Any]) -> str:
 def radius_authorize(request: HttpRequest) -> HttpResponse:
     """rlm_rest authorize: 200 with the VLAN for an issued device (quarantine VLAN for a suspended or lost one),
     401 (reject) for anything else. An unknown MAC is recorded as an unapproved device."""
-    if not _authorised(request):
-        return _unauthorised()
-    body = _body(request)
+    status, reply = authorize_answer(
+        request.headers.get(radius.SECRET_HEADER, ""), request.body, request.GET.get("establishment", "")
+    )
+    return JsonResponse(reply, status=status)
+
+
+def authorize_answer(given_secret: str, raw_body: bytes, establishment: str) -> tuple[int, dict[str, str]]:
+    """The authorize answer as (HTTP status, rlm_rest reply attributes); shared by the view and the lean WSGI
+    entry (throughgate.access.wsgi), which calls it without building a Django request."""
+    secret = radius.shared_secret()
+    if not (secret and hmac.compare_digest(given_secret.encode(), secret.encode())):
+        return 401, {"reply:Reply-Message": "Not authorised"}
+    try:
+        data = json.loads(raw_body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        data = {}
+    body = data if isinstance(data, dict) else {}
     try:
         admission = services.device_admit(
             mac=_mac(body),
             nas=radius.attribute(body, "NAS-Identifier") or radius.attribute(body, "NAS-IP-Address"),
-            nas_establishment=request.GET.get("establishment", "")[:3],
+            nas_establishment=establishment[:3],
             ssid=radius.attribute(body, "Called-Station-Id").partition(":")[2],
         )
     except DatabaseError:
         logger.exception("RADIUS authorize could not reach the database")
-        return JsonResponse({"reply:Reply-Message": "Try again later"}, status=503)
+        return 503, {"reply:Reply-Message": "Try again later"}
     if not admission.accept:
-        return JsonResponse({"reply:Reply-Message": admission.message}, status=401)
+        return 401, {"reply:Reply-Message": admission.message}
     reply = radius.vlan_reply(admission.vlan)
     if admission.quarantined:
         reply["reply:Reply-Message"] = admission.message
-    return JsonResponse(reply)
+    return 200, reply
 
 
 @public

@@ -68,6 +68,7 @@ class DeviceActionForm(GovukForm):
         label=gettext_lazy("Change"),
         choices=[
             ("issue", gettext_lazy("Issue to a person")),
+            ("issue_cell", gettext_lazy("Issue to a cell (shared by everyone in it)")),
             (DeviceStatus.SUSPENDED, gettext_lazy("Suspend")),
             (DeviceStatus.LOST, gettext_lazy("Report lost")),
             (DeviceStatus.IN_STOCK, gettext_lazy("Return to stock")),
@@ -75,6 +76,12 @@ class DeviceActionForm(GovukForm):
         ],
     )
     prison_number = forms.CharField(label=gettext_lazy("Prison number (to issue)"), max_length=7, required=False)
+    cell = forms.CharField(
+        label=gettext_lazy("Cell (to issue to a cell)"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("The cell's location code, for example MDI-A-1-001"),
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
 
 
@@ -86,6 +93,15 @@ class ReviewForm(GovukForm):
     category = forms.ChoiceField(label=gettext_lazy("Category (if approved)"), choices=Category.choices, required=False)
     risk = forms.TypedChoiceField(label=gettext_lazy("Risk rating"), choices=Risk.choices, coerce=int, initial=Risk.LOW)
     reason = forms.CharField(label=gettext_lazy("Reason the person will see"), max_length=500)
+
+
+class LiftForm(GovukForm):
+    sanction = forms.TypedChoiceField(label=gettext_lazy("Suspension to lift"), coerce=int)
+    reason = forms.CharField(
+        label=gettext_lazy("Why lift it early?"),
+        max_length=500,
+        help_text=gettext_lazy("For example, the adjudication was dismissed on appeal"),
+    )
 
 
 class SanctionForm(GovukForm):
@@ -192,6 +208,15 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     if person is None:
                         raise InvalidInput(_("No person with that prison number was found"), field="prison_number")
                     services.device_issue(by=user, device=device, person=person, reason=data["reason"])
+                elif data["action"] == "issue_cell":
+                    cell = (
+                        selectors.cells_of(establishment=device.establishment)
+                        .filter(key__iexact=data["cell"].strip())
+                        .first()
+                    )
+                    if cell is None:
+                        raise InvalidInput(_("No cell with that code was found in this prison"), field="cell")
+                    services.device_issue(by=user, device=device, location=cell, reason=data["reason"])
                 else:
                     services.device_set_status(by=user, device=device, status=data["action"], reason=data["reason"])
             except (InvalidInput, InvalidTransition) as exc:
@@ -253,9 +278,28 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
     )
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
-    form = SanctionForm(request.POST or None)
+    lifting = request.POST.get("form") == "lift"
+    form = SanctionForm(request.POST if request.method == "POST" and not lifting else None)
+    lift = LiftForm(request.POST if lifting else None, prefix="lift")
+    in_force = selectors.sanctions_for(person=person, now=timezone.now())
+    lift.fields["sanction"].choices = [  # type: ignore[attr-defined]
+        (item.pk, f"{timezone.localtime(item.ends_at):%d %b %Y %H:%M}: {item.reason[:60]}") for item in in_force
+    ]
     status = 200
-    if request.method == "POST":
+    if lifting:
+        if lift.is_valid():
+            found = in_force.filter(pk=lift.cleaned_data["sanction"]).first()
+            try:
+                if found is None:
+                    raise InvalidTransition(_("This suspension is not in force"))
+                services.sanction_lift(by=user, sanction=found, reason=lift.cleaned_data["reason"])
+            except (InvalidInput, InvalidTransition) as exc:
+                lift.add_error("reason", exc.message)
+            else:
+                messages.success(request, _("Suspension lifted."))
+                return HttpResponseRedirect(reverse("access:sanction", args=[person.prison_number]))
+        status = 400
+    elif request.method == "POST":
         if form.is_valid():
             now = timezone.now()
             try:
@@ -273,7 +317,8 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
                 return HttpResponseRedirect(reverse("access:sanction", args=[person.prison_number]))
         status = 400
     current = selectors.sanctions_for(person=person, now=timezone.now())
-    return render(request, "access/sanction.html", {"person": person, "form": form, "current": current}, status=status)
+    context = {"person": person, "form": form, "lift": lift, "current": current}
+    return render(request, "access/sanction.html", context, status=status)
 
 
 class TriageForm(GovukForm):
@@ -482,3 +527,157 @@ def establishment_policy(request: HttpRequest) -> HttpResponse:
     windows = selectors.windows_for(establishment=establishment) if establishment else []
     context = {"level": level, "window": window, "levels": levels, "windows": windows}
     return render(request, "access/policy.html", context, status=status)
+
+
+class SiteEditForm(GovukForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)
+    risk = forms.TypedChoiceField(label=gettext_lazy("Risk rating"), choices=Risk.choices, coerce=int)
+    include_subdomains = forms.TypedChoiceField(
+        label=gettext_lazy("Also its subdomains?"),
+        choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No, only this address"))],
+        coerce=lambda value: value == "yes",
+    )
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=300, required=False)
+    groups = forms.MultipleChoiceField(
+        label=gettext_lazy("Only for these groups"),
+        help_text=gettext_lazy("Leave all unticked: open to everyone whose level opens the category"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = [  # type: ignore[attr-defined]
+            (g.code, g.name) for g in selectors.groups_listed()
+        ]
+
+
+class ActiveForm(GovukForm):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
+
+
+@requires("access.manage_policy")
+@require_http_methods(["GET", "POST"])
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a site of the catalogue, or take it out of use (and back) with a reason."""
+    user = acting_user(request)
+    site = selectors.catalogue_search(query="").filter(pk=pk).first()
+    if site is None:
+        raise NotVisible(_("Not found"))
+    which = request.POST.get("form", "")
+    initial = {
+        "name": site.name,
+        "category": site.category,
+        "risk": site.risk,
+        "include_subdomains": "yes" if site.include_subdomains else "no",
+        "description": site.description,
+        "groups": list(site.groups.values_list("code", flat=True)),
+    }
+    edit = SiteEditForm(request.POST if which == "edit" else None, initial=initial, prefix="edit")
+    active = ActiveForm(request.POST if which == "active" else None, prefix="active")
+    status = 200
+    if request.method == "POST":
+        try:
+            if edit.is_bound and edit.is_valid():
+                data = edit.cleaned_data
+                chosen = selectors.groups_listed().filter(code__in=data["groups"])
+                services.site_update(by=user, site=site, **{**data, "groups": list(chosen)})
+                messages.success(request, _("Site saved."))
+            elif active.is_bound and active.is_valid():
+                services.site_set_active(
+                    by=user, site=site, active=not site.active, reason=active.cleaned_data["reason"]
+                )
+                messages.success(request, _("Site taken out of use.") if not site.active else _("Site back in use."))
+            else:
+                raise InvalidInput(_("Check the form"))
+        except InvalidInput as exc:
+            status = 400
+            form = edit if edit.is_bound else active
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            elif not form.errors:
+                messages.error(request, exc.message)
+        else:
+            return HttpResponseRedirect(reverse("access:site_detail", args=[site.pk]))
+    history = selectors.object_history(obj=site)[:50]
+    context = {"site": site, "edit": edit, "active": active, "history": history}
+    return render(request, "access/site_detail.html", context, status=status)
+
+
+class GroupForm(GovukForm):
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=100, help_text=gettext_lazy("For example, Open University students")
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Short code"),
+        max_length=40,
+        help_text=gettext_lazy("Lower-case letters, digits and hyphens, for example open-university"),
+    )
+
+
+class MemberForm(GovukForm):
+    prison_number = forms.CharField(label=gettext_lazy("Prison number"), max_length=7)
+
+
+@requires("access.manage_policy")
+@require_http_methods(["GET", "POST"])
+def groups(request: HttpRequest) -> HttpResponse:
+    """The groups some sites are limited to, and a form to add one."""
+    form = GroupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                group = services.group_create(by=acting_user(request), **form.cleaned_data)
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Group added."))
+                return HttpResponseRedirect(reverse("access:group_detail", args=[group.pk]))
+        status = 400
+    return render(request, "access/groups.html", {"form": form, "groups": selectors.groups_listed()}, status=status)
+
+
+@requires("access.manage_policy")
+@require_http_methods(["GET", "POST"])
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who is in a group (in this prison), with forms to add and remove people; the sites limited to it."""
+    user = acting_user(request)
+    establishment = _establishment(request)
+    group = selectors.groups_listed().filter(pk=pk).first()
+    if group is None:
+        raise NotVisible(_("Not found"))
+    removing = request.POST.get("form") == "remove"
+    form = MemberForm(request.POST if request.method == "POST" and not removing else None)
+    status = 200
+    if request.method == "POST":
+        visible = people_visible_to(user=user, establishment=establishment) if establishment else None
+        try:
+            if removing:
+                person_id = request.POST.get("person", "")
+                person = (
+                    visible.filter(pk=int(person_id)).first() if visible is not None and person_id.isdigit() else None
+                )
+                if person is None:
+                    raise NotVisible(_("Not found"))
+                services.group_remove_member(by=user, group=group, person=person)
+                messages.success(request, _("Removed from the group."))
+            elif form.is_valid():
+                number = form.cleaned_data["prison_number"].strip().upper()
+                person = visible.filter(prison_number=number).first() if visible is not None else None
+                if person is None:
+                    raise InvalidInput(_("No person with that prison number was found"), field="prison_number")
+                services.group_add_member(by=user, group=group, person=person)
+                messages.success(request, _("Added to the group."))
+            else:
+                raise InvalidInput(_("Check the form"))
+        except InvalidInput as exc:
+            status = 400
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+        else:
+            return HttpResponseRedirect(reverse("access:group_detail", args=[group.pk]))
+    members = selectors.group_members(user=user, group=group, establishment=establishment)[:500]
+    context = {"group": group, "form": form, "members": members, "sites": group.sites.order_by("domain")[:200]}
+    return render(request, "access/group_detail.html", context, status=status)
