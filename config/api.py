@@ -13,6 +13,7 @@ from throughgate.core.errors import DomainError
 from throughgate.identity.api import API_AUTH
 from throughgate.people.api import router as people_router
 from throughgate.selfservice.api import router as selfservice_router
+from throughgate.selfservice.meals.api import router as meals_router
 from throughgate.selfservice.timetable.api import router as timetable_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("/people/", people_router, tags=["people"])
 api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
 api.add_router("/selfservice/", timetable_router, tags=["selfservice"])
+api.add_router("/selfservice/", meals_router, tags=["selfservice"])
 
 
 @public

@@ -632,10 +632,3 @@ def complaint_answer(
 from throughgate.selfservice.content.api import router as content_router  # noqa: E402
 
 router.add_router("", content_router)
-
-
-# --- Meals: the week's menu and picks, kitchen totals (selfservice/meals/api.py) -----------------------------
-
-from throughgate.selfservice.meals.api import router as meals_router  # noqa: E402
-
-router.add_router("", meals_router)

@@ -17,6 +17,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -353,7 +354,7 @@ def _insert_choices(rows: Iterable[tuple[int, dt.date, str, int]]) -> None:
     table = connection.ops.quote_name(MealChoice._meta.db_table)
     sql = f"INSERT INTO {table} (sheet_id, day, meal, option_id) VALUES (%s, %s, %s, %s)"  # noqa: S608  (fixed names)
     adapt = connection.ops.adapt_datefield_value
-    batch: list[tuple[int, object, str, int]] = []
+    batch: list[tuple[int, Any, str, int]] = []
     with connection.cursor() as cursor:
         for sheet_id, day, meal, option_id in rows:
             batch.append((sheet_id, adapt(day), meal, option_id))
