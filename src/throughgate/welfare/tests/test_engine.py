@@ -70,3 +70,30 @@ def test_static_factors_alone_never_flag_anyone() -> None:
     )
     assert set(result.colour) <= {"green", "insufficient_data"}
     assert (result.score == 0).all()
+
+
+def test_scoring_a_rolled_day_equals_scoring_it_from_scratch() -> None:
+    people = 60
+    frame = random_events(people, date(2025, 11, 1), 130, seed=5)
+    con = duckdb.connect()
+    con.register("events", frame)
+    rng = np.random.default_rng(1)
+    arrays = engine.People(
+        ids=[str(i) for i in range(people)],
+        days_in_custody=rng.integers(2, 400, size=people),
+        female=rng.random(people) < 0.3,
+        previous_self_harm=rng.random(people) < 0.2,
+        remand=rng.random(people) < 0.2,
+        first_time=rng.random(people) < 0.3,
+        group=rng.integers(0, 2, size=people),
+        establishment=np.zeros(people, dtype=np.int64),
+    )
+    rolling = engine.RollingWindows(con, "events", date(2026, 2, 20), people)
+    for step in range(1, 4):
+        rolled = engine.score(rolling.advance(), arrays, engine.Config())
+        fresh = engine.score(
+            engine.window_sums(con, "events", date(2026, 2, 20) + timedelta(days=step), people), arrays, engine.Config()
+        )
+        np.testing.assert_array_equal(rolled.colour, fresh.colour)
+        np.testing.assert_allclose(rolled.score, fresh.score)
+        assert rolled.score.max() > 0  # the comparison is about real evidence
