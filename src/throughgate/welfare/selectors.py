@@ -141,6 +141,19 @@ def overdue_reviews(*, user: User, establishment: Establishment | None, today: d
     )
 
 
+def overdue_review_counts(*, today: date) -> dict[str, tuple[int, date]]:
+    """Per establishment code: how many follow-up reviews are overdue, and the oldest due date (figures only, for
+    the daily reminder)."""
+    out: dict[str, tuple[int, date]] = {}
+    rows = Triage.objects.filter(review_on__lt=today, reviewed_at__isnull=True).values_list(
+        "flag__establishment__code", "review_on"
+    )
+    for code, due in rows:
+        count, oldest = out.get(code, (0, due))
+        out[code] = (count + 1, min(oldest, due))
+    return dict(sorted(out.items()))
+
+
 @dataclass(frozen=True)
 class ChartSeries:
     code: str

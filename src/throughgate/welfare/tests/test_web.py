@@ -229,3 +229,22 @@ def test_a_birthday_and_a_court_date_are_trigger_dates() -> None:
     court = [("court", date(2026, 3, 3))]
     assert pipeline.triggers_near(person, date(2026, 3, 1), court) == 1 | 4
     assert pipeline.triggers_near(person, date(2027, 3, 1), court) == 1  # a court date counts once
+
+
+def test_the_reminders_command_counts_overdue_reviews_without_names(flag: Flag) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    Triage.objects.create(flag=flag, by_username="x", action="spoke", review_on=today - timedelta(days=3))
+    Triage.objects.create(flag=flag, by_username="x", action="spoke", review_on=today + timedelta(days=3))
+    done = Triage.objects.create(flag=flag, by_username="x", action="spoke", review_on=today - timedelta(days=9))
+    done.reviewed_at = timezone.now()
+    done.save()
+    out = StringIO()
+    call_command("aim", "reminders", stdout=out)
+    text = out.getvalue()
+    assert f"{flag.establishment.code}: 1 follow-up review(s) overdue" in text
+    assert (today - timedelta(days=3)).isoformat() in text
+    assert flag.person.prison_number not in text

@@ -4,6 +4,7 @@
     throughgate aim score --as-of 2026-03-01 --out flags.csv
     throughgate aim evaluate [--people 3000] [--days 150] [--seed 7] [--out report.json]
     throughgate aim fairness --from 2026-02-01 --to 2026-03-01
+    throughgate aim reminders [--on 2026-03-01]
 
 Both contract commands honour DATABASE_URL and migrate a new database first.
 """
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         fairness.add_argument("--from", dest="start", required=True, type=_day)
         fairness.add_argument("--to", dest="end", required=True, type=_day)
         fairness.add_argument("--boot", type=int, default=200)
+        reminders = sub.add_parser("reminders", help="Overdue follow-up reviews per establishment (no names)")
+        reminders.add_argument("--on", type=_day, default=None, help="the day to count from (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -101,3 +104,16 @@ class Command(BaseCommand):
 
         table = fairness.stored_flags_report(start=start, end=end, n_boot=boot)
         self.stdout.write(fairness.format_table(table))
+
+    def do_reminders(self, *, on: date | None, **_: Any) -> None:
+        """A daily reminder for each establishment's safer custody team (run from a scheduler): how many follow-up
+        reviews are overdue and since when. No names leave the system: staff open the daily list to see them."""
+        from django.utils import timezone
+
+        from throughgate.welfare.selectors import overdue_review_counts
+
+        counts = overdue_review_counts(today=on or timezone.localdate())
+        if not counts:
+            self.stdout.write("No follow-up reviews are overdue.")
+        for code, (count, oldest) in counts.items():
+            self.stdout.write(f"{code}: {count} follow-up review(s) overdue, the oldest due {oldest.isoformat()}")
