@@ -66,3 +66,6 @@ def test_populate_derives_attendance_from_the_demo_events_once(settings: object)
     counts = (Activity.objects.count(), ActivitySession.objects.count(), Allocation.objects.count())
     assert timetable_demo.populate(seed=3) == 0
     assert (Activity.objects.count(), ActivitySession.objects.count(), Allocation.objects.count()) == counts
+    removed = timetable_demo.reset()
+    assert removed["attendance records"] == made
+    assert not Activity.objects.exists()

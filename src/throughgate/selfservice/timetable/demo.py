@@ -250,3 +250,18 @@ def _insert_records(rows: list[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def reset() -> dict[str, int]:
+    """Delete every timetable row (records, allocations, sessions, schedules, activities), in the order their
+    protected foreign keys need, so that a demo reset can then delete people and establishments."""
+    counts: dict[str, int] = {}
+    for label, model in (
+        ("attendance records", AttendanceRecord),
+        ("allocations", Allocation),
+        ("activity sessions", ActivitySession),
+        ("activity schedules", ActivitySchedule),
+        ("activities", Activity),
+    ):
+        counts[label] = model.objects.all().delete()[0]
+    return counts
