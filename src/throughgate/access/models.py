@@ -297,6 +297,13 @@ class UnapprovedDevice(models.Model):
     mac = models.CharField(max_length=17)
     kind = models.CharField(max_length=16, choices=ObservationKind.choices)
     randomised = models.BooleanField(default=False, help_text="Locally administered (randomised) MAC address")
+    group_key = models.CharField(
+        max_length=120,
+        blank=True,
+        db_index=True,
+        help_text="For randomised MACs: what ties addresses of one device together (probe fingerprint, probed "
+        "network names, beaconed name, the rogue it joined); empty when nothing does",
+    )
     ssid = models.CharField(max_length=64, blank=True)
     location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     where = models.CharField(max_length=100, blank=True, help_text="Sensor or access point that saw it")

@@ -8,11 +8,13 @@ The JSON shapes are those documented by each product; recorded examples are in a
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from urllib.parse import urlparse
 
 ROGUE_AP = "rogue_ap"
 UNKNOWN_CLIENT = "unknown_client"
@@ -30,6 +32,8 @@ class Sighting:
     where: str = ""
     ssid: str = ""
     signal_dbm: int | None = None
+    fingerprint: str = ""  # what the device probes for (Kismet's probe fingerprint, or the probed network names)
+    via: str = ""  # the rogue access point (BSSID) a client was seen joined to
 
 
 class Adapter(Protocol):
@@ -126,6 +130,7 @@ class Kismet:
         if kind_text == "Wi-Fi AP":
             kind = SPOOFED_SSID if ssid.lower() in ours else ROGUE_AP
         return Sighting(
+            fingerprint=_probe_fingerprint(dot11) if isinstance(dot11, dict) else "",
             mac=mac,
             kind=kind,
             seen_at=_when(record.get("kismet.device.base.last_time")),
@@ -152,6 +157,24 @@ class Kismet:
         )
 
 
+def _probe_fingerprint(dot11: dict[str, Any]) -> str:
+    """Kismet's probe fingerprint of a client (a hash of what its probe requests carry, stable across randomised
+    addresses), else the set of network names it probed for."""
+    fingerprint = dot11.get("dot11.device.probe_fingerprint")
+    if isinstance(fingerprint, int | str) and str(fingerprint) not in ("", "0"):
+        return f"fp:{fingerprint}"
+    probed = dot11.get("dot11.device.probed_ssid_map")
+    records = probed.values() if isinstance(probed, dict) else probed if isinstance(probed, list) else []
+    names = sorted(
+        {
+            str(item.get("dot11.probedssid.ssid"))
+            for item in records
+            if isinstance(item, dict) and item.get("dot11.probedssid.ssid")
+        }
+    )
+    return "probes:" + "|".join(names)[:110] if names else ""
+
+
 class Mist:
     """Juniper Mist: rogue access points (``GET /api/v1/sites/{site_id}/insights/rogues?type=...``, results with
     ``bssid``, ``ssid``, ``ap_mac``, ``avg_rssi``, ``num_aps``, ``times_heard``) and the clients of a rogue
@@ -176,6 +199,7 @@ class Mist:
             if "client_mac" in item:
                 found.append(
                     Sighting(
+                        via=str(item.get("bssid") or ""),
                         mac=str(item["client_mac"]),
                         kind=UNKNOWN_CLIENT,
                         seen_at=seen_at,
@@ -204,18 +228,97 @@ class Mist:
             )
         return found
 
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.token}", "Accept": "application/json"}
+
     def disconnect(self, mac: str, timeout: float = 5.0) -> bool:
-        """Ask Mist to disconnect a client from our access points."""
-        if not (self.site_id and self.token and self.base_url.startswith("https://")):
+        """Ask Mist to disconnect (deauthenticate) a client from our access points. False when not configured
+        or Mist refuses; OSError (SourceUnavailable) when it cannot be reached."""
+        if not (self.site_id and self.token and _allowed_url(self.base_url)):
             return False
-        request = urllib.request.Request(  # noqa: S310 - https only, checked above
-            f"{self.base_url}/api/v1/sites/{self.site_id}/clients/disconnect",
-            data=json.dumps({"macs": [mac.replace(":", "")]}).encode(),
-            headers={"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return 200 <= int(response.status) < 300
+        try:
+            fetch_json(
+                f"{self.base_url}/api/v1/sites/{self.site_id}/clients/disconnect",
+                headers=self._headers(),
+                body={"macs": [mac.replace(":", "").lower()]},
+                timeout=timeout,
+            )
+        except SourceRefused:
+            return False
+        return True
+
+    def fetch(self, *, our_ssids: Iterable[str], timeout: float = 10.0, max_rogues: int = 50) -> list[Sighting]:
+        """Poll Mist: rogue and spoofing access points (insights/rogues, types others, spoof and honeypot), then
+        the clients seen joined to each of them."""
+        if not (self.site_id and self.token and _allowed_url(self.base_url)):
+            raise SourceUnavailable("Mist needs an https URL, a site id and a token")
+        ours = list(our_ssids)
+        base = f"{self.base_url}/api/v1/sites/{self.site_id}/insights/rogues"
+        found: list[Sighting] = []
+        for rogue_type in ("others", "spoof", "honeypot"):
+            payload = fetch_json(f"{base}?type={rogue_type}&limit=100", headers=self._headers(), timeout=timeout)
+            found.extend(self.sightings(payload, our_ssids=ours, rogue_type=rogue_type))
+        rogues = sorted({s.mac.replace(":", "").lower() for s in found if s.kind != UNKNOWN_CLIENT})
+        for bssid in rogues[:max_rogues]:
+            payload = fetch_json(f"{base}/{bssid}/clients?limit=100", headers=self._headers(), timeout=timeout)
+            found.extend(self.sightings(payload, our_ssids=ours))
+        return found
+
+
+class SourceUnavailable(OSError):
+    """The source could not be reached or gave something that is not JSON."""
+
+
+class SourceRefused(SourceUnavailable):
+    """The source answered with an HTTP error (bad token, unknown site, ...)."""
+
+
+def _allowed_url(url: str) -> bool:
+    """https, or plain http to this machine only (a local sensor or a test server): tokens never cross a network
+    in clear."""
+    parsed = urlparse(url)
+    return parsed.scheme == "https" or (
+        parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    )
+
+
+def fetch_json(url: str, *, headers: dict[str, str], body: Any = None, timeout: float = 10.0) -> Any:
+    """GET (or POST ``body`` as JSON) and parse the JSON answer. Raises SourceRefused on an HTTP error status and
+    SourceUnavailable when the source cannot be reached, times out or does not answer JSON."""
+    if not _allowed_url(url):
+        raise SourceUnavailable("only https URLs (or http to this machine)")
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=dict(headers), method="POST" if data else "GET")  # noqa: S310 - scheme checked
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
+            raw = response.read(50_000_000)
+    except urllib.error.HTTPError as exc:
+        raise SourceRefused(f"{urlparse(url).path}: HTTP {exc.code}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise SourceUnavailable(f"{urlparse(url).netloc}: {exc}") from exc
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise SourceUnavailable(f"{urlparse(url).path}: not JSON") from exc
+
+
+def kismet_fetch(
+    *, base_url: str, token: str, sensor: str, our_ssids: Iterable[str], since: int, timeout: float = 10.0
+) -> list[Sighting]:
+    """Poll Kismet's REST API for devices and alerts changed since ``since`` (epoch seconds; negative: that many
+    seconds ago). The API key goes in the KISMET cookie, as Kismet's API expects."""
+    base = base_url.rstrip("/")
+    headers = {"Cookie": f"KISMET={token}", "Accept": "application/json"}
+    devices = fetch_json(f"{base}/devices/last-time/{since}/devices.json", headers=headers, timeout=timeout)
+    alerts = fetch_json(f"{base}/alerts/last-time/{since}/alerts.json", headers=headers, timeout=timeout)
+    if isinstance(alerts, dict):  # last-time wraps the list with the server's timestamp
+        alerts = alerts.get("kismet.alert.list", [])
+    records = [*(devices if isinstance(devices, list) else []), *(alerts if isinstance(alerts, list) else [])]
+    return Kismet(sensor=sensor).sightings(records, our_ssids=our_ssids)
 
 
 ADAPTERS: dict[str, type[RadiusRejects] | type[Kismet] | type[Mist]] = {

@@ -258,3 +258,64 @@ def group_members(*, user: User, group: AccessGroup, establishment: Establishmen
 
 def cells_of(*, establishment: Establishment) -> QuerySet[Location]:
     return Location.objects.filter(establishment=establishment, level=LocationLevel.CELL)
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    """One line of the unapproved-devices dashboard: a device, or a group of randomised addresses that the source
+    data ties to one device (same probe fingerprint, probed networks, hotspot name or rogue joined)."""
+
+    item: UnapprovedDevice  # the member seen last (its page has the triage and mitigation forms)
+    members: list[UnapprovedDevice]
+    first_seen: datetime
+    last_seen: datetime
+    sightings: int
+    signal_dbm: int | None
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.members) > 1
+
+
+@dataclass(frozen=True)
+class ObservationBoard:
+    rows: list[ObservationRow]
+    mitigated: int
+    median_to_mitigation: timedelta | None  # from first sight to being dealt with, over the listed devices
+
+
+def observation_board(*, items: list[UnapprovedDevice]) -> ObservationBoard:
+    """Group randomised addresses that belong together (keeping the list's order: the first member decides where
+    the group stands) and time the mitigations."""
+    rows: list[ObservationRow] = []
+    grouped: dict[str, list[UnapprovedDevice]] = {}
+    order: list[tuple[str, UnapprovedDevice]] = []
+    for item in items:
+        key = item.group_key if item.randomised and item.group_key else ""
+        if key:
+            if key not in grouped:
+                order.append((key, item))
+            grouped.setdefault(key, []).append(item)
+        else:
+            order.append(("", item))
+    for key, item in order:
+        members = grouped[key] if key else [item]
+        latest = max(members, key=lambda m: m.last_seen)
+        signals = [m.signal_dbm for m in members if m.signal_dbm is not None]
+        rows.append(
+            ObservationRow(
+                item=latest,
+                members=members,
+                first_seen=min(m.first_seen for m in members),
+                last_seen=latest.last_seen,
+                sightings=sum(m.sightings for m in members),
+                signal_dbm=max(signals) if signals else None,
+            )
+        )
+    times = sorted(s for s in (m.seconds_to_mitigation for m in items) if s is not None)
+    median = None
+    if times:
+        middle = len(times) // 2
+        seconds = times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2
+        median = timedelta(seconds=seconds)
+    return ObservationBoard(rows=rows, mitigated=len(times), median_to_mitigation=median)

@@ -767,9 +767,11 @@ def observation_record(
     ssid: str = "",
     signal_dbm: int | None = None,
     location: Location | None = None,
+    group_key: str = "",
 ) -> UnapprovedDevice:
     """One sighting, merged into the record of that MAC/BSSID (per establishment and kind)."""
     mac = normalise_mac(mac)
+    group_key = group_key[:120] if is_randomised(mac) else ""
     found = UnapprovedDevice.objects.select_for_update().filter(establishment=establishment, mac=mac, kind=kind).first()
     if found is None:
         return UnapprovedDevice.objects.create(
@@ -777,6 +779,7 @@ def observation_record(
             mac=mac,
             kind=kind,
             randomised=is_randomised(mac),
+            group_key=group_key,
             ssid=ssid[:64],
             where=where[:100],
             location=location,
@@ -795,6 +798,7 @@ def observation_record(
     found.where = where[:100] or found.where
     found.ssid = ssid[:64] or found.ssid
     found.location = location or found.location
+    found.group_key = group_key or found.group_key
     if found.status in (ObservationStatus.FALSE_POSITIVE,):
         found.status = ObservationStatus.NEW  # seen again after being dismissed: look again
     found.save()
@@ -825,9 +829,31 @@ def observations_ingest(*, establishment: Establishment, sightings: Iterable[Any
                 where=sighting.where,
                 ssid=sighting.ssid,
                 signal_dbm=sighting.signal_dbm,
+                group_key=group_key_for(mac, sighting),
             )
         )
     return stored
+
+
+def group_key_for(mac: str, sighting: Any) -> str:
+    """What ties the randomised addresses of one device together, from what the source gives: the probe
+    fingerprint or probed network names (Kismet), the name a phone hotspot beacons, or the rogue access point a
+    client joined (Mist). Empty for a fixed address, or when the data shows nothing to tie it to."""
+    if not is_randomised(mac):
+        return ""
+    fingerprint = str(getattr(sighting, "fingerprint", "") or "")
+    if fingerprint:
+        return fingerprint[:120]
+    ssid = str(getattr(sighting, "ssid", "") or "").strip().lower()
+    if ssid and sighting.kind != ObservationKind.UNKNOWN_CLIENT:
+        return f"ssid:{ssid}"[:120]
+    via = str(getattr(sighting, "via", "") or "")
+    if via:
+        try:
+            return f"via:{normalise_mac(via)}"
+        except InvalidInput:
+            return ""
+    return ""
 
 
 TRIAGE = {

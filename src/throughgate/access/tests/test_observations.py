@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from throughgate.access import observations, services
 from throughgate.access.models import EstablishmentNetwork, UnapprovedDevice
@@ -177,3 +178,207 @@ def test_ingest_command_reads_a_recorded_file() -> None:
     )
     assert "4 sightings read, 4 recorded for MDI." in out.getvalue()
     assert UnapprovedDevice.objects.filter(where="kismet-a-wing").count() == 4
+
+
+# --- randomised addresses, polling over HTTP, Mist deauth through the adapter ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_randomised_addresses_of_one_phone_show_as_one_group() -> None:
+    from throughgate.access import selectors
+
+    world = world_module.build()
+    found = observations.Kismet(sensor="kismet-b-wing").sightings(load("kismet_random_clients.json"), our_ssids=OURS)
+    services.observations_ingest(establishment=world.establishment, sightings=found)
+    assert UnapprovedDevice.objects.count() == 6  # every address is kept ...
+    items = list(selectors.observations_visible_to(user=world.security, establishment=world.establishment))
+    board = selectors.observation_board(items=items)
+    groups = sorted(sorted(m.mac for m in row.members) for row in board.rows if row.is_group)
+    assert groups == [  # ... but shown as one device per probe fingerprint / set of probed networks
+        ["2e:c4:58:03:aa:03", "9a:3f:01:22:10:01", "d6:0b:77:41:9c:02"],
+        ["b2:19:6d:e0:01:04", "f6:44:21:9e:0d:05"],
+    ]
+    assert len(board.rows) == 3  # the two groups and the address nothing ties to anything
+    phone = next(row for row in board.rows if len(row.members) == 3)
+    assert phone.sightings == 3
+    assert phone.signal_dbm == -58  # the strongest of its addresses
+    assert phone.first_seen < phone.last_seen
+
+
+@pytest.mark.django_db
+def test_a_fixed_address_is_never_grouped() -> None:
+    world = world_module.build()
+    sighting = observations.Sighting(
+        mac="00:11:22:33:44:55",
+        kind="unknown_client",
+        seen_at=timezone.now(),
+        source="kismet",
+        fingerprint="fp:1",
+    )
+    (stored,) = services.observations_ingest(establishment=world.establishment, sightings=[sighting])
+    assert stored.group_key == ""
+
+
+class Recorded:
+    """A local HTTP server answering like Kismet and Mist from the recorded JSON, checking the credentials."""
+
+    def __init__(self, *, status: int = 200, delay: float = 0.0) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                import time
+                from urllib.parse import urlparse
+
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                owner.requests.append((self.command, self.path, dict(self.headers), body))
+                time.sleep(delay)
+                path = urlparse(self.path).path
+                payload: Any = None
+                if "KISMET=kismet-key" in (self.headers.get("Cookie") or ""):
+                    if path.endswith("/devices.json"):
+                        payload = load("kismet_devices.json") + load("kismet_random_clients.json")
+                    elif path.endswith("/alerts.json"):
+                        payload = {
+                            "kismet.alert.timestamp": 1795430700,
+                            "kismet.alert.list": load("kismet_alerts.json"),
+                        }
+                elif self.headers.get("Authorization") == "Token mist-token" and path.startswith("/api/v1/sites/s1/"):
+                    query = self.path.partition("?")[2]
+                    if path.endswith("/clients/disconnect"):
+                        payload = {}
+                    elif path.endswith("/5e1122334455/clients"):
+                        payload = load("mist_rogue_clients.json")
+                    elif path.endswith("/clients"):
+                        payload = {"results": []}
+                    elif "type=others" in query:
+                        payload = load("mist_rogues_others.json")
+                    elif "type=spoof" in query:
+                        payload = load("mist_rogues_spoof.json")
+                    else:
+                        payload = {"results": []}
+                code = status if payload is not None else 401
+                data = json.dumps(payload if payload is not None else {"detail": "bad token"}).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.handle_error = lambda *args: None  # type: ignore[method-assign]  # a client that gave up
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorded():  # type: ignore[no-untyped-def]
+    server = Recorded()
+    yield server
+    server.close()
+
+
+def poll(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("access", "poll-observations", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_polling_kismet_over_http(recorded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world_module.build()
+    token = tmp_path / "kismet.key"
+    token.write_text("kismet-key\n")
+    out = poll("--source", "kismet", "--url", recorded.url, "--token-file", str(token), "--establishment", "MDI",
+               "--sensor", "kismet-a-wing", "--since", "-120")  # fmt: skip
+    paths = [path for _, path, _, _ in recorded.requests]
+    assert paths == ["/devices/last-time/-120/devices.json", "/alerts/last-time/-120/alerts.json"]
+    assert "unapproved-device records" in out
+    assert UnapprovedDevice.objects.filter(mac="5e:11:22:33:44:55", where="kismet-a-wing").exists()
+    assert UnapprovedDevice.objects.filter(kind="spoofed_ssid").exists()  # from the alerts
+    assert UnapprovedDevice.objects.exclude(group_key="").count() >= 5  # the random clients are tied together
+
+
+@pytest.mark.django_db
+def test_polling_mist_over_http(recorded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world_module.build()
+    token = tmp_path / "mist.token"
+    token.write_text("mist-token")
+    poll("--source", "mist", "--url", recorded.url, "--token-file", str(token), "--establishment", "MDI",
+         "--site-id", "s1")  # fmt: skip
+    paths = [path for _, path, _, _ in recorded.requests]
+    assert "/api/v1/sites/s1/insights/rogues?type=others&limit=100" in paths
+    assert "/api/v1/sites/s1/insights/rogues/5e1122334455/clients?limit=100" in paths
+    client = UnapprovedDevice.objects.get(mac="da:a1:19:0c:7e:21", kind="unknown_client")
+    assert client.group_key == "via:5e:11:22:33:44:55"  # a client of the hotspot
+    assert UnapprovedDevice.objects.filter(mac="5e:11:22:33:44:55", kind="rogue_ap").exists()
+
+
+@pytest.mark.django_db
+def test_polling_fails_with_a_clear_error_and_stores_nothing(recorded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from django.core.management.base import CommandError
+
+    world_module.build()
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("not-the-key")
+    with pytest.raises(CommandError, match="HTTP 401"):
+        poll("--source", "kismet", "--url", recorded.url, "--token-file", str(wrong), "--establishment", "MDI")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    with pytest.raises(CommandError, match="could not be polled"):
+        poll("--source", "mist", "--url", f"http://127.0.0.1:{closed}", "--token-file", str(wrong),
+             "--establishment", "MDI", "--site-id", "s1")  # fmt: skip
+    slow = Recorded(delay=2.0)
+    try:
+        key = tmp_path / "kismet.key"
+        key.write_text("kismet-key")
+        with pytest.raises(CommandError, match="could not be polled"):
+            poll("--source", "kismet", "--url", slow.url, "--token-file", str(key), "--establishment", "MDI",
+                 "--timeout", "0.3")  # fmt: skip
+    finally:
+        slow.close()
+    with pytest.raises(CommandError, match="only https"):
+        poll("--source", "kismet", "--url", "http://kismet.example.test:2501", "--token-file", str(wrong),
+             "--establishment", "MDI")  # fmt: skip
+    assert not UnapprovedDevice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_mist_deauth_through_the_adapter_is_timed_and_audited(recorded) -> None:  # type: ignore[no-untyped-def]
+    world = world_module.build()
+    mist = observations.Mist(base_url=recorded.url, site_id="s1", token="mist-token")
+    services.observations_ingest(establishment=world.establishment, sightings=mist.fetch(our_ssids=OURS))
+    hotspot = UnapprovedDevice.objects.get(mac="5e:11:22:33:44:55", kind="rogue_ap")
+    services.observation_mitigate(by=world.security, observation=hotspot, action="mist_disconnect", mist=mist)
+    method, path, headers, body = recorded.requests[-1]
+    assert (method, path) == ("POST", "/api/v1/sites/s1/clients/disconnect")
+    assert json.loads(body) == {"macs": ["5e1122334455"]}
+    assert headers["Authorization"] == "Token mist-token"
+    hotspot.refresh_from_db()
+    assert hotspot.status == "mitigated"
+    assert hotspot.seconds_to_mitigation is not None
+    entry = AuditEntry.objects.get(action="access.observation.mitigated", object_id=str(hotspot.pk))
+    assert entry.detail["sent"] is True
+    assert entry.detail["seconds_from_first_sight"] == hotspot.seconds_to_mitigation
+    refused = observations.Mist(base_url=recorded.url, site_id="s1", token="wrong")
+    assert refused.disconnect("5e:11:22:33:44:55") is False

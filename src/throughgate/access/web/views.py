@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -401,7 +402,11 @@ class WindowForm(GovukForm):
 @requires("access.manage_observations")
 def observations(request: HttpRequest) -> HttpResponse:
     listed = selectors.observations_visible_to(user=acting_user(request), establishment=_establishment(request))
-    return render(request, "access/observations.html", {"observations": listed[:300]})
+    board = selectors.observation_board(items=list(listed[:500]))
+    now = timezone.now()
+    median = board.median_to_mitigation
+    median_words = timesince(now - median, now) if median is not None else ""
+    return render(request, "access/observations.html", {"board": board, "median_words": median_words})
 
 
 @requires("access.manage_observations")
@@ -430,7 +435,14 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(reverse("access:observation_detail", args=[item.pk]))
     history = selectors.object_history(obj=item)[:50]
-    context = {"item": item, "triage": triage, "mitigate": mitigate, "history": history}
+    same_device = (
+        selectors.observations_visible_to(user=user, establishment=_establishment(request))
+        .filter(group_key=item.group_key)
+        .exclude(pk=item.pk)[:50]
+        if item.randomised and item.group_key
+        else []
+    )
+    context = {"item": item, "triage": triage, "mitigate": mitigate, "history": history, "same_device": same_device}
     return render(request, "access/observation_detail.html", context, status=status)
 
 

@@ -6,6 +6,7 @@ radius-conf    write the FreeRADIUS site, REST module and client config into a d
 import-sites   add a CSV list of sites (address,category[,risk[,name]]) to the catalogue
 flush-usage    turn finished hours of decisions into internet.allowed / internet.denied activity events
 ingest         add sightings of unapproved devices from a Kismet, Mist or RADIUS-reject JSON file (or - for stdin)
+poll-observations  ask Kismet or Mist over HTTP for new sightings and add them (run it every minute or two)
 """
 
 from __future__ import annotations
@@ -100,6 +101,16 @@ class Command(BaseCommand):
         ing.add_argument("--sensor", default="", help="Kismet: the sensor's name or place")
         ing.add_argument("--rogue-type", default="others", help="Mist: the insights type the file came from")
 
+        poll = sub.add_parser("poll-observations", help="Fetch new sightings from Kismet or Mist over HTTP")
+        poll.add_argument("--source", required=True, choices=["kismet", "mist"])
+        poll.add_argument("--url", required=True, help="Kismet: http(s)://sensor:2501; Mist: https://api.eu.mist.com")
+        poll.add_argument("--token-file", required=True, type=Path, help="Kismet API key or Mist API token")
+        poll.add_argument("--establishment", required=True, help="Agency code, e.g. MDI")
+        poll.add_argument("--site-id", default="", help="Mist: the site's id")
+        poll.add_argument("--sensor", default="", help="Kismet: the sensor's name or place")
+        poll.add_argument("--since", type=int, default=-300, help="Kismet: epoch seconds, or negative: seconds ago")
+        poll.add_argument("--timeout", type=float, default=10.0, help="Seconds to wait for each HTTP answer")
+
     def handle(self, *args: Any, **options: Any) -> None:
         handler = {
             "squid-helper": self.squid_helper,
@@ -108,6 +119,7 @@ class Command(BaseCommand):
             "import-sites": self.import_sites,
             "flush-usage": self.flush_usage,
             "ingest": self.ingest,
+            "poll-observations": self.poll_observations,
         }[options["subcommand"]]
         handler(options)
 
@@ -208,3 +220,32 @@ class Command(BaseCommand):
     def flush_usage(self, options: dict[str, Any]) -> None:
         emitted = services.usage_emit_finished(now=timezone.now())
         self.stdout.write(f"Emitted {emitted} activity events.")
+
+    def poll_observations(self, options: dict[str, Any]) -> None:
+        from throughgate.identity.models import Establishment
+
+        establishment = Establishment.objects.filter(code=options["establishment"].upper()).first()
+        if establishment is None:
+            raise CommandError(f"No establishment {options['establishment']!r}")
+        try:
+            token = options["token_file"].read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CommandError(f"Cannot read the token file: {exc}") from exc
+        ours = services.network_for(establishment).ssids or []
+        try:
+            if options["source"] == "kismet":
+                found = observations.kismet_fetch(
+                    base_url=options["url"],
+                    token=token,
+                    sensor=options["sensor"],
+                    our_ssids=ours,
+                    since=options["since"],
+                    timeout=options["timeout"],
+                )
+            else:
+                mist = observations.Mist(base_url=options["url"], site_id=options["site_id"], token=token)
+                found = mist.fetch(our_ssids=ours, timeout=options["timeout"])
+        except observations.SourceUnavailable as exc:
+            raise CommandError(f"{options['source']} could not be polled: {exc}") from exc
+        stored = services.observations_ingest(establishment=establishment, sightings=found)
+        self.stdout.write(f"{len(found)} sightings from {options['source']}, {len(stored)} unapproved-device records.")
