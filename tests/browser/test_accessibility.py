@@ -353,6 +353,68 @@ TIMETABLE_PAGES: tuple[Page, ...] = (
 PAGES = PAGES + TIMETABLE_PAGES
 
 
+def _meals(world: World) -> str:
+    """Next week's published menu with choices open, in the resident's prison (made once, when a page first needs
+    it); the resident has a halal diet."""
+    found: str | None = getattr(world, "meals", None)
+    if found is None:
+        from throughgate.selfservice.tests.meal_factories import make_menu, open_until_sunday, set_diet
+
+        place = world.resident.establishment
+        open_until_sunday(place)
+        set_diet(world.resident, "halal")
+        found = make_menu(place).week_start.isoformat()
+        world.meals = found  # type: ignore[attr-defined]
+    return found
+
+
+def _meals_open(url_name: str, query: str = "") -> Callable[[Any, World], Any]:
+    def open_page(page: Any, world: World) -> Any:
+        week = _meals(world)
+        return page.goto(reverse(url_name) + (f"?{query}={week}" if query else ""))
+
+    return open_page
+
+
+MEALS_PAGES: tuple[Page, ...] = (
+    Page(
+        "meals",
+        frozenset({RESIDENT}),
+        "selfservice:meals",
+        permission="selfservice.use_meals",
+        open=_meals_open("selfservice:meals"),
+        expect=".govuk-radios",
+    ),
+    Page(
+        "my meals for a week",
+        frozenset({RESIDENT}),
+        "selfservice:meal_week",
+        args=lambda world: [_meals(world)],
+        permission="selfservice.use_meals",
+        expect="table.tg-meal-week",
+    ),
+    Page("menus", STAFF, "selfservice:menus", permission="selfservice.manage_menus", expect="#settings_cutoff_time"),
+    Page(
+        "kitchen totals",
+        STAFF,
+        "selfservice:kitchen",
+        permission="selfservice.view_kitchen_totals",
+        open=_meals_open("selfservice:kitchen", "week"),
+        expect="table.tg-kitchen",
+    ),
+    Page("diets", STAFF, "selfservice:diets", permission="selfservice.record_diets", expect="#id_prison_number"),
+    Page(
+        "a diet",
+        STAFF,
+        "selfservice:diet",
+        args=lambda world: [world.resident.prison_number],
+        permission="selfservice.record_diets",
+        expect="#id_needs",
+    ),
+)
+PAGES = PAGES + MEALS_PAGES
+
+
 def pages_for(role: str, user: Any) -> list[Page]:
     audience = role if role in (ANONYMOUS, RESIDENT) else "staff"
     return [
