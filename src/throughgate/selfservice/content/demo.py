@@ -254,3 +254,23 @@ def _estate_wide(by: User, seed: int) -> list[ContentItem]:
             )
         items.append(item)
     return items
+
+
+def reset() -> int:
+    """Delete every content item (and its stored files), view and notice, so that a demo estate can be reset: they
+    point at people, wings and establishments. Returns how many rows went. Audit and activity rows stay."""
+    from django.core.files.storage import default_storage
+
+    names = [
+        name
+        for pair in ContentItem.objects.values_list("file", "captions")
+        for name in pair
+        if name  # an article has no file, an item without captions has none
+    ]
+    with transaction.atomic():
+        removed = ContentView.objects.all().delete()[0]
+        removed += ContentItem.objects.all().delete()[0]
+        removed += Notice.objects.all().delete()[0]
+    for name in names:
+        default_storage.delete(name)
+    return removed

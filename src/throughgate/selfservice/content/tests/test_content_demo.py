@@ -47,3 +47,9 @@ def test_populate_makes_a_small_real_library_once(establishment: Any, other_esta
     assert [n.title for n in selectors.notices_for_resident(user=residents[2].user)][:1] == ["Cleaning day"]
     assert ContentView.objects.exists()
     assert ActivityEvent.objects.filter(kind="content.viewed").count() == ContentView.objects.count()
+    files = [item.file.name for item in ContentItem.objects.exclude(file="")]
+    assert demo.reset() > 0
+    assert not ContentItem.objects.exists()
+    assert not Notice.objects.exists()
+    assert not ContentView.objects.exists()
+    assert not any(default_storage.exists(name) for name in files)
