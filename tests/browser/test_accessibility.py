@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.browser import content_pages
 from tests.browser.support import (
     KIOSK_VIEWPORT,
     STAFF_VIEWPORT,
@@ -33,7 +34,6 @@ from tests.browser.support import (
     submit,
     watch_errors,
 )
-from tests.browser import content_pages
 from tests.factories import EstablishmentFactory, PersonFactory, make_device, make_resident, make_staff
 from throughgate.identity.models import RoleKind
 from throughgate.identity.roles import DEFAULT_ROLES
