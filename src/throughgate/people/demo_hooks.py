@@ -1,5 +1,5 @@
-"""Steps other apps add to the demo estate after ``demo_estate`` has saved it. People must not import the apps to its
-right (selfservice, ...); they register a step here from their AppConfig.ready instead."""
+"""Steps other apps add to the demo estate after ``demo_estate`` has saved it, and undo on ``--reset``. People must
+not import the apps to its right (selfservice, ...); they register a step here from their AppConfig.ready instead."""
 
 from __future__ import annotations
 
@@ -14,8 +14,14 @@ class AfterEstate(Protocol):
 
 
 STEPS: dict[str, AfterEstate] = {}
+# Run by ``demo_estate --reset`` before people are deleted: each deletes the rows of its app that refer to them and
+# returns counts (label -> count). They run in the reset's transaction.
+RESETS: dict[str, Callable[[], dict[str, int]]] = {}
 
 
-def register(name: str, step: AfterEstate) -> None:
-    """Run ``step`` after the estate is saved (once per name; registering again replaces it)."""
+def register(name: str, step: AfterEstate, reset: Callable[[], dict[str, int]] | None = None) -> None:
+    """Run ``step`` after the estate is saved, and ``reset`` before a reset deletes people (once per name;
+    registering again replaces them)."""
     STEPS[name] = step
+    if reset is not None:
+        RESETS[name] = reset

@@ -13,7 +13,7 @@ class SelfserviceConfig(AppConfig):
         from throughgate.selfservice import events, permissions  # noqa: F401  (registration side effects)
         from throughgate.selfservice import tiles as _tiles  # noqa: F401
 
-        demo_hooks.register("self-service history", _demo_history)
+        demo_hooks.register("self-service history", _demo_history, reset=_demo_reset)
 
 
 def _demo_history(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
@@ -21,3 +21,9 @@ def _demo_history(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
     from throughgate.selfservice import demo
 
     return demo.populate(seed=seed, say=say).as_rows()
+
+
+def _demo_reset() -> dict[str, int]:
+    from throughgate.selfservice import demo
+
+    return demo.reset()

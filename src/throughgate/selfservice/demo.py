@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
@@ -710,3 +711,15 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None, 
         _other_areas(seed, counts, say)
     counts.seconds = time.monotonic() - started
     return counts
+
+
+def reset() -> dict[str, int]:
+    """Delete every self-service row, for ``demo_estate --reset`` (run inside its transaction, before people go). The
+    ledger is append-only, so this is plain SQL; on PostgreSQL its trigger refuses, and the reset fails: use a fresh
+    database there."""
+    deleted = 0
+    with connection.cursor() as cursor:
+        for model in django_apps.get_app_config("selfservice").get_models(include_auto_created=True):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+            deleted += max(cursor.rowcount, 0)
+    return {"self-service rows": deleted}

@@ -119,3 +119,10 @@ def test_demo_estate_runs_the_self_service_step() -> None:
     text = out.getvalue()
     assert "self-service apps" in text
     assert App.objects.count() == ActivityEvent.objects.filter(kind="app.submitted").count()
+    # --reset removes the self-service records first (they refer to the people it deletes), then builds again.
+    out = StringIO()
+    call_command(
+        "demo_estate", "--prisons", "1", "--people", "30", "--days", "14", "--no-progress", "--reset", stdout=out
+    )
+    assert "self-service rows" in out.getvalue()
+    assert App.objects.count() == ActivityEvent.objects.filter(kind="app.submitted").count()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from throughgate.people import demo, demo_hooks
@@ -66,9 +67,13 @@ class Command(BaseCommand):
                     "(e.g. DATABASE_URL=sqlite:///$PWD/var/demo.sqlite3) or add --reset to delete them first."
                 )
             try:
-                deleted = demo.reset_estate()
-            except demo.DemoError as exc:
-                raise CommandError(str(exc)) from exc
+                with transaction.atomic():
+                    deleted: dict[str, int] = {}
+                    for reset in demo_hooks.RESETS.values():
+                        deleted.update(reset())
+                    deleted.update(demo.reset_estate())
+            except (demo.DemoError, DatabaseError) as exc:
+                raise CommandError(f"Could not reset ({exc}). Use a fresh database file.") from exc
             self.stdout.write(
                 "Reset: deleted "
                 + ", ".join(f"{n} {label}" for label, n in deleted.items() if n)
