@@ -153,6 +153,10 @@ class Monitoring:
     unapproved: list[UnapprovedDevice]
 
 
+BURST_PER_HOUR = 30  # refusals to blocked categories by one person within one hour that make an alert
+OUTSIDE_HOURS_ALERT = 5  # attempts outside permitted hours (in the period shown) that make an alert
+
+
 def monitoring(*, user: User, establishment: Establishment | None, now: datetime, hours: int = 24) -> Monitoring:
     """The security page: decisions per hour, top denied sites and categories, requests waiting, risk alerts."""
     if establishment is None or not user.has_perm("access.view_monitoring"):
@@ -162,7 +166,7 @@ def monitoring(*, user: User, establishment: Establishment | None, now: datetime
     per_hour: dict[datetime, list[int]] = {}
     denied_sites: Counter[str] = Counter()
     denied_categories: Counter[str] = Counter()
-    burst: Counter[str] = Counter()
+    blocked: dict[tuple[str, datetime], Counter[str]] = {}  # (person, hour) -> refusals per closed category
     outside: Counter[str] = Counter()
     for usage in rows:
         bucket = per_hour.setdefault(usage.hour, [0, 0])
@@ -170,19 +174,29 @@ def monitoring(*, user: User, establishment: Establishment | None, now: datetime
         if usage.outcome == Outcome.DENIED:
             denied_sites.update({host: int(n) for host, n in usage.sites.items()})
             denied_categories[usage.category or "not listed"] += usage.count
-            burst[usage.person] += usage.count
+            if usage.category:  # a listed site of a category their level (or group) does not open
+                blocked.setdefault((usage.person, usage.hour), Counter())[usage.category] += usage.count
         outside[usage.person] += usage.outside_hours
+    bursts: dict[str, tuple[int, datetime, list[str]]] = {}  # person -> their worst hour
+    for (person, hour), categories in blocked.items():
+        total = sum(categories.values())
+        if total >= BURST_PER_HOUR and total > bursts.get(person, (0, hour, []))[0]:
+            bursts[person] = (total, hour, [name for name, _n in categories.most_common(3)])
     alerts = [
-        _("%(person)s had %(count)s requests refused in the last %(hours)s hours")
-        % {"person": person, "count": count, "hours": hours}
-        for person, count in burst.most_common(10)
-        if count >= 50
+        _("%(person)s had %(count)s requests to blocked categories (%(categories)s) refused in the hour from %(time)s")
+        % {
+            "person": person,
+            "count": count,
+            "categories": ", ".join(policy.CATEGORY_WORDS.get(c, c) for c in categories),
+            "time": timezone.localtime(hour).strftime("%H:%M"),
+        }
+        for person, (count, hour, categories) in sorted(bursts.items(), key=lambda item: -item[1][0])[:10]
     ]
     alerts += [
         _("%(person)s tried to use the internet outside permitted hours %(count)s times")
         % {"person": person, "count": count}
         for person, count in outside.most_common(10)
-        if count >= 5
+        if count >= OUTSIDE_HOURS_ALERT
     ]
     for seen in DeviceInTwoPlaces.objects.filter(
         device__establishment=establishment, seen_at__gte=since

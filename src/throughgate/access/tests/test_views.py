@@ -339,3 +339,46 @@ def test_a_device_is_issued_to_a_cell(client: Client, world) -> None:  # type: i
     device = NetworkDevice.objects.get(serial="LAP-CELL")
     assert (device.status, device.location, device.person) == ("issued", cell, None)
     assert "Shared laptop" in client.get(url).content.decode()  # who changed what
+
+
+def test_monitoring_alerts_on_bursts_to_blocked_categories_and_use_outside_hours(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from throughgate.access import selectors, services
+
+    now = timezone.now()
+    this_hour = now.replace(minute=0, second=0, microsecond=0)
+    basic = world.people["basic"].prison_number
+    enhanced = world.people["enhanced"].prison_number
+
+    def row(person: str, hour: dt.datetime, category: str, count: int, outside: int = 0) -> dict[str, object]:
+        return {
+            "person": person,
+            "establishment": "MDI",
+            "hour": hour.isoformat(),
+            "outcome": "denied",
+            "category": category,
+            "count": count,
+            "outside_hours": outside,
+            "sites": {"jobs.test": count},
+        }
+
+    services.usage_record(
+        counts=[
+            row(basic, this_hour, "employment", 25),
+            row(basic, this_hour, "health", 10),  # 35 refusals to closed categories within one hour: a burst
+            row(enhanced, this_hour, "", 80),  # many sites that are simply not listed: not a burst
+            row(enhanced, this_hour - dt.timedelta(hours=2), "employment", 20),
+            row(enhanced, this_hour - dt.timedelta(hours=3), "employment", 20),  # spread over hours: not a burst
+            row(enhanced, this_hour - dt.timedelta(hours=1), "", 2, outside=6),  # outside permitted hours
+            row(basic, this_hour - dt.timedelta(hours=1), "", 1, outside=4),  # below the threshold
+        ]
+    )
+    alerts = selectors.monitoring(user=world.security, establishment=world.establishment, now=now).alerts
+    bursts = [alert for alert in alerts if "blocked categories" in alert]
+    assert len(bursts) == 1
+    assert bursts[0].startswith(f"{basic} had 35 requests to blocked categories (job search, health)")
+    outside = [alert for alert in alerts if "outside permitted hours" in alert]
+    assert outside == [f"{enhanced} tried to use the internet outside permitted hours 6 times"]
