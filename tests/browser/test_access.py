@@ -5,7 +5,9 @@ security staff guide."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +27,8 @@ from tests.browser.support import (
     watch_errors,
 )
 from tests.factories import make_device, make_resident
-from throughgate.access import services
-from throughgate.access.models import SiteRequest
+from throughgate.access import observations, services
+from throughgate.access.models import AccessGroup, Site, SiteRequest
 from throughgate.access.tests import world as world_module
 
 pytestmark = pytest.mark.browser
@@ -73,7 +75,18 @@ def access_world(transactional_db: Any) -> dict[str, Any]:
         signal_dbm=-63,
         where="kismet-a-wing",
     )
+    kismet = observations.Kismet(sensor="kismet-b-wing")
+    fixtures = Path(world_module.__file__).resolve().parents[1] / "fixtures"
+    random_clients = json.loads((fixtures / "kismet_random_clients.json").read_text())
+    services.observations_ingest(
+        establishment=world.establishment, sightings=kismet.sightings(random_clients, our_ssids=[])
+    )
+    services.observation_mitigate(by=world.security, observation=observation, action="block_radius", note="Found")
     resident = make_resident(world.establishment, first_name="Sam", last_name="Jones", incentive_level="Standard")
+    group = AccessGroup.objects.create(code="open-university", name="Open University students")
+    group.members.add(world.people["enhanced"])
+    site = Site.objects.get(domain="learning.test")
+    site.groups.add(group)
     request = SiteRequest.objects.create(person=resident, address="www.open.ac.uk", reason="For my course")
     return {
         "world": world,
@@ -82,6 +95,9 @@ def access_world(transactional_db: Any) -> dict[str, Any]:
         "request": request,
         "device": world.devices["enhanced"],
         "subject": world.people["basic"],
+        "site": site,
+        "group": group,
+        "sanctioned": world.people["sanctioned"],
     }
 
 
@@ -96,6 +112,10 @@ def staff_pages(data: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("requests", reverse("access:requests"), "#requests"),
         ("request-review", reverse("access:request_review", args=[data["request"].pk]), "form"),
         ("sanction", reverse("access:sanction", args=[subject]), "#sanctions"),
+        ("sanction-lift", reverse("access:sanction", args=[data["sanctioned"].prison_number]), "#lift"),
+        ("site", reverse("access:site_detail", args=[data["site"].pk]), "#site-summary"),
+        ("groups", reverse("access:groups"), "#groups"),
+        ("group", reverse("access:group_detail", args=[data["group"].pk]), "#members"),
         ("catalogue", reverse("access:catalogue"), "#sites"),
         ("policy", reverse("access:policy"), "#levels"),
         ("unapproved", reverse("access:observations"), "#observations"),
