@@ -15,6 +15,11 @@ class SelfserviceConfig(AppConfig):
 
         demo_hooks.register("self-service history", _demo_history, reset=_demo_reset)
 
+        from throughgate.identity import principals
+        from throughgate.selfservice.content.models import Notice
+
+        principals.forget_on_change(Notice)  # the home page keeps a wing's notices for a few seconds
+
 
 def _demo_history(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
     """Self-service records for the demo estate, made from its activity events (demo_estate runs this)."""

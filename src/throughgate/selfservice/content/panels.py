@@ -6,7 +6,7 @@ from typing import Any
 
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import User
-from throughgate.selfservice.content.selectors import notices_for_resident
+from throughgate.selfservice.content.selectors import home_notices_for_resident
 from throughgate.selfservice.permissions import USE_CONTENT
 
 HOME_NOTICES = 3
@@ -17,7 +17,7 @@ def notices_panel(user: User) -> list[dict[str, Any]]:
     if not user.has_perm(USE_CONTENT):
         return []
     try:
-        notices = list(notices_for_resident(user=user)[:HOME_NOTICES])
+        notices = home_notices_for_resident(user=user, limit=HOME_NOTICES)
     except NotVisible:
         return []
     if not notices:

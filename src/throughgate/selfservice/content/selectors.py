@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core.errors import NotVisible
+from throughgate.identity import principals
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import establishments_for
 from throughgate.people.models import Person
@@ -43,11 +44,17 @@ def resident_reader(*, user: User) -> Person:
 
 
 def wing_of(person: Person) -> Location | None:
-    """The wing the person lives on (the top of their cell's location chain)."""
+    """The wing the person lives on (the top of their cell's location chain). Kept for a few seconds per cell in
+    the identity cache (identity/principals.py), which a change to any location clears."""
     location = person.location
     if location is None:
         return None
-    node = Location.objects.select_related("parent__parent").get(pk=location.pk)
+    found = principals.cached(("wing-of", location.pk), lambda: (_wing_of_cell(location.pk),))
+    return found[0] if found else None
+
+
+def _wing_of_cell(cell_id: int) -> Location | None:
+    node = Location.objects.select_related("parent__parent").get(pk=cell_id)
     while node.parent is not None:
         node = node.parent
     return node if node.level == LocationLevel.WING else None
@@ -105,6 +112,18 @@ def notices_for_resident(*, user: User, today: date | None = None) -> QuerySet[N
         starts_on__lte=day,
         ends_on__gte=day,
     ).order_by("-starts_on", "-created_at", "-id")
+
+
+def home_notices_for_resident(*, user: User, limit: int) -> tuple[Notice, ...]:
+    """The first ``limit`` notices of ``notices_for_resident``, for the home page. Everyone on a wing sees the same
+    ones, so they are kept for a few seconds per wing and day (identity/principals.py; a notice saved in this
+    process clears them at once)."""
+    person = resident_reader(user=user)
+    day = timezone.localdate()
+    wing = wing_of(person)
+    key = ("home-notices", person.establishment_id, wing.pk if wing is not None else None, day, limit)
+    found = principals.cached(key, lambda: tuple(notices_for_resident(user=user, today=day)[:limit]))
+    return found or ()
 
 
 def notice_for_resident(*, user: User, notice_id: int) -> Notice:

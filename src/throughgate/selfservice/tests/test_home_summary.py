@@ -73,3 +73,23 @@ def test_home_page_shows_them(client, establishment):
     page = client.get(reverse("identity:home")).content.decode()
     assert "£12.34" in page
     assert "1 app is waiting for an answer." in page
+
+
+def test_home_notices_with_the_cache_on(client, establishment, settings):
+    """The home page keeps a wing's notices for a few seconds; a notice saved or taken down here shows at once."""
+    from tests.factories import cell_in, make_staff
+    from throughgate.identity import principals
+    from throughgate.selfservice.content import services as content_services
+    from throughgate.selfservice.content.tests.factories import notice
+
+    settings.IDENTITY_CACHE_SECONDS = 5
+    principals.forget_all()
+    governor = make_staff("governor", [establishment])
+    person = make_resident(establishment, location=cell_in(establishment, wing="A"))
+    sign_in_resident(client, person)
+    assert "Gym closed on Friday" not in client.get(reverse("identity:home")).content.decode()
+    posted = notice(governor, establishment)
+    assert "Gym closed on Friday" in client.get(reverse("identity:home")).content.decode()
+    content_services.notice_withdraw(by=governor, notice=posted)
+    assert "Gym closed on Friday" not in client.get(reverse("identity:home")).content.decode()
+    principals.forget_all()
