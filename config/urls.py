@@ -16,7 +16,10 @@ def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     return replaced, app_name, namespace
 
 
+# The identity routes come first: the home page and the kiosk's keep-alive are the most requested, and Django tries
+# the patterns in order (no two apps share a path; the RBAC matrix test resolves every one).
 urlpatterns = [
+    path("", include("throughgate.identity.web.urls")),
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
@@ -26,7 +29,6 @@ urlpatterns = [
     path("", include("throughgate.access.web.urls")),
     path("selfservice/", include("throughgate.selfservice.web.urls")),
     path("aim/", include("throughgate.welfare.web.urls")),
-    path("", include("throughgate.identity.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"
