@@ -150,6 +150,17 @@ class SnapshotServer:
         self.server.server_close()
 
 
+def pipe_cpu(command: list[str], lines: list[bytes]) -> float:
+    """CPU seconds (user + system) the tool used to answer these lines, start-up included."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    process.stdin.write(b"".join(lines))
+    process.stdin.close()
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    return float(usage.ru_utime + usage.ru_stime)
+
+
 def pipe_rate(command: list[str], lines: list[bytes], expect_prefix: bytes | None = None) -> tuple[float, list[bytes]]:
     """Feed all lines through a pipe as fast as the tool takes them (as Squid does with concurrency), read the
     answers in blocks as they come; answers/s from the first answer to the last (so start-up and the first snapshot
@@ -233,11 +244,24 @@ def bench_helper(runs: int = 3) -> dict[str, Any]:
                 f"squidGuard {sg_rate:,.0f}/s ({sg_ok:,} passed)",
                 flush=True,
             )
+        # The same work in CPU time, which other load on the machine does not distort: each tool's CPU seconds for
+        # all the lines less its CPU seconds for one line (start-up: the helper's snapshot load, squidGuard's db).
+        sg_cmd = ["squidGuard", "-c", str(conf)]
+        helper_cpu, sg_cpu = [], []
+        for _ in range(runs):
+            helper_cpu.append(pipe_cpu(helper_cmd, helper_lines) - pipe_cpu(helper_cmd, helper_lines[:1]))
+            sg_cpu.append(pipe_cpu(sg_cmd, sg_lines) - pipe_cpu(sg_cmd, sg_lines[:1]))
+        helper_us = statistics.median(helper_cpu) / len(helper_lines) * 1e6
+        sg_us = statistics.median(sg_cpu) / len(sg_lines) * 1e6
+        print(f"  CPU per decision: helper {helper_us:.2f} us, squidGuard {sg_us:.2f} us", flush=True)
         helper_rate, sg_rate = statistics.median(helper_rates), statistics.median(sg_rates)
         result = {
             "helper_per_s": round(helper_rate),
             "squidguard_per_s": round(sg_rate),
             "ratio": round(helper_rate / sg_rate, 2),
+            "helper_cpu_us_per_decision": round(helper_us, 2),
+            "squidguard_cpu_us_per_decision": round(sg_us, 2),
+            "cpu_ratio": round(sg_us / helper_us, 2),
             "target": 1.5,
         }
         print(f"helper vs squidGuard: {json.dumps(result)}")
