@@ -38,6 +38,8 @@ from throughgate.welfare import engine, episodes  # noqa: E402
 from throughgate.welfare.indicators import KIND_ID  # noqa: E402
 from throughgate.welfare.reasons import reasons_for  # noqa: E402
 
+NEW_DAYS = 6  # days after the scored day, each scored incrementally in turn
+
 # (kind, events per person per day, mean value)
 RATES = (
     ("kiosk.login", 2.2, 1),
@@ -59,14 +61,14 @@ RATES = (
 
 
 def generate(con: duckdb.DuckDBPyConnection, people: int, days: int, end: date, seed: int) -> int:
-    """Events for ``days`` days before ``end`` plus three more days (for the incremental steps), inserted day
+    """Events for ``days`` days before ``end`` plus NEW_DAYS more days (for the incremental steps), inserted day
     by day (so the table is in time order, as an activity stream is)."""
     rng = np.random.default_rng(seed)
     person_rate = {kind: rate * rng.gamma(3.0, 1 / 3.0, size=people) for kind, rate, _ in RATES}
     con.execute("CREATE TABLE events (person_idx INTEGER, kind_id SMALLINT, ts TIMESTAMPTZ, value DOUBLE)")
     total = 0
     start = end - timedelta(days=days)
-    for offset in range(days + 3):
+    for offset in range(days + NEW_DAYS):
         day = start + timedelta(days=offset)
         midnight = pd.Timestamp(engine.local_midnight_utc(day)).tz_convert("UTC")
         parts = []
@@ -185,7 +187,9 @@ def main() -> None:
 
     steps = []
     day = as_of
-    for _ in range(3):  # three new days in turn (the table holds them); the fastest is reported, like the full run
+    # New days in turn (the table holds them); the fastest is reported, like the full run. More steps than full runs
+    # because one step is short and this machine is shared: a step that waited for the CPU is not the step's cost.
+    for _ in range(NEW_DAYS):
         began = time.perf_counter()
         windows = rolling.advance()
         rolled = time.perf_counter()

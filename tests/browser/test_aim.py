@@ -127,6 +127,12 @@ def aim_pages(world: dict[str, Any]) -> list[tuple[str, str, str, str | None]]:
             ".govuk-error-summary",
             "form[action$='/triage/'] button[type=submit]",
         ),
+        (
+            "flag, a date with nothing chosen",
+            reverse("welfare:flag", args=[red.pk]),
+            ".govuk-error-summary",
+            "form[action$='/dates/'] button[type=submit]",
+        ),
         ("flag with an overdue review", reverse("welfare:flag", args=[world["amber"].pk]), "textarea", None),
         ("history", reverse("welfare:history", args=[red.person.prison_number]), "table.govuk-table", None),
         ("oversight", reverse("welfare:governor"), "table.govuk-table", None),

@@ -393,11 +393,18 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     usual = np.zeros((count, k))
     rise_total = np.zeros(count)
     a = config.prior_days
+    # Slot-major copies, so each indicator reads contiguous rows rather than every 16th number.
+    n_by_slot = np.ascontiguousarray(n.transpose(2, 0, 1))
+    t_by_slot = np.ascontiguousarray(t.transpose(2, 0, 1))
+    q_by_slot = np.ascontiguousarray(q.transpose(2, 0, 1))
+    peer_by_slot, peer_t_by_slot = np.ascontiguousarray(peer.T), np.ascontiguousarray(peer_t.T)
+    peer_q_by_slot = np.ascontiguousarray(peer_q.T)
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
+        ns, ts_ = n_by_slot[s], t_by_slot[s]  # [3, people], contiguous
         lower = indicator.direction == "drop"
         # A rise needs at least one recent event: score only those people (rare events, few people).
-        sel: Any = slice(None) if lower else np.flatnonzero(n[RECENT, :, s] + n[MIDDLE, :, s] >= 1)
+        sel: Any = slice(None) if lower else np.flatnonzero(ns[RECENT] + ns[MIDDLE] >= 1)
         dr, dm, db, di = d_recent[sel], d_middle[sel], d_base[sel], days_in[sel]
         if indicator.measure == "amount":
             # An amount is a compound count: a number of events times values that vary. Counted in units of
@@ -406,23 +413,23 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             # with the same size: the person's own spread of values widens the tails, so a person whose calls vary
             # a lot in length needs a bigger drop before it counts.
             a_slot = int(AMOUNT_INDEX[s])
-            events = n[BASELINE, sel, s] + n[MIDDLE, sel, s]
-            sum_t = t[BASELINE, sel, s] + t[MIDDLE, sel, s]
+            events = ns[BASELINE, sel] + ns[MIDDLE, sel]
+            sum_t = ts_[BASELINE, sel] + ts_[MIDDLE, sel]
             unit = np.where(
                 events >= 3,
-                (q[BASELINE, sel, a_slot] + q[MIDDLE, sel, a_slot]) / np.maximum(sum_t, 1e-9),
-                peer_q[sel, a_slot] / np.maximum(peer_t[sel, s], 1e-9),
+                (q_by_slot[a_slot][BASELINE, sel] + q_by_slot[a_slot][MIDDLE, sel]) / np.maximum(sum_t, 1e-9),
+                peer_q_by_slot[a_slot, sel] / np.maximum(peer_t_by_slot[s, sel], 1e-9),
             )
             unit = np.maximum(unit, 1e-6)
             rec, mid, base, prior = (
-                t[RECENT, sel, s] / unit,
-                t[MIDDLE, sel, s] / unit,
-                t[BASELINE, sel, s] / unit,
-                peer_t[sel, s] / unit,
+                ts_[RECENT, sel] / unit,
+                ts_[MIDDLE, sel] / unit,
+                ts_[BASELINE, sel] / unit,
+                peer_t_by_slot[s, sel] / unit,
             )
         else:
             unit = 1.0
-            rec, mid, base, prior = n[RECENT, sel, s], n[MIDDLE, sel, s], n[BASELINE, sel, s], peer[sel, s]
+            rec, mid, base, prior = ns[RECENT, sel], ns[MIDDLE, sel], ns[BASELINE, sel], peer_by_slot[s, sel]
         rate14 = (base + a * prior) / (db + a)  # usual per day, before the last two weeks
         rate7 = (base + mid + a * prior) / (db + dm + a)  # usual per day, before the last week
         mu14, x14 = rate14 * (dr + dm), rec + mid
