@@ -149,6 +149,8 @@ def overdue_review_counts(*, today: date) -> dict[str, tuple[int, date]]:
         "flag__establishment__code", "review_on"
     )
     for code, due in rows:
+        if due is None:  # (filtered out above; for the type checker)
+            continue
         count, oldest = out.get(code, (0, due))
         out[code] = (count + 1, min(oldest, due))
     return dict(sorted(out.items()))
