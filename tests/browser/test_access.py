@@ -108,6 +108,7 @@ def staff_pages(data: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("check-error", reverse("access:check") + "?prison_number=&url=", ".govuk-error-summary"),
         ("monitoring", reverse("access:monitoring"), "#risk-alerts"),
         ("devices", reverse("access:devices"), "#devices"),
+        ("network", reverse("access:network"), "#network"),
         ("device", reverse("access:device_detail", args=[data["device"].pk]), "#device-status"),
         ("requests", reverse("access:requests"), "#requests"),
         ("request-review", reverse("access:request_review", args=[data["request"].pk]), "form"),

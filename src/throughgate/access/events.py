@@ -23,6 +23,9 @@ LEVEL_RULE_CHANGED = audit.register_action("access.level.changed", "Changed whic
 WINDOW_CHANGED = audit.register_action("access.window.changed", "Changed internet time windows")
 SANCTION_IMPOSED = audit.register_action("access.sanction.imposed", "Suspended a person's internet access")
 SANCTION_LIFTED = audit.register_action("access.sanction.lifted", "Lifted an internet suspension early")
+NETWORK_CHANGED = audit.register_action(
+    "access.network.changed", "Changed a prison's VLANs, Wi-Fi names or access points"
+)
 DEVICE_ADDED = audit.register_action("access.device.added", "Added a network device to the registry")
 DEVICE_CHANGED = audit.register_action("access.device.changed", "Changed a network device (issue, suspend, ...)")
 DEVICE_DISCONNECT_SENT = audit.register_action("access.device.disconnect", "Sent a RADIUS disconnect for a device")

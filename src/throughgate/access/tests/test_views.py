@@ -382,3 +382,34 @@ def test_monitoring_alerts_on_bursts_to_blocked_categories_and_use_outside_hours
     assert bursts[0].startswith(f"{basic} had 35 requests to blocked categories (job search, health)")
     outside = [alert for alert in alerts if "outside permitted hours" in alert]
     assert outside == [f"{enhanced} tried to use the internet outside permitted hours 6 times"]
+
+
+def test_security_staff_set_the_prisons_network(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    from throughgate.access import services, snapshot
+
+    sign_in_staff(client, world.officer)
+    assert client.get(reverse("access:network")).status_code == 403
+    sign_in_staff(client, world.security)
+    url = reverse("access:network")
+    assert client.get(url).status_code == 200
+    data = {
+        "kiosk_vlan": "31",
+        "laptop_vlan": "42",
+        "tablet_vlan": "43",
+        "quarantine_vlan": "",
+        "ssids": "HMP-Residents\n\nHMP-Staff\n",
+        "nas_wings": "ap-a1 = A wing\nap-b1=B wing",
+    }
+    bad = client.post(url, {**data, "nas_wings": "ap-a1 A wing"})
+    assert bad.status_code == 400
+    assert "write it as access point = wing" in bad.content.decode()
+    assert client.post(url, {**data, "laptop_vlan": "5000"}).status_code == 400
+    before = snapshot.versions()["policy"]
+    assert client.post(url, data).status_code == 302
+    network = services.network_for(world.establishment)
+    assert (network.kiosk_vlan, network.laptop_vlan, network.quarantine_vlan) == ("31", "42", "")
+    assert network.ssids == ["HMP-Residents", "HMP-Staff"]
+    assert network.nas_wings == {"ap-a1": "A wing", "ap-b1": "B wing"}
+    assert snapshot.versions()["policy"] > before
+    assert AuditEntry.objects.filter(action="access.network.changed").exists()
+    assert services.device_admit(mac=world.devices["enhanced"].mac).vlan == "42"  # the new VLAN at once

@@ -13,6 +13,7 @@ urlpatterns = [
     path("internet/check/", views.check, name="check"),
     path("internet/monitoring/", views.monitoring, name="monitoring"),
     path("internet/devices/", views.devices, name="devices"),
+    path("internet/network/", views.network, name="network"),
     path("internet/devices/<int:pk>/", views.device_detail, name="device_detail"),
     path("internet/requests/", views.requests, name="requests"),
     path("internet/requests/<int:pk>/", views.request_review, name="request_review"),

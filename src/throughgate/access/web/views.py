@@ -693,3 +693,79 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = selectors.group_members(user=user, group=group, establishment=establishment)[:500]
     context = {"group": group, "form": form, "members": members, "sites": group.sites.order_by("domain")[:200]}
     return render(request, "access/group_detail.html", context, status=status)
+
+
+class NetworkForm(GovukForm):
+    kiosk_vlan = forms.CharField(label=gettext_lazy("Kiosk VLAN"), max_length=4)
+    laptop_vlan = forms.CharField(label=gettext_lazy("Laptop VLAN"), max_length=4)
+    tablet_vlan = forms.CharField(label=gettext_lazy("Tablet VLAN"), max_length=4)
+    quarantine_vlan = forms.CharField(
+        label=gettext_lazy("Quarantine VLAN"),
+        max_length=4,
+        required=False,
+        help_text=gettext_lazy("For suspended and lost devices. Leave empty to refuse them instead"),
+    )
+    ssids = forms.CharField(
+        label=gettext_lazy("Our Wi-Fi network names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One a line. An access point that is not ours using one of these names is a spoof"),
+    )
+    nas_wings = forms.CharField(
+        label=gettext_lazy("Access points and their wings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("One a line: access point name = wing, for example ap-a1 = A wing"),
+    )
+
+    def clean_nas_wings(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["nas_wings"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            nas, equals, wing = line.partition("=")
+            if not equals or not nas.strip() or not wing.strip():
+                raise forms.ValidationError(_("Line %(number)s: write it as access point = wing") % {"number": number})
+            mapping[nas.strip()] = wing.strip()
+        return mapping
+
+
+@requires("access.manage_devices")
+@require_http_methods(["GET", "POST"])
+def network(request: HttpRequest) -> HttpResponse:
+    """The prison's network settings that RADIUS and the unapproved-device checks use."""
+    establishment = _establishment(request)
+    if establishment is None:
+        raise NotVisible(_("Not found"))
+    current = services.network_for(establishment)
+    initial = {
+        "kiosk_vlan": current.kiosk_vlan,
+        "laptop_vlan": current.laptop_vlan,
+        "tablet_vlan": current.tablet_vlan,
+        "quarantine_vlan": current.quarantine_vlan,
+        "ssids": "\n".join(current.ssids or []),
+        "nas_wings": "\n".join(f"{nas} = {wing}" for nas, wing in (current.nas_wings or {}).items()),
+    }
+    form = NetworkForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.network_update(
+                    by=acting_user(request),
+                    establishment=establishment,
+                    kiosk_vlan=data["kiosk_vlan"],
+                    laptop_vlan=data["laptop_vlan"],
+                    tablet_vlan=data["tablet_vlan"],
+                    quarantine_vlan=data["quarantine_vlan"],
+                    ssids=data["ssids"].splitlines(),
+                    nas_wings=data["nas_wings"],
+                )
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Network settings saved."))
+                return HttpResponseRedirect(reverse("access:network"))
+        status = 400
+    return render(request, "access/network.html", {"form": form}, status=status)
