@@ -28,6 +28,23 @@ ANSWER_COMPLAINTS = register_permission(
 READ_CONFIDENTIAL_COMPLAINTS = register_permission(
     "selfservice.read_confidential_complaints", "See and answer confidential complaints to the governor (COMP2)"
 )
+CONFIGURE = register_permission(
+    "selfservice.configure",
+    "Set up self-service in your establishment: departments, app types, complaint deadlines, the canteen list",
+)
+USE_CONTENT = register_permission(
+    "selfservice.use_content", "A resident reads, watches and listens to the content library, sessions and notices"
+)
+MANAGE_CONTENT = register_permission(
+    "selfservice.manage_content",
+    "Publish and withdraw content library items and recorded group sessions in your establishment; see view counts",
+)
+MANAGE_NOTICES = register_permission(
+    "selfservice.manage_notices", "Put up, change and take down wing notices in your establishment"
+)
+MANAGE_PRISON_NOTICES = register_permission(
+    "selfservice.manage_prison_notices", "Put up, change and take down notices for the whole establishment"
+)
 USE_MEALS = register_permission(
     "selfservice.use_meals", "A resident sees the menu and picks their meals for next week before the cut-off"
 )
@@ -51,21 +68,4 @@ MANAGE_ACTIVITIES = register_permission(
 )
 VIEW_ACTIVITY_HOURS = register_permission(
     "selfservice.view_activity_hours", "See purposeful activity hours per person and week in your establishment"
-)
-USE_CONTENT = register_permission(
-    "selfservice.use_content", "A resident reads, watches and listens to the content library, sessions and notices"
-)
-MANAGE_CONTENT = register_permission(
-    "selfservice.manage_content",
-    "Publish and withdraw content library items and recorded group sessions in your establishment; see view counts",
-)
-MANAGE_NOTICES = register_permission(
-    "selfservice.manage_notices", "Put up, change and take down wing notices in your establishment"
-)
-MANAGE_PRISON_NOTICES = register_permission(
-    "selfservice.manage_prison_notices", "Put up, change and take down notices for the whole establishment"
-)
-CONFIGURE = register_permission(
-    "selfservice.configure",
-    "Set up self-service in your establishment: departments, app types, complaint deadlines, the canteen list",
 )

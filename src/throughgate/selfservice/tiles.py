@@ -75,6 +75,39 @@ register_tile(
 )
 register_tile(
     Tile(
+        "selfservice:finance_find",
+        _("Money in and out"),
+        _("Pay in money received, take out deductions"),
+        "money",
+        "selfservice.manage_money",
+        "staff",
+        35,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:person_find",
+        _("Self-service history"),
+        _("A person's apps, complaints, money and canteen on one page"),
+        "person",
+        "selfservice.view_history",
+        "staff",
+        26,
+    )
+)
+register_tile(
+    Tile(
+        "selfservice:setup_home",
+        _("Set up self-service"),
+        _("Departments, app types, complaint deadlines, canteen list"),
+        "key",
+        "selfservice.configure",
+        "staff",
+        90,
+    )
+)
+register_tile(
+    Tile(
         "selfservice:my_timetable",
         _("My timetable"),
         _("See what you are doing this week"),
@@ -160,39 +193,6 @@ register_tile(
         "selfservice.manage_notices",
         "staff",
         65,
-    )
-)
-register_tile(
-    Tile(
-        "selfservice:finance_find",
-        _("Money in and out"),
-        _("Pay in money received, take out deductions"),
-        "money",
-        "selfservice.manage_money",
-        "staff",
-        35,
-    )
-)
-register_tile(
-    Tile(
-        "selfservice:person_find",
-        _("Self-service history"),
-        _("A person's apps, complaints, money and canteen on one page"),
-        "person",
-        "selfservice.view_history",
-        "staff",
-        26,
-    )
-)
-register_tile(
-    Tile(
-        "selfservice:setup_home",
-        _("Set up self-service"),
-        _("Departments, app types, complaint deadlines, canteen list"),
-        "key",
-        "selfservice.configure",
-        "staff",
-        90,
     )
 )
 register_tile(
