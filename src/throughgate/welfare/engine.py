@@ -22,8 +22,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
-from scipy import special
 
 from throughgate.welfare.episodes import EpisodeRules
 from throughgate.welfare.indicators import (
@@ -173,6 +171,8 @@ def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
         {"start": start, "end": end},
     ).fetchnumpy()
     if len(visits["person_idx"]):
+        import pandas as pd  # (imported here: the staff pages import this module and need no pandas)
+
         local = pd.to_datetime(visits["latest"], utc=True).tz_convert(LONDON).tz_localize(None)
         lag = (np.datetime64(as_of, "D") - local.to_numpy().astype("datetime64[D]")).astype(float)
         windows.last_visit_lag[visits["person_idx"].astype(np.intp)] = lag
@@ -324,6 +324,8 @@ class Result:
 def _nb_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np.ndarray:
     """P(X <= x) (lower) or P(X >= x) for a negative binomial with mean mu and the given size, through the
     regularised incomplete beta function (a ufunc, so it is fast on large arrays)."""
+    from scipy import special  # (imported here: the staff pages import this module and need no scipy)
+
     mu = np.maximum(mu, 1e-9)
     size = np.maximum(size, 1e-6)
     p = size / (size + mu)
