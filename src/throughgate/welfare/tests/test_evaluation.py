@@ -40,11 +40,14 @@ def test_evaluate_ingests_scores_and_reports(tmp_path: Path) -> None:
         "aim", "evaluate", "--people", "80", "--days", "110", "--seed", "3", "--out", str(report_path), stdout=out
     )
     text = out.getvalue()
-    assert "red per 100 people per day" in text
+    assert "alerts raised per 100 people per week" in text
     assert "median detection delay" in text
     report = json.loads(report_path.read_text())
     assert report["ingest"]["invalid"] == 0
     assert report["days_scored"] == 110 - 42 + 1
+    raised = report["raised_amber_per_100_per_week"] + report["raised_red_per_100_per_week"]
+    assert raised > 0  # a small estate with planted changes raises some alerts
+    assert report["stable_raised_amber_per_100_per_week"] >= 0
     assert report["fairness"]["labelled"] is True
     assert set(report["fairness"]["features"]) == set(fairness.FEATURES)
 
