@@ -3,6 +3,7 @@ who is in them, app types, complaint deadlines and the canteen list. Every save 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +38,29 @@ def _person_name(user: User) -> str:
 
 def _form_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _save(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: Callable[[Any], str],
+    anchor: str,
+) -> HttpResponse | int:
+    """Run ``save`` with the form's data if the form is valid. Saved: a message and back to the set-up page at
+    ``anchor``. Refused: the reason next to its field, and the status to answer the form with."""
+    if not form.is_valid():
+        return 400
+    try:
+        saved = save(form.cleaned_data)
+    except NotVisible:
+        raise
+    except DomainError as exc:
+        _form_error(form, exc)
+        return exc.status
+    messages.success(request, done(saved))
+    return HttpResponseRedirect(reverse("selfservice:setup_home") + anchor)
 
 
 @requires(CONFIGURE)
@@ -75,27 +99,24 @@ def setup_department(request: HttpRequest, department_id: int | None = None) -> 
     form = DepartmentForm(request.POST or None, initial=initial, staff=staff)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = services.department_save(
-                    by=user,
-                    establishment=place,
-                    department=department,
-                    name=data["name"],
-                    name_cy=data["name_cy"],
-                    member_ids=list(data["members"]),
-                    lead_id=data["lead"],
-                )
-            except NotVisible:
-                raise
-            except DomainError as exc:
-                _form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("%(name)s saved.") % {"name": saved.name})
-                return HttpResponseRedirect(reverse("selfservice:setup_home") + "#departments")
+
+        def save(data: dict[str, Any]) -> Any:
+            return services.department_save(
+                by=user,
+                establishment=place,
+                department=department,
+                name=data["name"],
+                name_cy=data["name_cy"],
+                member_ids=list(data["members"]),
+                lead_id=data["lead"],
+            )
+
+        outcome = _save(
+            request, form, save, done=lambda saved: _("%(name)s saved.") % {"name": saved.name}, anchor="#departments"
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     context = {"form": form, "department": department, "establishment": place}
     return render(request, "selfservice/setup_department.html", context, status=status)
 
@@ -126,31 +147,28 @@ def setup_app_type(request: HttpRequest, type_id: int | None = None) -> HttpResp
     )
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = services.app_type_save(
-                    by=user,
-                    establishment=place,
-                    app_type=app_type,
-                    name=data["name"],
-                    name_cy=data["name_cy"],
-                    hint=data["hint"],
-                    hint_cy=data["hint_cy"],
-                    department=departments[data["department"]],
-                    response_days=data["response_days"],
-                    one_pending=data["one_pending"],
-                    active=data["active"],
-                )
-            except NotVisible:
-                raise
-            except DomainError as exc:
-                _form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("%(name)s saved.") % {"name": saved.name})
-                return HttpResponseRedirect(reverse("selfservice:setup_home") + "#app-types")
+
+        def save(data: dict[str, Any]) -> Any:
+            return services.app_type_save(
+                by=user,
+                establishment=place,
+                app_type=app_type,
+                name=data["name"],
+                name_cy=data["name_cy"],
+                hint=data["hint"],
+                hint_cy=data["hint_cy"],
+                department=departments[data["department"]],
+                response_days=data["response_days"],
+                one_pending=data["one_pending"],
+                active=data["active"],
+            )
+
+        outcome = _save(
+            request, form, save, done=lambda saved: _("%(name)s saved.") % {"name": saved.name}, anchor="#app-types"
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     context = {"form": form, "app_type": app_type, "establishment": place}
     return render(request, "selfservice/setup_app_type.html", context, status=status)
 
@@ -172,27 +190,22 @@ def setup_complaints(request: HttpRequest) -> HttpResponse:
     form = ComplaintSettingsForm(request.POST or None, initial=initial, governors=governors)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.complaint_settings_save(
-                    by=user,
-                    establishment=place,
-                    comp1_days=data["comp1_days"],
-                    comp1a_days=data["comp1a_days"],
-                    comp2_days=data["comp2_days"],
-                    appeal_days=data["appeal_days"],
-                    escalate_to_id=data["escalate_to"],
-                )
-            except NotVisible:
-                raise
-            except DomainError as exc:
-                _form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Complaint deadlines saved."))
-                return HttpResponseRedirect(reverse("selfservice:setup_home") + "#complaints")
+
+        def save(data: dict[str, Any]) -> Any:
+            return services.complaint_settings_save(
+                by=user,
+                establishment=place,
+                comp1_days=data["comp1_days"],
+                comp1a_days=data["comp1a_days"],
+                comp2_days=data["comp2_days"],
+                appeal_days=data["appeal_days"],
+                escalate_to_id=data["escalate_to"],
+            )
+
+        outcome = _save(request, form, save, done=lambda saved: _("Complaint deadlines saved."), anchor="#complaints")
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     context = {"form": form, "establishment": place}
     return render(request, "selfservice/setup_complaints.html", context, status=status)
 
@@ -219,31 +232,31 @@ def setup_canteen_item(request: HttpRequest, item_id: int | None = None) -> Http
     form = CanteenItemForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = services.canteen_item_save(
-                    by=user,
-                    establishment=place,
-                    item=item,
-                    name=data["name"],
-                    name_cy=data["name_cy"],
-                    price=data["price"],
-                    stock=data["stock"],
-                    active=data["active"],
-                )
-            except NotVisible:
-                raise
-            except DomainError as exc:
-                _form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s saved: %(price)s, %(stock)s in stock.")
-                    % {"name": saved.name, "price": pounds(saved.price), "stock": saved.stock},
-                )
-                return HttpResponseRedirect(reverse("selfservice:setup_home") + "#canteen")
+
+        def save(data: dict[str, Any]) -> Any:
+            return services.canteen_item_save(
+                by=user,
+                establishment=place,
+                item=item,
+                name=data["name"],
+                name_cy=data["name_cy"],
+                price=data["price"],
+                stock=data["stock"],
+                active=data["active"],
+            )
+
+        outcome = _save(
+            request,
+            form,
+            save,
+            done=lambda saved: (
+                _("%(name)s saved: %(price)s, %(stock)s in stock.")
+                % {"name": saved.name, "price": pounds(saved.price), "stock": saved.stock}
+            ),
+            anchor="#canteen",
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     context = {"form": form, "item": item, "establishment": place}
     return render(request, "selfservice/setup_canteen_item.html", context, status=status)
