@@ -714,12 +714,22 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None, 
 
 
 def reset() -> dict[str, int]:
-    """Delete every self-service row, for ``demo_estate --reset`` (run inside its transaction, before people go). The
-    ledger is append-only, so this is plain SQL; on PostgreSQL its trigger refuses, and the reset fails: use a fresh
-    database there."""
+    """Delete every self-service row, for ``demo_estate --reset`` (run inside its transaction, before people go).
+    The ledger is append-only: its PostgreSQL trigger refuses DELETE row by row, so there the tables are emptied
+    with one TRUNCATE, which wipes a demo database wholesale and is not a way to edit a ledger. On SQLite, plain
+    DELETEs."""
     deleted = 0
+    models = list(django_apps.get_app_config("selfservice").get_models(include_auto_created=True))
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model in django_apps.get_app_config("selfservice").get_models(include_auto_created=True):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-            deleted += max(cursor.rowcount, 0)
+        for model in models:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(model._meta.db_table)}")  # noqa: S608
+            deleted += int(cursor.fetchone()[0])
+        if connection.vendor == "postgresql":
+            # Deferred foreign-key checks still pending in this transaction would make TRUNCATE refuse: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join(quote(m._meta.db_table) for m in models)}")
+        else:
+            for model in models:
+                cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
     return {"self-service rows": deleted}

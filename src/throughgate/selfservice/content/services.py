@@ -268,7 +268,8 @@ def _ensure_manages(by: User, item: ContentItem) -> ContentItem:
     """The item, re-read with a row lock, if the user may change it."""
     if not by.has_perm(MANAGE_CONTENT):
         raise PermissionDenied(MANAGE_CONTENT)
-    locked = ContentItem.objects.select_for_update().select_related("establishment").get(pk=item.pk)
+    # of=("self",): lock the item only (its establishment may be empty, and PostgreSQL will not lock an outer join).
+    locked = ContentItem.objects.select_for_update(of=("self",)).select_related("establishment").get(pk=item.pk)
     try:
         _ensure_place(by, locked.establishment, estate_wide_ok=True)
     except InvalidInput:
@@ -490,7 +491,7 @@ def notice_save(
 @transaction.atomic
 def notice_withdraw(*, by: User, notice: Notice) -> Notice:
     """Take a notice down before its end date."""
-    notice = Notice.objects.select_for_update().select_related("establishment", "wing").get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("establishment", "wing").get(pk=notice.pk)
     if not (by.has_perm(MANAGE_NOTICES) or by.has_perm(MANAGE_PRISON_NOTICES)):
         raise PermissionDenied(MANAGE_NOTICES)
     _ensure_place(by, notice.establishment, estate_wide_ok=False)
