@@ -158,10 +158,10 @@ def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
         {"start": start, "middle": middle, "recent": recent, "end": end},
     ).fetchnumpy()
     windows = Windows(
-        n=np.zeros((3, n_people, N_SLOTS)),
-        t=np.zeros((3, n_people, N_SLOTS)),
+        n=_slot_major(n_people, N_SLOTS),
+        t=_slot_major(n_people, N_SLOTS),
         last_visit_lag=np.full(n_people, np.inf),
-        q=np.zeros((3, n_people, len(AMOUNT_SLOTS))),
+        q=_slot_major(n_people, len(AMOUNT_SLOTS)),
     )
     _accumulate(windows, rows, sign=1.0)
     # The last social visit: a second, narrow scan (one kind), cheaper than a max(ts) on every group above.
@@ -184,6 +184,12 @@ def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
     )
     _incentive_downs(con, windows, as_of)
     return windows
+
+
+def _slot_major(n_people: int, slots: int) -> np.ndarray:
+    """Zeros shaped [3, people, slots], stored slot-major ([slots, 3, people] in memory): ``score`` reads each
+    slot's windows as contiguous rows without copying, and ``advance`` adds one contiguous block per day."""
+    return np.zeros((slots, 3, n_people)).transpose(1, 2, 0)
 
 
 def _accumulate(windows: Windows, rows: dict[str, np.ndarray], sign: float) -> None:
@@ -240,55 +246,64 @@ class RollingWindows:
         self.windows = window_sums(con, relation, as_of, n_people)
 
     def advance(self) -> Windows:
-        """Move on one day: yesterday's events join the recent week; three days move between windows. One scan
-        of the four days' events, one scatter per array."""
+        """Move on one day: yesterday's events join the recent week; three days move between windows. Four
+        one-day scans, one scatter per day and array."""
         old = self.as_of
         new = old + timedelta(days=1)
         # (day, from-window, to-window); -1 means outside the lookback.
         moves = [(old, -1, RECENT), (old - timedelta(7), RECENT, MIDDLE), (old - timedelta(14), MIDDLE, BASELINE)]
         moves.append((old - timedelta(LOOKBACK_DAYS), BASELINE, -1))
-        # The four days' events as they are (a GROUP BY in DuckDB costs more than summing them here).
+        windows = self.windows
+        _, people, slots = windows.n.shape
+        amounts = len(AMOUNT_SLOTS)
+        # The four days' events as they are (a GROUP BY in DuckDB costs more than summing them here), day after
+        # day, so each day is a slice: DuckDB works out each event's cell in the slot-major [slots, people] block
+        # of a window, and its cell among the amount slots (-1 for a count).
+        amount_cell = " ".join(f"WHEN {s} THEN {i * people} + person_idx" for i, s in enumerate(AMOUNT_SLOTS))
+        by_slot = [array.transpose(2, 0, 1) for array in (windows.n, windows.t, windows.q)]
+        visited_people, new_incentives = np.zeros(0, dtype=np.intp), False
         scans = " UNION ALL ".join(
-            f"SELECT person_idx, kind_id, {m}::TINYINT AS move, value FROM {self.relation} "  # noqa: S608
+            f"SELECT {m}::TINYINT AS move, kind_id::BIGINT * {people} + person_idx AS cell, value, "  # noqa: S608
+            f"CASE kind_id {amount_cell} ELSE -1 END::BIGINT AS amount_cell FROM {self.relation} "
             f"WHERE ts >= '{_iso(day)}'::TIMESTAMPTZ AND ts < '{_iso(day + timedelta(days=1))}'::TIMESTAMPTZ "
             "AND kind_id >= 0"
             for m, (day, _, _) in enumerate(moves)
         )
         part = self.con.execute(scans).fetchnumpy()
-        _, people, slots = self.windows.n.shape
-        amounts = len(AMOUNT_SLOTS)
-        person = part["person_idx"].astype(np.intp)
-        kind = part["kind_id"].astype(np.intp)
-        move = part["move"].astype(np.intp)
-        value = part["value"].astype(float)
-        cell = person * slots + kind
-        amount = AMOUNT_INDEX[kind]
-        windows = self.windows
+        move = part["move"]
+        order: Any = slice(None)
+        if len(move) and (np.diff(move) < 0).any():  # (DuckDB keeps the parts in order; just in case it did not)
+            order = np.argsort(move, kind="stable")
+        all_cells = part["cell"].astype(np.intp, copy=False)[order]
+        all_values = part["value"].astype(float, copy=False)[order]
+        all_amount_cells = part["amount_cell"].astype(np.intp, copy=False)[order]
+        bounds = np.searchsorted(move[order], np.arange(len(moves) + 1))
         for m, (_day, source, target) in enumerate(moves):
-            sel = move == m
-            c, v = cell[sel], value[sel]
-            has = sel & (amount >= 0)
+            cell = all_cells[bounds[m] : bounds[m + 1]]
+            value = all_values[bounds[m] : bounds[m + 1]]
+            amount_cell_ = all_amount_cells[bounds[m] : bounds[m + 1]]
+            has = amount_cell_ >= 0
             deltas = (
-                (windows.n, np.bincount(c, minlength=people * slots).reshape(people, slots)),
-                (windows.t, np.bincount(c, weights=v, minlength=people * slots).reshape(people, slots)),
-                (
-                    windows.q,
-                    np.bincount(
-                        person[has] * amounts + amount[has], weights=value[has] ** 2, minlength=people * amounts
-                    ).reshape(people, amounts),
+                np.bincount(cell, minlength=slots * people).reshape(slots, people),
+                np.bincount(cell, weights=value, minlength=slots * people).reshape(slots, people),
+                np.bincount(amount_cell_[has], weights=value[has] ** 2, minlength=amounts * people).reshape(
+                    amounts, people
                 ),
             )
-            for array, delta in deltas:
-                if source >= 0:
-                    array[source] -= delta
+            for k, (array, delta) in enumerate(zip(by_slot, deltas, strict=True)):
                 if target >= 0:
-                    array[target] += delta
-        # Sums of amounts taken out again leave rounding dust (-7e-15 for "no calls"): make it the zero it is.
-        for array in (windows.t, windows.q):
-            array[np.abs(array) < 1e-6] = 0.0
-        today = move == 0
-        visited_people = person[today & (kind == VISIT)]
-        new_incentives = bool((today & (kind == INCENTIVE)).any())
+                    array[:, target] += delta
+                if source >= 0:
+                    array[:, source] -= delta
+                    if k > 0:
+                        # Sums of amounts taken out again leave rounding dust (-7e-15 for "no calls"): make it the
+                        # zero it is (a multiply, then + 0.0 so that -0.0 becomes 0.0; faster than a masked write).
+                        block = array[:, source]
+                        block *= np.abs(block) >= 1e-6
+                        block += 0.0
+            if source < 0:  # yesterday: who had a social visit, and any incentive changes
+                visited_people = cell[(cell >= VISIT * people) & (cell < (VISIT + 1) * people)] - VISIT * people
+                new_incentives = bool(((cell >= INCENTIVE * people) & (cell < (INCENTIVE + 1) * people)).any())
         lag = self.windows.last_visit_lag + 1
         lag[lag > LOOKBACK_DAYS] = np.inf
         lag[visited_people] = 1
@@ -347,18 +362,23 @@ def _peer_groups(people: People) -> tuple[int, np.ndarray]:
     """Peer groups (establishment and sex; new arrivals pooled with new arrivals): how many, and each person's."""
     new = people.days_in_custody < 28
     key = people.group * 2 + new.astype(np.int64)
+    if len(key) and key.min() >= 0 and key.max() < 4 * len(key) + 1024:
+        # Small non-negative codes (the usual case): the same numbering as np.unique, without sorting everyone.
+        present = np.bincount(key) > 0
+        return int(present.sum()), (np.cumsum(present) - 1)[key]
     groups, inverse = np.unique(key, return_inverse=True)
     return len(groups), inverse
 
 
 def _peer_rates(groups: tuple[int, np.ndarray], n: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Pooled daily rate per peer group, per slot (the overall rate for a group with under 280 person-days)."""
+    """Pooled daily rate per peer group, per slot (the overall rate for a group with under 280 person-days).
+    ``n`` is slot-major ([slots, people]); so is the result."""
     count, inverse = groups
-    totals = np.stack([np.bincount(inverse, weights=n[:, s], minlength=count) for s in range(n.shape[1])], 1)
+    totals = np.stack([np.bincount(inverse, weights=n[s], minlength=count) for s in range(n.shape[0])])
     day_totals = np.bincount(inverse, weights=days, minlength=count)
-    overall = n.sum(axis=0) / max(days.sum(), 1.0)
-    rates = np.where(day_totals[:, None] >= 28 * 10, totals / np.maximum(day_totals[:, None], 1.0), overall)
-    return np.asarray(rates[inverse])
+    overall = n.sum(axis=1) / max(days.sum(), 1.0)
+    rates = np.where(day_totals >= 28 * 10, totals / np.maximum(day_totals, 1.0), overall[:, None])
+    return np.asarray(rates[:, inverse])
 
 
 def score(windows: Windows, people: People, config: Config) -> Result:
@@ -370,37 +390,38 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     d_middle = np.clip(days_in - 7, 0, 7)
     d_base = np.clip(days_in - 14, 0, LOOKBACK_DAYS - 14)
     all_days = d_recent + d_middle + d_base
-    groups = _peer_groups(people)
-    peer = _peer_rates(groups, n.sum(axis=0), all_days)
-    peer_t = _peer_rates(groups, t.sum(axis=0), all_days)
     q = windows.q
-    peer_q = _peer_rates(groups, q.sum(axis=0), all_days)
+    # Slot-major views ([slots, 3, people]), so each indicator reads contiguous rows: no copy for the windows
+    # ``window_sums`` makes, which are stored that way.
+    n_by_slot = np.ascontiguousarray(n.transpose(2, 0, 1))
+    t_by_slot = np.ascontiguousarray(t.transpose(2, 0, 1))
+    q_by_slot = np.ascontiguousarray(q.transpose(2, 0, 1))
+    groups = _peer_groups(people)
+    peer_by_slot = _peer_rates(groups, n_by_slot.sum(axis=1), all_days)
+    peer_t_by_slot = _peer_rates(groups, t_by_slot.sum(axis=1), all_days)
+    peer_q_by_slot = _peer_rates(groups, q_by_slot.sum(axis=1), all_days)
 
     # Enough routine data to judge? Judged on the time before the recent week for people with a history, so a
     # recent drop is never mistaken for digital exclusion.
     routine_idx = list(ROUTINE_SLOTS)
     ref_days = np.where(d_base + d_middle >= 14, d_base + d_middle, all_days)
+    routine = n_by_slot[routine_idx]  # [routine slots, 3, people]
     ref_counts = np.where(
-        d_base + d_middle >= 14, (n[BASELINE] + n[MIDDLE])[:, routine_idx].sum(1), n.sum(0)[:, routine_idx].sum(1)
+        d_base + d_middle >= 14, (routine[:, BASELINE] + routine[:, MIDDLE]).sum(0), routine.sum(axis=(0, 1))
     )
     routine_per_week = np.where(ref_days > 0, ref_counts / np.maximum(ref_days, 1) * 7, 0.0)
     insufficient = (routine_per_week < config.min_routine_per_week) | (days_in < 1)
     new_arrival = days_in < config.new_arrival_days
 
     k = len(INDICATORS)
-    contributions = np.zeros((count, k))
-    observed = np.zeros((count, k))
-    expected = np.zeros((count, k))
-    window = np.full((count, k), 14)
-    usual = np.zeros((count, k))
+    # Indicator-major storage (each indicator writes one contiguous row), handed out as [people, indicators] views.
+    contributions = np.zeros((k, count)).T
+    observed = np.zeros((k, count)).T
+    expected = np.zeros((k, count)).T
+    window = np.full((k, count), 14).T
+    usual = np.zeros((k, count)).T
     rise_total = np.zeros(count)
     a = config.prior_days
-    # Slot-major copies, so each indicator reads contiguous rows rather than every 16th number.
-    n_by_slot = np.ascontiguousarray(n.transpose(2, 0, 1))
-    t_by_slot = np.ascontiguousarray(t.transpose(2, 0, 1))
-    q_by_slot = np.ascontiguousarray(q.transpose(2, 0, 1))
-    peer_by_slot, peer_t_by_slot = np.ascontiguousarray(peer.T), np.ascontiguousarray(peer_t.T)
-    peer_q_by_slot = np.ascontiguousarray(peer_q.T)
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
         ns, ts_ = n_by_slot[s], t_by_slot[s]  # [3, people], contiguous
@@ -484,15 +505,16 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     dynamic = contributions.sum(axis=1)
     total = dynamic * static  # static factors scale evidence of change; alone they never flag anyone
 
-    colour = np.full(count, "green", dtype=object)
-    colour[total >= config.amber_threshold] = "amber"
-    colour[total >= config.red_threshold] = "red"
+    # Worked out as small integer levels (0 green, 1 amber, 2 red, 3 insufficient data), named at the end:
+    # comparing integers is much cheaper than comparing strings in an object array.
+    level = (total >= config.amber_threshold).astype(np.int8) + (total >= config.red_threshold)
     # A new arrival is never red for lack of a routine: only staff-recorded events (segregation, adjudications,
     # refusals...) can make them red.
-    demote = new_arrival & (colour == "red") & (rise_total * static < config.red_threshold)
-    colour[demote] = "amber"
-    _apply_budget(colour, total, people.establishment, config, people.days_in_custody >= 0)
-    colour[insufficient & (colour == "green")] = "insufficient_data"
+    demote = new_arrival & (level == 2) & (rise_total * static < config.red_threshold)
+    level[demote] = 1
+    _apply_budget(level, total, people.establishment, config, people.days_in_custody >= 0)
+    level[insufficient & (level == 0)] = 3
+    colour = COLOUR_NAMES[level]
     return Result(
         colour=colour,
         score=total,
@@ -507,21 +529,23 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     )
 
 
+COLOUR_NAMES = np.array(["green", "amber", "red", "insufficient_data"], dtype=object)
+
+
 def _apply_budget(
-    colour: np.ndarray, total: np.ndarray, establishment: np.ndarray, config: Config, present: np.ndarray
+    level: np.ndarray, total: np.ndarray, establishment: np.ndarray, config: Config, present: np.ndarray
 ) -> None:
     """Per establishment, at most ``ceiling_factor`` times the budgeted share of people is red (then amber): the
     highest scores keep their colour and the rest move down one step, so the list stays one staff can act on.
     The thresholds, not this ceiling, are what keep a stable population within the budget."""
-    for place in np.unique(establishment):
-        members = np.flatnonzero(establishment == place)
+    # Each establishment's members in index order, from one stable sort (not a scan of everyone per place).
+    order = np.argsort(establishment, kind="stable")
+    _, starts = np.unique(establishment[order], return_index=True)
+    for members in np.split(order, starts[1:]):
         size = int(present[members].sum())
-        for level, lower, budget in (
-            ("red", "amber", config.red_budget_per_100),
-            ("amber", "green", config.amber_budget_per_100),
-        ):
+        for high, budget in ((2, config.red_budget_per_100), (1, config.amber_budget_per_100)):
             allowed = math.ceil(config.ceiling_factor * budget * size / 100)
-            flagged = members[colour[members] == level]
+            flagged = members[level[members] == high]
             if len(flagged) > allowed:
                 order = flagged[np.argsort(-total[flagged], kind="stable")]
-                colour[order[allowed:]] = lower
+                level[order[allowed:]] = high - 1
