@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,8 +112,8 @@ class HomeSummary:
 def resident_home_summary(*, user: User) -> HomeSummary:
     """The resident's home page numbers (spends balance, open apps, apps answered in the last 7 days) in one
     statement. The home page is the most visited page of the service, and the ORM took 60 times longer to build
-    the same query than the database took to answer it (docs/performance.md). ``money.selectors.spends_of_resident``
-    and ``resident_open_items`` say the same thing through the ORM; a test holds them equal."""
+    the same query than the database took to answer it (docs/performance.md). A test holds it equal to the same
+    numbers read through the ORM (``money.selectors.spends_of_resident`` and an ORM count of the apps)."""
     person = resident_person(user=user)
     week_ago = timezone.now() - timedelta(days=7)
     entries, accounts, apps = LedgerEntry._meta.db_table, Account._meta.db_table, App._meta.db_table
@@ -130,16 +130,6 @@ def resident_home_summary(*, user: User) -> HomeSummary:
         cursor.execute(sql, params)
         spends, open_apps, answered = cursor.fetchone()
     return HomeSummary(int(spends or 0), OpenItems(open_apps=int(open_apps), answered_recently=int(answered)))
-
-
-def resident_open_items(*, user: User) -> OpenItems:
-    """What the resident's home page shows: apps still open, and apps answered in the last 7 days."""
-    week_ago = timezone.now() - timedelta(days=7)
-    counts = App.objects.filter(person=resident_person(user=user)).aggregate(  # one query for both numbers
-        open_apps=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        answered_recently=Count("pk", filter=Q(decided_at__gte=week_ago)),
-    )
-    return OpenItems(open_apps=counts["open_apps"], answered_recently=counts["answered_recently"])
 
 
 # --- Staff ---------------------------------------------------------------------------------------------------
