@@ -672,6 +672,21 @@ def radclient_rate(port: int, macs: list[str], parallel: int = 32) -> float:
     return len(macs) / elapsed
 
 
+def server_command(server: str, wsgi_app: str, port: int, workers: int, threads: int) -> list[str]:
+    """The HTTP server in front of the RADIUS endpoints: ``granian`` exactly as docs/network-integration.md and
+    `throughgate access radius-conf` tell a prison to run it (radius.serve_command), or ``gunicorn`` gthread (what
+    the guide said before), with the given worker processes and threads per worker."""
+    from throughgate.access import radius
+
+    if server == "granian":
+        command = radius.serve_command(port=port, workers=workers, threads=threads)
+        return [sys.executable, "-m", *command[:-1], wsgi_app]
+    return [
+        *(sys.executable, "-m", "gunicorn", wsgi_app, "-k", "gthread", "-w", str(workers), "--threads", str(threads)),
+        *("-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning"),
+    ]
+
+
 def bench_radius(
     requests: int = 3000,
     runs: int = 3,
@@ -679,6 +694,7 @@ def bench_radius(
     post_auth: bool = False,
     workers: int = 2,
     threads: int = 2,
+    server: str = "granian",
 ) -> dict[str, Any]:
     """FreeRADIUS -> rlm_rest -> gunicorn (gthread) serving Throughgate on SQLite, vs FreeRADIUS answering the same
     MACs from its `files` module. ``wsgi_app`` is the lean RADIUS entry point (throughgate.access.wsgi) by default;
@@ -708,25 +724,8 @@ def bench_radius(
     macs = [":".join(f"{b:02x}" for b in (2, 0, 0, 0, n // 256, n % 256)).replace(":", "-") for n in range(PEOPLE)]
     sample = [macs[i % len(macs)] for i in range(requests)]
     web_port = free_port()
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            wsgi_app,
-            "-k",
-            "gthread",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "-b",
-            f"127.0.0.1:{web_port}",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
+    web = subprocess.Popen(
+        server_command(server, wsgi_app, web_port, workers, threads),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -786,8 +785,9 @@ def bench_radius(
             )
         result = {
             "post_auth": post_auth,
-            "gunicorn_workers": workers,
-            "gunicorn_threads": threads,
+            "server": server,
+            "workers": workers,
+            "threads": threads,
             "files_per_s": round(statistics.median(files_rates)),
             "rest_per_s": round(statistics.median(rest_rates)),
             "ratio": round(statistics.median(rest_rates) / statistics.median(files_rates), 2),
@@ -796,8 +796,8 @@ def bench_radius(
         print(f"/radius/authorize through FreeRADIUS vs files: {json.dumps(result)}")
         return result
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=20)
+        web.terminate()
+        web.wait(timeout=20)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -806,8 +806,9 @@ def main() -> None:
     parser.add_argument("which", choices=["helper", "snapshot", "squid", "radius", "all"])
     parser.add_argument("--full-django", action="store_true", help="radius: serve config.wsgi, not the lean entry")
     parser.add_argument("--post-auth", action="store_true", help="radius: keep the site's post-auth REST call")
-    parser.add_argument("--workers", type=int, default=2, help="radius: gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="radius: gunicorn threads per worker")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian", help="radius: HTTP server")
+    parser.add_argument("--workers", type=int, default=2, help="radius: server worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="radius: threads per worker")
     parser.add_argument("--runs", type=int, default=3, help="runs of each side (alternating); medians are reported")
     args = parser.parse_args()
     results: dict[str, Any] = {}
@@ -822,6 +823,7 @@ def main() -> None:
             post_auth=args.post_auth,
             workers=args.workers,
             threads=args.threads,
+            server=args.server,
         )
     if args.which in ("snapshot", "all"):
         results["snapshot"] = bench_snapshot()

@@ -14,7 +14,7 @@ from time import monotonic
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -604,7 +604,7 @@ class Admission:
     accept: bool
     vlan: str = ""
     message: str = ""
-    device: NetworkDevice | None = None
+    device_id: int | None = None
     quarantined: bool = False
 
 
@@ -676,7 +676,7 @@ def device_admit(*, mac: str, nas: str = "", nas_establishment: str = "", ssid: 
     if isinstance(cached, Admission):
         return cached
     admission = _device_admit(mac=mac, nas=nas, nas_establishment=nas_establishment, ssid=ssid)
-    if admission.device is not None and len(_ADMISSIONS) < 100_000:
+    if admission.device_id is not None and len(_ADMISSIONS) < 100_000:
         _ADMISSIONS[mac] = admission
     return admission
 
@@ -685,10 +685,10 @@ _ADMISSIONS: dict[str, Any] = {}
 
 
 def _device_admit(*, mac: str, nas: str, nas_establishment: str, ssid: str) -> Admission:
-    if UnapprovedDevice.objects.filter(mac=mac, blocked=True).exists():
+    blocked, device_id, kind, status, vlans = _admission_row(mac)
+    if blocked:
         return Admission(False, message="Blocked")
-    device = NetworkDevice.objects.select_related("establishment").filter(mac=mac).first()
-    if device is None:
+    if device_id is None:
         establishment = Establishment.objects.filter(code=nas_establishment).first() if nas_establishment else None
         if establishment is not None:
             observation_record(
@@ -701,17 +701,42 @@ def _device_admit(*, mac: str, nas: str, nas_establishment: str, ssid: str) -> A
                 seen_at=timezone.now(),
             )
         return Admission(False, message="Unknown device")
-    network = network_for(device.establishment)
-    if device.status == DeviceStatus.ISSUED:
-        vlan = {
-            DeviceKind.KIOSK: network.kiosk_vlan,
-            DeviceKind.LAPTOP: network.laptop_vlan,
-            DeviceKind.TABLET: network.tablet_vlan,
-        }[DeviceKind(device.kind)]
-        return Admission(True, vlan=vlan, device=device)
-    if device.status in (DeviceStatus.SUSPENDED, DeviceStatus.LOST) and network.quarantine_vlan:
-        return Admission(True, vlan=network.quarantine_vlan, device=device, quarantined=True, message="Quarantined")
-    return Admission(False, message=f"Device is {device.status}", device=device)
+    if vlans is None:  # the prison's network settings were never saved: made with the defaults, as the page does
+        device = NetworkDevice.objects.select_related("establishment").get(pk=device_id)
+        network = network_for(device.establishment)
+        vlans = (network.kiosk_vlan, network.laptop_vlan, network.tablet_vlan, network.quarantine_vlan)
+    kiosk_vlan, laptop_vlan, tablet_vlan, quarantine_vlan = vlans
+    if status == DeviceStatus.ISSUED:
+        vlan = {DeviceKind.KIOSK: kiosk_vlan, DeviceKind.LAPTOP: laptop_vlan, DeviceKind.TABLET: tablet_vlan}[
+            DeviceKind(kind)
+        ]
+        return Admission(True, vlan=vlan, device_id=device_id)
+    if status in (DeviceStatus.SUSPENDED, DeviceStatus.LOST) and quarantine_vlan:
+        return Admission(True, vlan=quarantine_vlan, device_id=device_id, quarantined=True, message="Quarantined")
+    return Admission(False, message=f"Device is {status}", device_id=device_id)
+
+
+def _admission_row(mac: str) -> tuple[bool, int | None, str, str, tuple[str, str, str, str] | None]:
+    """Whether the MAC is blocked, and its device (id, kind, status) with its prison's VLANs (kiosk, laptop, tablet,
+    quarantine; None when the prison has no network settings yet), in one plain query: the ORM's query building
+    was most of an uncached answer's time (about 1 ms against 0.1 ms), and every answer is uncached after a policy
+    change."""
+    blocked_table = UnapprovedDevice._meta.db_table
+    device_table = NetworkDevice._meta.db_table
+    network_table = EstablishmentNetwork._meta.db_table
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM {blocked_table} WHERE mac = %s AND blocked = %s),"  # noqa: S608 - our tables
+        " d.id, d.kind, d.status, n.id, n.kiosk_vlan, n.laptop_vlan, n.tablet_vlan, n.quarantine_vlan"
+        f" FROM (SELECT 1 AS one) AS q LEFT JOIN {device_table} d ON d.mac = %s"
+        f" LEFT JOIN {network_table} n ON n.establishment_id = d.establishment_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mac, True, mac])
+        blocked, device_id, kind, status, network_id, *vlans = cursor.fetchone()
+    if device_id is None:
+        return bool(blocked), None, "", "", None
+    found = (vlans[0], vlans[1], vlans[2], vlans[3]) if network_id is not None else None
+    return bool(blocked), int(device_id), str(kind), str(status), found
 
 
 TWO_PLACES_WINDOW = timedelta(seconds=60)

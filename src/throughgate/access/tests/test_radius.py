@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -170,3 +171,71 @@ def test_admission_and_accounting_through_real_freeradius(
         assert not DeviceAddress.objects.filter(device=issued).exists()
     finally:
         server.stop()
+
+
+SEED = """
+import django
+django.setup()
+from throughgate.access.models import NetworkDevice
+from throughgate.identity.models import Establishment, Location, LocationLevel
+prison = Establishment.objects.create(code="MDI", name="HMP Test")
+cell = Location.objects.create(establishment=prison, level=LocationLevel.CELL, code="1", key="MDI-A-1-001")
+NetworkDevice.objects.create(
+    serial="LAP-1", mac="02:00:00:00:00:01", kind="laptop", establishment=prison, status="issued", location=cell
+)
+NetworkDevice.objects.create(
+    serial="LAP-2", mac="02:00:00:00:00:02", kind="laptop", establishment=prison, status="lost"
+)
+"""
+
+
+def test_the_recommended_server_answers_freeradius(tmp_path: Path) -> None:
+    """granian serving the lean entry point, started exactly as the network integration guide and radius-conf say
+    (radius.serve_command), against its own SQLite database, answers the real FreeRADIUS."""
+    root = Path(__file__).resolve().parents[4]
+    env = {
+        **os.environ,
+        "THROUGHGATE_ENV": "production",
+        "DJANGO_SECRET_KEY": "radius-test-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'radius.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "THROUGHGATE_NETWORK_SECRET": SECRET,
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
+    subprocess.run([sys.executable, "-c", SEED], cwd=root, env=env, check=True)  # noqa: S603
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    command = radius.serve_command(port=port, workers=1, threads=2)
+    assert command[0] == "granian"
+    web = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", *command], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    server = None
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert web.poll() is None, web.stderr.read().decode() if web.stderr else ""
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "granian did not start"
+                time.sleep(0.2)
+        server = FreeRadius(f"http://127.0.0.1:{port}", "MDI")
+        for _ in range(2):  # the second answer for the issued device comes from the answers kept in memory
+            answer = server.send("auth", mac_auth("02:00:00:00:00:01"))
+            assert "Access-Accept" in answer, answer + server.log()
+            assert re.search(r'Tunnel-Private-Group-Id(:0)? = "40"', answer), answer
+        lost = server.send("auth", mac_auth("02:00:00:00:00:02"))
+        assert "Access-Accept" in lost, lost
+        assert "999" in lost, lost
+        unknown = server.send("auth", mac_auth("3c:22:fb:00:00:99"))
+        assert "Access-Reject" in unknown, unknown
+    finally:
+        if server is not None:
+            server.stop()
+        web.terminate()
+        web.wait(timeout=20)

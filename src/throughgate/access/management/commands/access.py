@@ -12,6 +12,7 @@ poll-observations  ask Kismet or Mist over HTTP for new sightings and add them (
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from argparse import ArgumentParser
 from pathlib import Path
@@ -180,6 +181,11 @@ class Command(BaseCommand):
             target.write_text(text, encoding="utf-8")
             target.chmod(0o640)
             self.stdout.write(f"Wrote {target}")
+        self.stdout.write(
+            f"Serve the endpoints these call ({options['url']}) with: {shlex.join(radius.serve_command())}"
+            " (with THROUGHGATE_NETWORK_SECRET and the same settings as the web application; see"
+            " docs/network-integration.md)."
+        )
 
     def import_sites(self, options: dict[str, Any]) -> None:
         from throughgate.identity.models import User
