@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -17,20 +19,32 @@ from throughgate.identity.models import User
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 
+@dataclass(frozen=True)
+class Language:
+    """One link of the language toggle (hashable, so a template can ``{% memo %}`` on the toggle)."""
+
+    code: str
+    name: str
+    current: bool
+    href: str
+
+
+@lru_cache(maxsize=2048)
+def languages_for(current: str, here: str) -> tuple[Language, ...]:
+    """The toggle for a page in the current language: each language, and the link that switches to it and back here."""
+    switch = reverse("set_language")
+    return tuple(
+        Language(code, LANGUAGE_NAMES[code], code == current, f"{switch}?{urlencode({'language': code, 'next': here})}")
+        for code, _name in settings.LANGUAGES
+    )
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     on_device = SESSION_DEVICE in getattr(request, "session", {}) or request.path.startswith("/kiosk")
     current = get_language() or settings.LANGUAGE_CODE
     here = request.get_full_path()
-    languages = [
-        {
-            "code": code,
-            "name": LANGUAGE_NAMES[code],
-            "current": code == current,
-            "href": f"{reverse('set_language')}?{urlencode({'language': code, 'next': here})}",
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    languages = languages_for(current, here)
     establishments: list[Any] = []
     if isinstance(user, User) and user.is_authenticated and user.is_staff_member:
         establishments = list(selectors.establishments_for(user=user))

@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -37,14 +38,33 @@ def idle_limit(request: HttpRequest) -> int:
     return settings.KIOSK_IDLE_SECONDS if SESSION_DEVICE in request.session else settings.STAFF_IDLE_SECONDS
 
 
+def unwrap_user(request: HttpRequest) -> Any:
+    """Put the user itself on ``request.user``, in place of the lazy proxies Django and django-otp wrap it in.
+
+    The proxies only put off reading the user until something asks; every page asks at once (this middleware, the
+    access check), and then reads ``request.user`` dozens of times, each read through a proxy costing an attribute
+    lookup that fails and is retried on the wrapped object. Evaluating them here changes nothing else: the same user,
+    with django-otp's ``is_verified`` and ``otp_device`` already set on it."""
+    user: Any = request.user
+    while isinstance(user, LazyObject):
+        lazy: Any = user  # the stubs do not declare LazyObject's own attributes
+        if lazy._wrapped is empty:
+            lazy._setup()
+        user = lazy._wrapped
+    request.user = user
+    return user
+
+
 class SessionExpiryMiddleware:
-    """Ends a session after its idle limit: 2 minutes on a kiosk or in-cell device, 30 minutes for staff."""
+    """Ends a session after its idle limit: 2 minutes on a kiosk or in-cell device, 30 minutes for staff.
+
+    It is the first of ours after authentication, so it also unwraps ``request.user`` (see ``unwrap_user``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if unwrap_user(request).is_authenticated:
             now = time.time()
             last_seen = request.session.get(SESSION_LAST_SEEN)
             on_device = SESSION_DEVICE in request.session
