@@ -36,7 +36,7 @@ import pandas as pd  # noqa: E402
 
 from throughgate.welfare import engine, episodes  # noqa: E402
 from throughgate.welfare.indicators import KIND_ID  # noqa: E402
-from throughgate.welfare.reasons import reasons_for  # noqa: E402
+from throughgate.welfare.reasons import reasons_for_people  # noqa: E402
 
 NEW_DAYS = 6  # days after the scored day, each scored incrementally in turn
 
@@ -116,14 +116,15 @@ def people_arrays(people: int, seed: int) -> engine.People:
 
 
 def reasons(result: engine.Result, windows: engine.Windows, arrays: engine.People) -> int:
+    """Reasons for every non-green person (as ``aim score`` makes them, all at once)."""
     flagged = np.flatnonzero(result.colour != "green")
-    for i in flagged:
-        reasons_for(
-            result,
-            int(i),
-            last_visit_lag=float(windows.last_visit_lag[i]),
-            people_flags={"previous_self_harm": bool(arrays.previous_self_harm[i])},
-        )
+    made = reasons_for_people(
+        result,
+        flagged,
+        last_visit_lag=windows.last_visit_lag,
+        static_flags={"previous_self_harm": np.asarray(arrays.previous_self_harm, dtype=bool)},
+    )
+    assert all(made), "every non-green person has a reason"
     return len(flagged)
 
 

@@ -140,8 +140,13 @@ def local_midnight_utc(day: date) -> datetime:
 
 def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
     """One pass over ``relation`` (columns person_idx, kind_id, ts TIMESTAMPTZ, value) for the 98 days before
-    ``as_of`` (Europe/London), into per-person window sums. Window edges are local midnights turned into instants
-    here, so the pass compares timestamps and never converts a time zone per row."""
+    ``as_of`` (Europe/London), into per-person window sums (see ``window_sums_only``), with the incentive changes."""
+    return _window_sums(con, relation, as_of, n_people)[0]
+
+
+def _grouped_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
+    """The grouped pass and the last social visit. Window edges are local midnights turned into instants here, so
+    the pass compares timestamps and never converts a time zone per row."""
     start = local_midnight_utc(as_of - timedelta(days=LOOKBACK_DAYS))
     middle = local_midnight_utc(as_of - timedelta(days=14))
     recent = local_midnight_utc(as_of - timedelta(days=7))
@@ -176,14 +181,23 @@ def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
         local = pd.to_datetime(visits["latest"], utc=True).tz_convert(LONDON).tz_localize(None)
         lag = (np.datetime64(as_of, "D") - local.to_numpy().astype("datetime64[D]")).astype(float)
         windows.last_visit_lag[visits["person_idx"].astype(np.intp)] = lag
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE aim_incentive AS
-            SELECT person_idx, ts, value FROM {relation}
-            WHERE kind_id = {INCENTIVE} AND ts >= $start AND ts < $end""",  # noqa: S608
-        {"start": start, "end": end},
-    )
-    _incentive_downs(con, windows, as_of)
     return windows
+
+
+def _window_sums(con: Any, relation: str, as_of: date, n_people: int) -> tuple[Windows, Incentives]:
+    windows = _grouped_sums(con, relation, as_of, n_people)
+    start = local_midnight_utc(as_of - timedelta(days=LOOKBACK_DAYS))
+    end = local_midnight_utc(as_of)
+    # Incentive changes are kept in memory (a few per thousand people a day) and read for their direction.
+    incentives = Incentives.from_rows(
+        con.execute(
+            f"""SELECT person_idx, epoch_us(ts) AS at, value FROM {relation}
+                WHERE kind_id = {INCENTIVE} AND ts >= $start AND ts < $end""",  # noqa: S608
+            {"start": start, "end": end},
+        ).fetchnumpy()
+    )
+    incentives.downs_into(windows, as_of)
+    return windows, incentives
 
 
 def _slot_major(n_people: int, slots: int) -> np.ndarray:
@@ -212,28 +226,65 @@ def _accumulate(windows: Windows, rows: dict[str, np.ndarray], sign: float) -> N
     )
 
 
-def _incentive_downs(con: Any, windows: Windows, as_of: date) -> None:
-    """Incentive changes to a lower level than the previous one in the lookback (Standard before the first)."""
-    rows = con.execute(
-        """
-        SELECT person_idx, CASE WHEN ts >= $recent THEN 0 WHEN ts >= $middle THEN 1 ELSE 2 END AS bucket, count(*) AS n
-        FROM (SELECT person_idx, ts, value, lag(value, 1, 1) OVER (PARTITION BY person_idx ORDER BY ts) AS previous
-              FROM aim_incentive WHERE ts >= $start AND ts < $end)
-        WHERE value < previous GROUP BY ALL
-        """,
-        {
-            "start": local_midnight_utc(as_of - timedelta(days=LOOKBACK_DAYS)),
-            "middle": local_midnight_utc(as_of - timedelta(days=14)),
-            "recent": local_midnight_utc(as_of - timedelta(days=7)),
-            "end": local_midnight_utc(as_of),
-        },
-    ).fetchnumpy()
-    windows.n[:, :, INCENTIVE_DOWN_ID] = 0
-    windows.t[:, :, INCENTIVE_DOWN_ID] = 0
-    if len(rows["person_idx"]):
-        index = (rows["bucket"].astype(np.intp), rows["person_idx"].astype(np.intp), INCENTIVE_DOWN_ID)
-        np.add.at(windows.n, index, rows["n"].astype(float))
-        np.add.at(windows.t, index, rows["n"].astype(float))
+def _micros(moment: datetime) -> int:
+    """An aware datetime as microseconds since the epoch (what DuckDB's ``epoch_us`` gives)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+@dataclass
+class Incentives:
+    """The incentive changes of the lookback (person, time in microseconds, new level), kept in memory between
+    days: a few per thousand people a day, read for their direction."""
+
+    person: np.ndarray
+    at: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, np.ndarray]) -> Incentives:
+        return cls(
+            person=np.asarray(rows["person_idx"], dtype=np.intp),
+            at=np.asarray(rows["at"], dtype=np.int64),
+            value=np.asarray(rows["value"], dtype=float),
+        )
+
+    def add(self, more: Incentives, since: datetime) -> None:
+        """Append a day's changes and forget those before ``since`` (out of the lookback)."""
+        keep = self.at >= _micros(since)
+        self.person = np.concatenate([self.person[keep], more.person])
+        self.at = np.concatenate([self.at[keep], more.at])
+        self.value = np.concatenate([self.value[keep], more.value])
+
+    def downs_into(self, windows: Windows, as_of: date) -> None:
+        """Incentive changes to a lower level than the previous one in the lookback (Standard before the first),
+        counted per window into the derived "incentive lowered" slot. Changes at the same instant keep the order
+        they were read in."""
+        start, middle, recent, end = (
+            _micros(local_midnight_utc(as_of - timedelta(days=days))) for days in (LOOKBACK_DAYS, 14, 7, 0)
+        )
+        windows.n[:, :, INCENTIVE_DOWN_ID] = 0
+        windows.t[:, :, INCENTIVE_DOWN_ID] = 0
+        inside = np.flatnonzero((self.at >= start) & (self.at < end))
+        if len(inside) == 0:
+            return
+        person, at, value = self.person[inside], self.at[inside], self.value[inside]
+        order = np.lexsort((at, person))  # by person, then time (stable)
+        person, at, value = person[order], at[order], value[order]
+        previous = np.empty_like(value)
+        previous[0] = 1.0
+        previous[1:] = value[:-1]
+        previous[1:][person[1:] != person[:-1]] = 1.0
+        down = value < previous
+        if not down.any():
+            return
+        bucket = np.where(at[down] >= recent, RECENT, np.where(at[down] >= middle, MIDDLE, BASELINE))
+        people = windows.n.shape[1]
+        per_window = np.bincount(bucket * people + person[down], minlength=3 * people).reshape(3, people)
+        windows.n[:, :, INCENTIVE_DOWN_ID] = per_window
+        windows.t[:, :, INCENTIVE_DOWN_ID] = per_window
 
 
 class RollingWindows:
@@ -243,7 +294,18 @@ class RollingWindows:
         self.con = con
         self.relation = relation
         self.as_of = as_of
-        self.windows = window_sums(con, relation, as_of, n_people)
+        self.windows, self.incentives = _window_sums(con, relation, as_of, n_people)
+
+    def _day(self, day: date) -> dict[str, np.ndarray]:
+        """One day's events as they are (summing them here costs less than a GROUP BY in DuckDB): one narrow
+        range scan of a time-ordered table, three plain columns (no per-row arithmetic in SQL)."""
+        return dict(
+            self.con.execute(
+                f"SELECT kind_id, person_idx, value FROM {self.relation} "  # noqa: S608
+                f"WHERE ts >= '{_iso(day)}'::TIMESTAMPTZ AND ts < '{_iso(day + timedelta(days=1))}'::TIMESTAMPTZ "
+                "AND kind_id >= 0"
+            ).fetchnumpy()
+        )
 
     def advance(self) -> Windows:
         """Move on one day: yesterday's events join the recent week; three days move between windows. Four
@@ -255,40 +317,26 @@ class RollingWindows:
         moves.append((old - timedelta(LOOKBACK_DAYS), BASELINE, -1))
         windows = self.windows
         _, people, slots = windows.n.shape
-        amounts = len(AMOUNT_SLOTS)
-        # The four days' events as they are (a GROUP BY in DuckDB costs more than summing them here), day after
-        # day, so each day is a slice: DuckDB works out each event's cell in the slot-major [slots, people] block
-        # of a window, and its cell among the amount slots (-1 for a count).
-        amount_cell = " ".join(f"WHEN {s} THEN {i * people} + person_idx" for i, s in enumerate(AMOUNT_SLOTS))
+        # Slot-major [slots, 3, people] views: a window of one slot is a contiguous row of people.
         by_slot = [array.transpose(2, 0, 1) for array in (windows.n, windows.t, windows.q)]
-        visited_people, new_incentives = np.zeros(0, dtype=np.intp), False
-        scans = " UNION ALL ".join(
-            f"SELECT {m}::TINYINT AS move, kind_id::BIGINT * {people} + person_idx AS cell, value, "  # noqa: S608
-            f"CASE kind_id {amount_cell} ELSE -1 END::BIGINT AS amount_cell FROM {self.relation} "
-            f"WHERE ts >= '{_iso(day)}'::TIMESTAMPTZ AND ts < '{_iso(day + timedelta(days=1))}'::TIMESTAMPTZ "
-            "AND kind_id >= 0"
-            for m, (day, _, _) in enumerate(moves)
-        )
-        part = self.con.execute(scans).fetchnumpy()
-        move = part["move"]
-        order: Any = slice(None)
-        if len(move) and (np.diff(move) < 0).any():  # (DuckDB keeps the parts in order; just in case it did not)
-            order = np.argsort(move, kind="stable")
-        all_cells = part["cell"].astype(np.intp, copy=False)[order]
-        all_values = part["value"].astype(float, copy=False)[order]
-        all_amount_cells = part["amount_cell"].astype(np.intp, copy=False)[order]
-        bounds = np.searchsorted(move[order], np.arange(len(moves) + 1))
-        for m, (_day, source, target) in enumerate(moves):
-            cell = all_cells[bounds[m] : bounds[m + 1]]
-            value = all_values[bounds[m] : bounds[m + 1]]
-            amount_cell_ = all_amount_cells[bounds[m] : bounds[m + 1]]
-            has = amount_cell_ >= 0
+        amount_rows, amounts = list(AMOUNT_SLOTS), len(AMOUNT_SLOTS)
+        visited_people = np.zeros(0, dtype=np.intp)
+        for day, source, target in moves:
+            part = self._day(day)
+            kind = part["kind_id"].astype(np.intp)
+            person = part["person_idx"].astype(np.intp)
+            value = part["value"].astype(float, copy=False)
+            cell = kind * people + person  # the event's cell in a window's slot-major [slots, people] block
+            amount_events = np.flatnonzero(AMOUNT_INDEX[kind] >= 0)
+            amount_value = value[amount_events]
             deltas = (
                 np.bincount(cell, minlength=slots * people).reshape(slots, people),
                 np.bincount(cell, weights=value, minlength=slots * people).reshape(slots, people),
-                np.bincount(amount_cell_[has], weights=value[has] ** 2, minlength=amounts * people).reshape(
-                    amounts, people
-                ),
+                np.bincount(
+                    AMOUNT_INDEX[kind[amount_events]] * people + person[amount_events],
+                    weights=amount_value * amount_value,
+                    minlength=amounts * people,
+                ).reshape(amounts, people),
             )
             for k, (array, delta) in enumerate(zip(by_slot, deltas, strict=True)):
                 if target >= 0:
@@ -298,22 +346,28 @@ class RollingWindows:
                     if k > 0:
                         # Sums of amounts taken out again leave rounding dust (-7e-15 for "no calls"): make it the
                         # zero it is (a multiply, then + 0.0 so that -0.0 becomes 0.0; faster than a masked write).
-                        block = array[:, source]
-                        block *= np.abs(block) >= 1e-6
-                        block += 0.0
+                        # Only the amount slots' rows: counts' values are whole numbers, whose sums are exact.
+                        for row in (array[s, source] for s in (amount_rows if k == 1 else range(amounts))):
+                            row *= np.abs(row) >= 1e-6
+                            row += 0.0
             if source < 0:  # yesterday: who had a social visit, and any incentive changes
-                visited_people = cell[(cell >= VISIT * people) & (cell < (VISIT + 1) * people)] - VISIT * people
-                new_incentives = bool(((cell >= INCENTIVE * people) & (cell < (INCENTIVE + 1) * people)).any())
+                visited_people = person[kind == VISIT]
+                if (kind == INCENTIVE).any():
+                    self.incentives.add(
+                        Incentives.from_rows(
+                            self.con.execute(
+                                f"""SELECT person_idx, epoch_us(ts) AS at, value FROM {self.relation}
+                                    WHERE kind_id = {INCENTIVE} AND ts >= '{_iso(old)}'
+                                    AND ts < '{_iso(new)}'"""  # noqa: S608
+                            ).fetchnumpy()
+                        ),
+                        since=local_midnight_utc(new - timedelta(days=LOOKBACK_DAYS)),
+                    )
         lag = self.windows.last_visit_lag + 1
         lag[lag > LOOKBACK_DAYS] = np.inf
         lag[visited_people] = 1
         self.windows.last_visit_lag = lag
-        if new_incentives:
-            self.con.execute(
-                f"""INSERT INTO aim_incentive SELECT person_idx, ts, value FROM {self.relation}
-                    WHERE kind_id = {INCENTIVE} AND ts >= '{_iso(old)}' AND ts < '{_iso(new)}'"""  # noqa: S608
-            )
-        _incentive_downs(self.con, self.windows, new)
+        self.incentives.downs_into(self.windows, new)
         self.as_of = new
         return self.windows
 
@@ -350,11 +404,16 @@ def _nb_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np
     return np.where(k < 0, 1.0, special.betainc(np.maximum(k, 0) + 1, size, 1 - p))
 
 
-def _evidence(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool, gate: np.ndarray) -> np.ndarray:
-    """-log10 of the tail probability where the gate is open, else 0 (only a few people pass a gate)."""
+def _evidence(
+    x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool, gate: np.ndarray, config: Config
+) -> np.ndarray:
+    """-log10 of the tail probability where the gate is open, less the floor and within the cap; else 0 (only a
+    few people pass a gate, so only theirs are worked out)."""
     out = np.zeros(len(x))
-    if gate.any():
-        out[gate] = -np.log10(np.maximum(_nb_tail(x[gate], mu[gate], size[gate], lower), 1e-300))
+    open_ = np.flatnonzero(gate)
+    if len(open_):
+        tail = _nb_tail(x[open_], mu[open_], size[open_], lower)
+        out[open_] = np.clip(-np.log10(np.maximum(tail, 1e-300)) - config.evidence_floor, 0, config.evidence_cap)
     return out
 
 
@@ -371,14 +430,13 @@ def _peer_groups(people: People) -> tuple[int, np.ndarray]:
 
 
 def _peer_rates(groups: tuple[int, np.ndarray], n: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Pooled daily rate per peer group, per slot (the overall rate for a group with under 280 person-days).
-    ``n`` is slot-major ([slots, people]); so is the result."""
+    """Pooled daily rate per peer group, per row of ``n`` ([rows, people]), as [rows, groups] (the overall rate for
+    a group with under 280 person-days): a person's is ``rates[row][inverse]``, looked up only where needed."""
     count, inverse = groups
     totals = np.stack([np.bincount(inverse, weights=n[s], minlength=count) for s in range(n.shape[0])])
     day_totals = np.bincount(inverse, weights=days, minlength=count)
     overall = n.sum(axis=1) / max(days.sum(), 1.0)
-    rates = np.where(day_totals >= 28 * 10, totals / np.maximum(day_totals, 1.0), overall[:, None])
-    return np.asarray(rates[:, inverse])
+    return np.asarray(np.where(day_totals >= 28 * 10, totals / np.maximum(day_totals, 1.0), overall[:, None]))
 
 
 def score(windows: Windows, people: People, config: Config) -> Result:
@@ -397,9 +455,14 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     t_by_slot = np.ascontiguousarray(t.transpose(2, 0, 1))
     q_by_slot = np.ascontiguousarray(q.transpose(2, 0, 1))
     groups = _peer_groups(people)
-    peer_by_slot = _peer_rates(groups, n_by_slot.sum(axis=1), all_days)
-    peer_t_by_slot = _peer_rates(groups, t_by_slot.sum(axis=1), all_days)
-    peer_q_by_slot = _peer_rates(groups, q_by_slot.sum(axis=1), all_days)
+    inverse = groups[1]
+    # Peer rates per group (small tables), looked up per person only for the indicators and people scored; sums of
+    # values only for the amount slots (the only ones whose sums are scored).
+    amount_rows = list(AMOUNT_SLOTS)
+    peer_n = _peer_rates(groups, n_by_slot.sum(axis=1), all_days)
+    peer_t = _peer_rates(groups, t_by_slot[amount_rows].sum(axis=1), all_days)
+    peer_q = _peer_rates(groups, q_by_slot.sum(axis=1), all_days)
+    peer_unit = peer_q / np.maximum(peer_t, 1e-9)  # E[value^2] / E[value] of the peers, per amount slot and group
 
     # Enough routine data to judge? Judged on the time before the recent week for people with a history, so a
     # recent drop is never mistaken for digital exclusion.
@@ -415,21 +478,41 @@ def score(windows: Windows, people: People, config: Config) -> Result:
 
     k = len(INDICATORS)
     # Indicator-major storage (each indicator writes one contiguous row), handed out as [people, indicators] views.
-    contributions = np.zeros((k, count)).T
-    observed = np.zeros((k, count)).T
-    expected = np.zeros((k, count)).T
-    window = np.full((k, count), 14).T
-    usual = np.zeros((k, count)).T
+    contributions_rows = np.zeros((k, count))
+    observed_rows = np.zeros((k, count))
+    expected_rows = np.zeros((k, count))
+    window_rows = np.full((k, count), 14)
+    usual_rows = np.zeros((k, count))
     rise_total = np.zeros(count)
     a = config.prior_days
+    # Shared by every indicator scored for everyone: the days of each window and what a baseline is spread over.
+    all_base_a, all_base_middle_a = d_base + a, d_base + d_middle + a
+    all_recent_middle = d_recent + d_middle
+    # Drop indicators' weights are scaled by 0.5 (new arrival) or 0 (no data for a self-service routine): exact
+    # scalings, the same as scaling the weight first.
+    scale = np.where(new_arrival, 0.5, 1.0)
+    scale_self_service = np.where(insufficient, 0.0, scale)
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
         ns, ts_ = n_by_slot[s], t_by_slot[s]  # [3, people], contiguous
         lower = indicator.direction == "drop"
         # A rise needs at least one recent event: score only those people (rare events, few people).
         sel: Any = slice(None) if lower else np.flatnonzero(ns[RECENT] + ns[MIDDLE] >= 1)
-        dr, dm, db, di = d_recent[sel], d_middle[sel], d_base[sel], days_in[sel]
-        if indicator.measure == "amount":
+        if lower:
+            dr, di, base_a, base_middle_a, recent_middle = (
+                d_recent,
+                days_in,
+                all_base_a,
+                all_base_middle_a,
+                all_recent_middle,
+            )
+            inv = inverse
+        else:
+            dr, di = d_recent[sel], days_in[sel]
+            base_a, base_middle_a, recent_middle = all_base_a[sel], all_base_middle_a[sel], all_recent_middle[sel]
+            inv = inverse[sel]
+        amount = indicator.measure == "amount"
+        if amount:
             # An amount is a compound count: a number of events times values that vary. Counted in units of
             # E[value^2] / E[value] (the person's own, from their baseline; the peers' while they have fewer than
             # three events), a sum of values whose count is negative binomial is again close to negative binomial
@@ -441,38 +524,37 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             unit = np.where(
                 events >= 3,
                 (q_by_slot[a_slot][BASELINE, sel] + q_by_slot[a_slot][MIDDLE, sel]) / np.maximum(sum_t, 1e-9),
-                peer_q_by_slot[a_slot, sel] / np.maximum(peer_t_by_slot[s, sel], 1e-9),
+                peer_unit[a_slot][inv],
             )
             unit = np.maximum(unit, 1e-6)
             rec, mid, base, prior = (
                 ts_[RECENT, sel] / unit,
                 ts_[MIDDLE, sel] / unit,
                 ts_[BASELINE, sel] / unit,
-                peer_t_by_slot[s, sel] / unit,
+                peer_t[a_slot][inv] / unit,
             )
         else:
-            unit = 1.0
-            rec, mid, base, prior = ns[RECENT, sel], ns[MIDDLE, sel], ns[BASELINE, sel], peer_by_slot[s, sel]
-        rate14 = (base + a * prior) / (db + a)  # usual per day, before the last two weeks
-        rate7 = (base + mid + a * prior) / (db + dm + a)  # usual per day, before the last week
-        mu14, x14 = rate14 * (dr + dm), rec + mid
+            rec, mid, base, prior = ns[RECENT, sel], ns[MIDDLE, sel], ns[BASELINE, sel], peer_n[s][inv]
+        prior_a = a * prior
+        rate14 = (base + prior_a) / base_a  # usual per day, before the last two weeks
+        base_mid = base + mid
+        rate7 = (base_mid + prior_a) / base_middle_a  # usual per day, before the last week
+        mu14, x14 = rate14 * recent_middle, rec + mid
         mu7, x7 = rate7 * dr, rec
         # The sum of W days' counts, each negative binomial with size k, is negative binomial with size W x k.
-        size14 = indicator.dispersion * (dr + dm)
+        size14 = indicator.dispersion * recent_middle
         size7 = indicator.dispersion * dr
         if lower:  # a drop must be a real one: at most 60% of usual, and usual must be something
             gate14, gate7 = (x14 <= 0.6 * mu14) & (mu14 >= 2), (x7 <= 0.6 * mu7) & (mu7 >= 1.5)
         else:  # a rise must be at least one event and about twice usual
             gate14, gate7 = (x14 >= 1) & (x14 >= 0.5 + 2 * mu14), (x7 >= 1) & (x7 >= 0.5 + 2 * mu7)
-        e14 = _evidence(x14, mu14, size14, lower, gate14)
-        e7 = _evidence(x7, mu7, size7, lower, gate7)
-        e14 = np.clip(e14 - config.evidence_floor, 0, config.evidence_cap)
-        e7 = np.clip(e7 - config.evidence_floor, 0, config.evidence_cap)
+        e14 = _evidence(x14, mu14, size14, lower, gate14, config)
+        e7 = _evidence(x7, mu7, size7, lower, gate7, config)
         if indicator.code == "visits":
             # Days since the last social visit, against the usual rate: P(no visit in that many days).
             # Only for people who do get visits (two or more in their baseline).
             gap = np.minimum(np.minimum(windows.last_visit_lag[sel] - 1, di), LOOKBACK_DAYS)
-            visited = (base + mid) >= 2
+            visited = base_mid >= 2
             gap_evidence = np.where((gap > 7) & visited, rate7 * gap / math.log(10), 0.0)
             e14 = np.maximum(e14, np.clip(gap_evidence - config.evidence_floor, 0, config.evidence_cap))
         use14 = e14 >= e7
@@ -480,16 +562,31 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         weight = config.weight(indicator)
         if lower:
             # No personal routine yet, or no data for this routine: a low count is not evidence of a change.
-            weight_arr = np.where(new_arrival, 0.5 * weight, weight)
-            weight_arr = np.where(insufficient & indicator.self_service, 0.0, weight_arr)
-            contributions[:, j] = evidence * weight_arr
+            row = contributions_rows[j]
+            np.multiply(evidence, weight, out=row)
+            row *= scale_self_service if indicator.self_service else scale
+            for rows, long, short in (
+                (observed_rows, x14, x7),
+                (expected_rows, mu14, mu7),
+                (usual_rows, rate14, rate7),
+            ):
+                row = rows[j]
+                np.copyto(row, short)
+                np.copyto(row, long, where=use14)
+                if amount:
+                    row *= unit
+            window_rows[j][~use14] = 7
         else:
-            contributions[sel, j] = evidence * weight
-            rise_total[sel] += contributions[sel, j]
-        observed[sel, j] = np.where(use14, x14, x7) * unit
-        expected[sel, j] = np.where(use14, mu14, mu7) * unit
-        window[sel, j] = np.where(use14, 14, 7)
-        usual[sel, j] = np.where(use14, rate14, rate7) * unit
+            part = evidence * weight
+            contributions_rows[j, sel] = part
+            rise_total[sel] += part
+            multiplier = unit if amount else 1.0
+            observed_rows[j, sel] = np.where(use14, x14, x7) * multiplier
+            expected_rows[j, sel] = np.where(use14, mu14, mu7) * multiplier
+            window_rows[j, sel] = np.where(use14, 14, 7)
+            usual_rows[j, sel] = np.where(use14, rate14, rate7) * multiplier
+    contributions, observed, expected = contributions_rows.T, observed_rows.T, expected_rows.T
+    window, usual = window_rows.T, usual_rows.T
 
     static = 1 + (
         STATIC_FACTORS["previous_self_harm"] * people.previous_self_harm
@@ -538,14 +635,23 @@ def _apply_budget(
     """Per establishment, at most ``ceiling_factor`` times the budgeted share of people is red (then amber): the
     highest scores keep their colour and the rest move down one step, so the list stays one staff can act on.
     The thresholds, not this ceiling, are what keep a stable population within the budget."""
-    # Each establishment's members in index order, from one stable sort (not a scan of everyone per place).
-    order = np.argsort(establishment, kind="stable")
-    _, starts = np.unique(establishment[order], return_index=True)
-    for members in np.split(order, starts[1:]):
-        size = int(present[members].sum())
-        for high, budget in ((2, config.red_budget_per_100), (1, config.amber_budget_per_100)):
-            allowed = math.ceil(config.ceiling_factor * budget * size / 100)
-            flagged = members[level[members] == high]
-            if len(flagged) > allowed:
-                order = flagged[np.argsort(-total[flagged], kind="stable")]
-                level[order[allowed:]] = high - 1
+    # Count per establishment first (one bincount each): only an establishment over its ceiling (rare) is looked at
+    # person by person. Red is settled everywhere before amber, which is the same as red then amber per place.
+    place, places = _small_codes(establishment)
+    size = np.bincount(place, weights=present, minlength=places)
+    for high, budget in ((2, config.red_budget_per_100), (1, config.amber_budget_per_100)):
+        allowed = np.ceil(config.ceiling_factor * budget * size / 100)
+        at_level = level == high
+        over = np.flatnonzero(np.bincount(place[at_level], minlength=places) > allowed)
+        for code in over:
+            flagged = np.flatnonzero(at_level & (place == code))
+            order = flagged[np.argsort(-total[flagged], kind="stable")]
+            level[order[int(allowed[code]) :]] = high - 1
+
+
+def _small_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer codes as small non-negative numbers (themselves when they already are), and how many there are."""
+    if len(values) and values.min() >= 0 and values.max() < 4 * len(values) + 1024:
+        return values.astype(np.intp, copy=False), int(values.max()) + 1
+    codes, inverse = np.unique(values, return_inverse=True)
+    return inverse.astype(np.intp, copy=False), len(codes)

@@ -40,7 +40,7 @@ from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Na
 from throughgate.welfare import engine, episodes
 from throughgate.welfare.indicators import INDICATORS, KIND_ID
 from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction, TriggerDate
-from throughgate.welfare.reasons import reason_text, reasons_for
+from throughgate.welfare.reasons import reason_text, reasons_for_people
 
 SOURCE = "aim.ingest"
 BATCH = 5000
@@ -457,15 +457,16 @@ def recorded_trigger_dates(people: list[Person]) -> dict[str, list[tuple[str, da
     return out
 
 
-def static_flags(people: engine.People, i: int) -> dict[str, bool]:
-    triggers = int(people.triggers[i]) if people.triggers is not None else 0
+def static_flags(people: engine.People) -> dict[str, np.ndarray]:
+    """Everyone's static factors, by name (what ``reasons_for_people`` lists after the changes)."""
+    triggers = people.triggers if people.triggers is not None else np.zeros(len(people), dtype=np.int64)
     return {
-        "previous_self_harm": bool(people.previous_self_harm[i]),
-        "female": bool(people.female[i]),
-        "remand": bool(people.remand[i]),
-        "first_time": bool(people.first_time[i]),
-        "early_days": bool(people.days_in_custody[i] < 30),
-    } | {name: bool(triggers & bit) for name, bit in engine.TRIGGER_BITS.items()}
+        "previous_self_harm": np.asarray(people.previous_self_harm, dtype=bool),
+        "female": np.asarray(people.female, dtype=bool),
+        "remand": np.asarray(people.remand, dtype=bool),
+        "first_time": np.asarray(people.first_time, dtype=bool),
+        "early_days": np.asarray(people.days_in_custody) < 30,
+    } | {name: (triggers & bit) > 0 for name, bit in engine.TRIGGER_BITS.items()}
 
 
 def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFrame | None = None) -> ScoredEstate:
@@ -499,10 +500,9 @@ def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFr
         day += timedelta(days=1)
     con.close()
     result.colour = stepped.colour
-    reasons = [
-        reasons_for(result, i, last_visit_lag=float(windows.last_visit_lag[i]), people_flags=static_flags(arrays, i))
-        for i in range(len(people))
-    ]
+    reasons = reasons_for_people(
+        result, np.arange(len(people)), last_visit_lag=windows.last_visit_lag, static_flags=static_flags(arrays)
+    )
     return ScoredEstate(
         people=people,
         as_of=as_of,

@@ -101,35 +101,72 @@ def reason_text(reason: dict[str, Any]) -> str:
 def reasons_for(
     result: Result, i: int, *, last_visit_lag: float, people_flags: dict[str, bool]
 ) -> list[dict[str, Any]]:
-    """The reasons behind person i's colour: the indicators that gave evidence, strongest first, then the static
-    factors that scaled it. Every amber or red flag has at least one reason about a change."""
-    colour = str(result.colour[i])
-    reasons: list[dict[str, Any]] = []
-    if colour == "green":
-        return reasons
-    contributions = result.contributions[i]
-    order = np.argsort(-contributions)
-    for j in order:
-        value = float(contributions[j])
-        if value < MIN_CONTRIBUTION and reasons:
-            break
-        if value <= 0:
-            break
-        indicator = INDICATORS[j]
+    """The reasons behind person i's colour (see ``reasons_for_people``, which does many people at once)."""
+    lag = np.full(len(result.score), np.inf)
+    lag[i] = last_visit_lag
+    flags = {name: np.array([value]) for name, value in people_flags.items()}
+    return reasons_for_people(result, np.array([i]), last_visit_lag=lag, static_flags=flags, flags_indexed=False)[0]
+
+
+def reasons_for_people(
+    result: Result,
+    people: np.ndarray,
+    *,
+    last_visit_lag: np.ndarray,
+    static_flags: dict[str, np.ndarray],
+    flags_indexed: bool = True,
+) -> list[list[dict[str, Any]]]:
+    """The reasons behind the colours of ``people`` (indices into the result), one list each: the indicators that
+    gave evidence, strongest first, then the static factors that scaled it. Every amber or red flag has at least
+    one reason about a change; green has none.
+
+    ``last_visit_lag`` is everyone's days since the last social visit; ``static_flags`` maps a static factor to
+    everyone's flags (or, with ``flags_indexed=False``, to the flags of ``people`` in their order). The sorting and
+    picking are done for everyone at once; only the records themselves are built one by one."""
+    people = np.asarray(people, dtype=np.intp)
+    out: list[list[dict[str, Any]]] = [[] for _ in range(len(people))]
+    colours = result.colour[people]
+    rows = np.flatnonzero(colours != "green")
+    if len(rows) == 0:
+        return out
+    who = people[rows]
+    contributions = result.contributions[who]  # [m, indicators]
+    order = np.argsort(-contributions, axis=1)  # the same sort as one person's, row by row
+    ranked = np.take_along_axis(contributions, order, axis=1)
+    # In order of strength: the strongest if it is positive, then the next ones while they are at least
+    # MIN_CONTRIBUTION (sorted, so they are consecutive).
+    taken = (ranked[:, 0] > 0) * (1 + ((ranked[:, 1:] >= MIN_CONTRIBUTION) & (ranked[:, 1:] > 0)).sum(axis=1))
+    row_of = np.repeat(np.arange(len(who)), taken)
+    rank = np.arange(len(row_of)) - np.repeat(np.cumsum(taken) - taken, taken)
+    person, indicator = who[row_of], order[row_of, rank]
+    values = ranked[row_of, rank].tolist()
+    windows = result.window[person, indicator].tolist()
+    observed = result.observed[person, indicator].tolist()
+    expected = result.expected[person, indicator].tolist()
+    usual = result.usual_rate[person, indicator].tolist()
+    lags = last_visit_lag[person].tolist()
+    for k, (r, j) in enumerate(zip(row_of.tolist(), indicator.tolist(), strict=True)):
+        code = INDICATORS[j].code
         reason: dict[str, Any] = {
             "code": "change",
-            "indicator": indicator.code,
-            "window": int(result.window[i, j]),
-            "observed": round(float(result.observed[i, j]), 2),
-            "expected": round(float(result.expected[i, j]), 2),
-            "usual_per_day": round(float(result.usual_rate[i, j]), 4),
-            "weight": round(value, 2),
+            "indicator": code,
+            "window": int(windows[k]),
+            "observed": round(observed[k], 2),
+            "expected": round(expected[k], 2),
+            "usual_per_day": round(usual[k], 4),
+            "weight": round(values[k], 2),
         }
-        if indicator.code == "visits":
-            reason["days_since"] = None if math.isinf(last_visit_lag) else int(last_visit_lag)
-        reasons.append(reason)
-    if bool(result.insufficient[i]):
-        reasons.append({"code": "insufficient", "per_week": round(float(result.routine_per_week[i]), 1)})
-    if colour in ("red", "amber"):
-        reasons += [{"code": "static", "factor": factor} for factor in STATIC_FACTORS if people_flags.get(factor)]
-    return reasons
+        if code == "visits":
+            reason["days_since"] = None if math.isinf(lags[k]) else int(lags[k])
+        out[int(rows[r])].append(reason)
+    insufficient = result.insufficient[who].tolist()
+    per_week = result.routine_per_week[who].tolist()
+    flag_rows = who if flags_indexed else rows
+    factors = [(name, static_flags[name][flag_rows].tolist()) for name in STATIC_FACTORS if name in static_flags]
+    for r, (row, colour) in enumerate(zip(rows.tolist(), colours[rows].tolist(), strict=True)):
+        reasons = out[row]
+        if insufficient[r]:
+            reasons.append({"code": "insufficient", "per_week": round(per_week[r], 1)})
+        if colour in ("red", "amber"):
+            reasons += [{"code": "static", "factor": name} for name, flags in factors if flags[r]]
+    return out
