@@ -32,8 +32,11 @@ def home_panels(request: HttpRequest) -> dict[str, Any]:
     except NotVisible:
         return {}
     if may_money:
-        panels.append({"template": "selfservice/includes/money_panel.html", "spends": pounds(summary.spends)})
+        spends = pounds(summary.spends)
+        panels.append({"template": "selfservice/includes/money_panel.html", "spends": spends, "key": spends})
     if may_apps:
-        panels.append({"template": "selfservice/includes/home_panel.html", "items": summary.items})
+        items = summary.items
+        panels.append({"template": "selfservice/includes/home_panel.html", "items": items, "key": items})
     panels += notices_panel(user)
-    return {"home_panels": panels}
+    # Everything the panels show, for the page's {% memo %}: the same key, the same panels.
+    return {"home_panels": panels, "home_key": tuple((panel["template"], panel["key"]) for panel in panels)}

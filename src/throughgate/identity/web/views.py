@@ -206,7 +206,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     template = "identity/home_resident.html" if user.is_resident else "identity/home_staff.html"
-    return render(request, template, {"tiles": tiles_for(user)})
+    tiles = tiles_for(user)
+    return render(request, template, {"tiles": tiles, "tiles_key": tuple(tiles)})
 
 
 @requires("identity.switch_establishment")

@@ -22,4 +22,5 @@ def notices_panel(user: User) -> list[dict[str, Any]]:
         return []
     if not notices:
         return []
-    return [{"template": "selfservice/content/notices_panel.html", "notices": notices}]
+    shown = tuple((notice.pk, notice.title, notice.body, notice.title_cy, notice.body_cy) for notice in notices)
+    return [{"template": "selfservice/content/notices_panel.html", "notices": notices, "key": shown}]
