@@ -128,7 +128,7 @@ class People:
 @dataclass
 class Windows:
     n: np.ndarray  # [3, people, slots] event counts per window
-    t: np.ndarray  # [3, people, slots] sums of values per window
+    t: np.ndarray  # [3, people, amount slots] sums of values (minutes, pounds) per window
     last_visit_lag: np.ndarray  # days since the last social visit (inf when none in the lookback)
     q: np.ndarray  # [3, people, amount slots] sums of squared values (how much a person's values vary)
 
@@ -164,7 +164,7 @@ def _grouped_sums(con: Any, relation: str, as_of: date, n_people: int) -> Window
     ).fetchnumpy()
     windows = Windows(
         n=_slot_major(n_people, N_SLOTS),
-        t=_slot_major(n_people, N_SLOTS),
+        t=_slot_major(n_people, len(AMOUNT_SLOTS)),
         last_visit_lag=np.full(n_people, np.inf),
         q=_slot_major(n_people, len(AMOUNT_SLOTS)),
     )
@@ -215,12 +215,14 @@ def _accumulate(windows: Windows, rows: dict[str, np.ndarray], sign: float) -> N
     ].astype(np.intp)
     size = windows.n.size
     windows.n += sign * np.bincount(flat, weights=rows["n"].astype(float), minlength=size).reshape(windows.n.shape)
-    windows.t += sign * np.bincount(flat, weights=rows["t"].astype(float), minlength=size).reshape(windows.t.shape)
     amount = AMOUNT_INDEX[rows["kind_id"].astype(np.intp)]
     keep = amount >= 0
     qflat = (rows["bucket"].astype(np.intp)[keep] * people + rows["person_idx"].astype(np.intp)[keep]) * len(
         AMOUNT_SLOTS
     ) + amount[keep]
+    windows.t += sign * np.bincount(qflat, weights=rows["t"][keep].astype(float), minlength=windows.t.size).reshape(
+        windows.t.shape
+    )
     windows.q += sign * np.bincount(qflat, weights=rows["q"][keep].astype(float), minlength=windows.q.size).reshape(
         windows.q.shape
     )
@@ -266,7 +268,6 @@ class Incentives:
             _micros(local_midnight_utc(as_of - timedelta(days=days))) for days in (LOOKBACK_DAYS, 14, 7, 0)
         )
         windows.n[:, :, INCENTIVE_DOWN_ID] = 0
-        windows.t[:, :, INCENTIVE_DOWN_ID] = 0
         inside = np.flatnonzero((self.at >= start) & (self.at < end))
         if len(inside) == 0:
             return
@@ -284,7 +285,6 @@ class Incentives:
         people = windows.n.shape[1]
         per_window = np.bincount(bucket * people + person[down], minlength=3 * people).reshape(3, people)
         windows.n[:, :, INCENTIVE_DOWN_ID] = per_window
-        windows.t[:, :, INCENTIVE_DOWN_ID] = per_window
 
 
 class RollingWindows:
@@ -296,20 +296,21 @@ class RollingWindows:
         self.as_of = as_of
         self.windows, self.incentives = _window_sums(con, relation, as_of, n_people)
 
-    def _day(self, day: date) -> dict[str, np.ndarray]:
-        """One day's events as they are (summing them here costs less than a GROUP BY in DuckDB): one narrow
-        range scan of a time-ordered table, three plain columns (no per-row arithmetic in SQL)."""
+    def _scan(self, day: date, columns: str, kinds: str) -> dict[str, np.ndarray]:
+        """One day's events as they are (summing them here costs less than a GROUP BY in DuckDB): a narrow range
+        scan of a time-ordered table, plain columns, no per-row arithmetic in SQL."""
         return dict(
             self.con.execute(
-                f"SELECT kind_id, person_idx, value FROM {self.relation} "  # noqa: S608
+                f"SELECT {columns} FROM {self.relation} "  # noqa: S608
                 f"WHERE ts >= '{_iso(day)}'::TIMESTAMPTZ AND ts < '{_iso(day + timedelta(days=1))}'::TIMESTAMPTZ "
-                "AND kind_id >= 0"
+                f"AND {kinds}"
             ).fetchnumpy()
         )
 
     def advance(self) -> Windows:
-        """Move on one day: yesterday's events join the recent week; three days move between windows. Four
-        one-day scans, one scatter per day and array."""
+        """Move on one day: yesterday's events join the recent week; three days move between windows. Per day
+        moved, two narrow scans (every event's kind and person; the values of amounts only, since reading values
+        costs more than the rest) and one scatter per array."""
         old = self.as_of
         new = old + timedelta(days=1)
         # (day, from-window, to-window); -1 means outside the lookback.
@@ -317,26 +318,22 @@ class RollingWindows:
         moves.append((old - timedelta(LOOKBACK_DAYS), BASELINE, -1))
         windows = self.windows
         _, people, slots = windows.n.shape
+        amounts = len(AMOUNT_SLOTS)
+        amount_kinds = f"kind_id IN ({', '.join(str(s) for s in AMOUNT_SLOTS)})"
         # Slot-major [slots, 3, people] views: a window of one slot is a contiguous row of people.
         by_slot = [array.transpose(2, 0, 1) for array in (windows.n, windows.t, windows.q)]
-        amount_rows, amounts = list(AMOUNT_SLOTS), len(AMOUNT_SLOTS)
         visited_people = np.zeros(0, dtype=np.intp)
         for day, source, target in moves:
-            part = self._day(day)
-            kind = part["kind_id"].astype(np.intp)
-            person = part["person_idx"].astype(np.intp)
-            value = part["value"].astype(float, copy=False)
-            cell = kind * people + person  # the event's cell in a window's slot-major [slots, people] block
-            amount_events = np.flatnonzero(AMOUNT_INDEX[kind] >= 0)
-            amount_value = value[amount_events]
+            events = self._scan(day, "kind_id, person_idx", "kind_id >= 0")
+            kind = events["kind_id"].astype(np.intp)
+            cell = kind * people + events["person_idx"]  # the cell in a window's slot-major [slots, people] block
+            valued = self._scan(day, "kind_id, person_idx, value", amount_kinds)
+            value = valued["value"].astype(float, copy=False)
+            amount_cell = AMOUNT_INDEX[valued["kind_id"].astype(np.intp)] * people + valued["person_idx"]
             deltas = (
                 np.bincount(cell, minlength=slots * people).reshape(slots, people),
-                np.bincount(cell, weights=value, minlength=slots * people).reshape(slots, people),
-                np.bincount(
-                    AMOUNT_INDEX[kind[amount_events]] * people + person[amount_events],
-                    weights=amount_value * amount_value,
-                    minlength=amounts * people,
-                ).reshape(amounts, people),
+                np.bincount(amount_cell, weights=value, minlength=amounts * people).reshape(amounts, people),
+                np.bincount(amount_cell, weights=value * value, minlength=amounts * people).reshape(amounts, people),
             )
             for k, (array, delta) in enumerate(zip(by_slot, deltas, strict=True)):
                 if target >= 0:
@@ -346,20 +343,15 @@ class RollingWindows:
                     if k > 0:
                         # Sums of amounts taken out again leave rounding dust (-7e-15 for "no calls"): make it the
                         # zero it is (a multiply, then + 0.0 so that -0.0 becomes 0.0; faster than a masked write).
-                        # Only the amount slots' rows: counts' values are whole numbers, whose sums are exact.
-                        for row in (array[s, source] for s in (amount_rows if k == 1 else range(amounts))):
-                            row *= np.abs(row) >= 1e-6
-                            row += 0.0
+                        block = array[:, source]
+                        block *= np.abs(block) >= 1e-6
+                        block += 0.0
             if source < 0:  # yesterday: who had a social visit, and any incentive changes
-                visited_people = person[kind == VISIT]
+                visited_people = events["person_idx"][kind == VISIT].astype(np.intp)
                 if (kind == INCENTIVE).any():
                     self.incentives.add(
                         Incentives.from_rows(
-                            self.con.execute(
-                                f"""SELECT person_idx, epoch_us(ts) AS at, value FROM {self.relation}
-                                    WHERE kind_id = {INCENTIVE} AND ts >= '{_iso(old)}'
-                                    AND ts < '{_iso(new)}'"""  # noqa: S608
-                            ).fetchnumpy()
+                            self._scan(day, "person_idx, epoch_us(ts) AS at, value", f"kind_id = {INCENTIVE}")
                         ),
                         since=local_midnight_utc(new - timedelta(days=LOOKBACK_DAYS)),
                     )
@@ -452,15 +444,13 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     # Slot-major views ([slots, 3, people]), so each indicator reads contiguous rows: no copy for the windows
     # ``window_sums`` makes, which are stored that way.
     n_by_slot = np.ascontiguousarray(n.transpose(2, 0, 1))
-    t_by_slot = np.ascontiguousarray(t.transpose(2, 0, 1))
+    t_by_amount = np.ascontiguousarray(t.transpose(2, 0, 1))
     q_by_slot = np.ascontiguousarray(q.transpose(2, 0, 1))
     groups = _peer_groups(people)
     inverse = groups[1]
-    # Peer rates per group (small tables), looked up per person only for the indicators and people scored; sums of
-    # values only for the amount slots (the only ones whose sums are scored).
-    amount_rows = list(AMOUNT_SLOTS)
+    # Peer rates per group (small tables), looked up per person only for the indicators and people scored.
     peer_n = _peer_rates(groups, n_by_slot.sum(axis=1), all_days)
-    peer_t = _peer_rates(groups, t_by_slot[amount_rows].sum(axis=1), all_days)
+    peer_t = _peer_rates(groups, t_by_amount.sum(axis=1), all_days)
     peer_q = _peer_rates(groups, q_by_slot.sum(axis=1), all_days)
     peer_unit = peer_q / np.maximum(peer_t, 1e-9)  # E[value^2] / E[value] of the peers, per amount slot and group
 
@@ -494,7 +484,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     scale_self_service = np.where(insufficient, 0.0, scale)
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
-        ns, ts_ = n_by_slot[s], t_by_slot[s]  # [3, people], contiguous
+        ns = n_by_slot[s]  # [3, people], contiguous
         lower = indicator.direction == "drop"
         # A rise needs at least one recent event: score only those people (rare events, few people).
         sel: Any = slice(None) if lower else np.flatnonzero(ns[RECENT] + ns[MIDDLE] >= 1)
@@ -519,6 +509,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             # with the same size: the person's own spread of values widens the tails, so a person whose calls vary
             # a lot in length needs a bigger drop before it counts.
             a_slot = int(AMOUNT_INDEX[s])
+            ts_ = t_by_amount[a_slot]
             events = ns[BASELINE, sel] + ns[MIDDLE, sel]
             sum_t = ts_[BASELINE, sel] + ts_[MIDDLE, sel]
             unit = np.where(

@@ -98,6 +98,25 @@ def reason_text(reason: dict[str, Any]) -> str:
     }
 
 
+def rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(float(v), digits) for v in values]``, exactly, mostly vectorised. Python rounds the exact binary
+    value correctly; ``rint(v * 10**digits) / 10**digits`` gives the same float whenever the scaled value is not
+    within a hair of a half (the product's rounding error cannot change its nearest whole number, and the division
+    gives the float nearest that decimal, as Python does); the few values near a half, and any too large for the
+    product to be exact enough, are rounded by Python itself."""
+    values = np.asarray(values, dtype=float)
+    scale = 10.0**digits
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * scale
+        out = np.rint(scaled) / scale
+        fraction = np.abs(scaled - np.floor(scaled) - 0.5)
+        unsure = ~(fraction > 1e-6) | ~(np.abs(scaled) < 1e12)  # near a half, huge, or not a number
+    result: list[float] = out.tolist()
+    for i in np.flatnonzero(unsure).tolist():
+        result[i] = round(float(values[i]), digits)
+    return result
+
+
 def reasons_for(
     result: Result, i: int, *, last_visit_lag: float, people_flags: dict[str, bool]
 ) -> list[dict[str, Any]]:
@@ -139,34 +158,34 @@ def reasons_for_people(
     row_of = np.repeat(np.arange(len(who)), taken)
     rank = np.arange(len(row_of)) - np.repeat(np.cumsum(taken) - taken, taken)
     person, indicator = who[row_of], order[row_of, rank]
-    values = ranked[row_of, rank].tolist()
+    values = rounded(ranked[row_of, rank], 2)
     windows = result.window[person, indicator].tolist()
-    observed = result.observed[person, indicator].tolist()
-    expected = result.expected[person, indicator].tolist()
-    usual = result.usual_rate[person, indicator].tolist()
+    observed = rounded(result.observed[person, indicator], 2)
+    expected = rounded(result.expected[person, indicator], 2)
+    usual = rounded(result.usual_rate[person, indicator], 4)
     lags = last_visit_lag[person].tolist()
+    lists = [out[row] for row in rows.tolist()]
     for k, (r, j) in enumerate(zip(row_of.tolist(), indicator.tolist(), strict=True)):
         code = INDICATORS[j].code
         reason: dict[str, Any] = {
             "code": "change",
             "indicator": code,
             "window": int(windows[k]),
-            "observed": round(observed[k], 2),
-            "expected": round(expected[k], 2),
-            "usual_per_day": round(usual[k], 4),
-            "weight": round(values[k], 2),
+            "observed": observed[k],
+            "expected": expected[k],
+            "usual_per_day": usual[k],
+            "weight": values[k],
         }
         if code == "visits":
             reason["days_since"] = None if math.isinf(lags[k]) else int(lags[k])
-        out[int(rows[r])].append(reason)
+        lists[r].append(reason)
     insufficient = result.insufficient[who].tolist()
-    per_week = result.routine_per_week[who].tolist()
+    per_week = rounded(result.routine_per_week[who], 1)
     flag_rows = who if flags_indexed else rows
     factors = [(name, static_flags[name][flag_rows].tolist()) for name in STATIC_FACTORS if name in static_flags]
-    for r, (row, colour) in enumerate(zip(rows.tolist(), colours[rows].tolist(), strict=True)):
-        reasons = out[row]
+    for r, (reasons, colour) in enumerate(zip(lists, colours[rows].tolist(), strict=True)):
         if insufficient[r]:
-            reasons.append({"code": "insufficient", "per_week": round(per_week[r], 1)})
+            reasons.append({"code": "insufficient", "per_week": per_week[r]})
         if colour in ("red", "amber"):
             reasons += [{"code": "static", "factor": name} for name, flags in factors if flags[r]]
     return out

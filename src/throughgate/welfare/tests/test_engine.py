@@ -47,12 +47,11 @@ def test_static_factors_alone_never_flag_anyone() -> None:
     people = 20
     windows = engine.Windows(
         n=np.zeros((3, people, len(KIND_ID) + 1)),
-        t=np.zeros((3, people, len(KIND_ID) + 1)),
+        t=np.zeros((3, people, len(engine.AMOUNT_SLOTS))),
         last_visit_lag=np.full(people, np.inf),
         q=np.zeros((3, people, len(engine.AMOUNT_SLOTS))),
     )
     windows.n[:, :, KIND_ID["meal.chosen"]] = [[14], [14], [168]]
-    windows.t[:, :, KIND_ID["meal.chosen"]] = [[14], [14], [168]]
     everyone = np.ones(people, dtype=bool)
     result = engine.score(
         windows,
