@@ -170,3 +170,27 @@ def test_canteen_staff_deliver_and_refund_from_the_page(client: Client, shop: An
     assert (
         sign_in_staff(Client(), other).post(reverse("selfservice:canteen_deliver", args=[order.pk])).status_code == 404
     )
+
+
+def test_the_home_page_shows_what_is_true_now_for_each_person(client: Client, shop: Any) -> None:
+    """The home page's content is rendered once per value it shows ({% memo %}): a new balance, a new name, or
+    another person must each show their own figures, never a kept rendering of someone else's."""
+    first = rich(shop, 1234, first_name="Ash")
+    second = rich(shop, 1234, first_name="Bryn")
+    sign_in_resident(client, first)
+    home = client.get(reverse("identity:home")).content.decode()
+    assert "Hello, Ash" in home
+    assert "You have £12.34 to spend." in home
+    services.money_credit(by=None, person=first, kind="spends", amount=100, description="in", idempotency_key=key())
+    home = client.get(reverse("identity:home")).content.decode()
+    assert "You have £13.34 to spend." in home
+    first.user.first_name = "Ashley"
+    first.user.save(update_fields=["first_name"])
+    assert "Hello, Ashley" in client.get(reverse("identity:home")).content.decode()
+    client.logout()
+    other = Client()
+    sign_in_resident(other, second)
+    home = other.get(reverse("identity:home")).content.decode()
+    assert "Hello, Bryn" in home
+    assert "You have £12.34 to spend." in home
+    assert "Ash" not in home
