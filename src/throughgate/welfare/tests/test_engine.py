@@ -96,3 +96,16 @@ def test_scoring_a_rolled_day_equals_scoring_it_from_scratch() -> None:
         np.testing.assert_array_equal(rolled.colour, fresh.colour)
         np.testing.assert_allclose(rolled.score, fresh.score)
         assert rolled.score.max() > 0  # the comparison is about real evidence
+
+
+def test_small_lower_tails_summed_equal_the_incomplete_beta() -> None:
+    from scipy import special
+
+    rng = np.random.default_rng(8)
+    size = rng.choice([0.5, 3.5, 7.0, 14.0, 28.0, 196.0], size=20_000)
+    mu = np.concatenate([rng.gamma(2.0, 3.0, size=19_000), rng.uniform(1e-6, 1e-3, size=1_000)])
+    x = rng.integers(0, 12, size=20_000).astype(float)
+    tail = engine._nb_tail(x, mu, size, lower=True)
+    np.testing.assert_allclose(tail, special.betainc(size, x + 1, size / (size + mu)), rtol=1e-12, atol=0)
+    assert (x <= engine.SMALL_COUNT).any()  # both ways are checked
+    assert (x > engine.SMALL_COUNT).any()
