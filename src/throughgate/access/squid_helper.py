@@ -547,8 +547,9 @@ def background(helper: Helper, refresh_seconds: float, report_seconds: float, st
 
 def serve(helper: Helper, stdin: BinaryIO, stdout: BinaryIO, refresh_seconds: float, report_seconds: float) -> None:
     """The loop Squid talks to: first snapshot, then one answer per line until end of input. Lines are taken as
-    they arrive; the answers to everything read so far are written and flushed together before the next read, so
-    Squid never waits for the answer to a line it has sent (and a busy helper is not one system call per line)."""
+    they arrive; the answers to what was read are written and flushed in blocks of ANSWER_EVERY lines before the
+    next read, so Squid never waits for the answer to a line it has sent for long (and a busy helper is not one
+    system call per line)."""
     helper.refresh()
     stop = threading.Event()
     worker = threading.Thread(
@@ -573,15 +574,16 @@ def serve(helper: Helper, stdin: BinaryIO, stdout: BinaryIO, refresh_seconds: fl
                     continue
                 lines.pop(0)
                 skipping = False
-            answers = helper.answer_batch(lines, helper.clock()) if lines else b""
+            now = helper.clock()
+            for start in range(0, len(lines), ANSWER_EVERY):
+                stdout.write(helper.answer_batch(lines[start : start + ANSWER_EVERY], now))
+                stdout.flush()
             if len(pending) > MAX_LINE:
                 channel = _channel(pending)
                 prefix = f"{channel} ERR" if channel else "BH"
-                answers += f'{prefix} message="Request could not be read." log=too_long\n'.encode()
-                pending, skipping = b"", True
-            if answers:
-                stdout.write(answers)
+                stdout.write(f'{prefix} message="Request could not be read." log=too_long\n'.encode())
                 stdout.flush()
+                pending, skipping = b"", True
         if pending and not skipping:
             stdout.write(helper.answer(pending))
             stdout.flush()
@@ -592,6 +594,10 @@ def serve(helper: Helper, stdin: BinaryIO, stdout: BinaryIO, refresh_seconds: fl
 
 
 READ_SIZE = 1 << 20
+# Answers are written every this many lines of a read, not once per read: Squid (or whatever reads them) takes
+# the first answers while the helper works on the next ones, so a 1 MB read (about 20,000 requests) neither holds
+# its first answer back until the last is decided nor fills the pipe and waits for the reader to empty it.
+ANSWER_EVERY = 1024
 PIPE_SIZE = 1 << 20
 
 

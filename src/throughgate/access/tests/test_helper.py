@@ -268,3 +268,33 @@ def test_the_batch_path_is_used_for_plain_lines_and_counts_hosts() -> None:
     assert counts[("A2", "denied", "")]["sites"] == {"unlisted.test": 1}
     assert counts[("A2", "denied", "")]["count"] == 1
     assert sum(row["count"] for (person, *_), row in counts.items() if person == "A1") == 3
+
+
+def test_serve_writes_long_reads_in_blocks_in_order() -> None:
+    """A read of more lines than ANSWER_EVERY is answered in several writes, every answer in its line's place, the
+    same as line by line (and an over-long line at the end of a read still answered after the others)."""
+    from datetime import UTC, datetime
+
+    snapshot = _snapshot()
+    now = datetime.now(tz=UTC)
+    hosts = ["learning.test", "unlisted.test", "www.jobs.test", "gov.test/benefits", "family.test"]
+    lines = [
+        f"{n % 50} 10.0.0.{n % 8} GET http://{hosts[n % len(hosts)]}/{n}".encode()
+        for n in range(squid_helper.ANSWER_EVERY * 2 + 37)
+    ]
+
+    class Writes(io.BytesIO):
+        count = 0
+
+        def write(self, data: Any) -> int:
+            self.count += 1
+            return super().write(data)
+
+    helper = _helper_with(snapshot)
+    helper.clock = lambda: now
+    helper.refresh = lambda: True  # type: ignore[method-assign]
+    stdout = Writes()
+    squid_helper.serve(helper, io.BytesIO(b"\n".join(lines) + b"\n"), stdout, 3600, 3600)
+    single = _helper_with(snapshot)
+    assert stdout.getvalue() == b"".join(single.answer(line, now) for line in lines)
+    assert stdout.count == 3
