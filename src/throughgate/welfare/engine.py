@@ -140,7 +140,7 @@ def local_midnight_utc(day: date) -> datetime:
 
 def window_sums(con: Any, relation: str, as_of: date, n_people: int) -> Windows:
     """One pass over ``relation`` (columns person_idx, kind_id, ts TIMESTAMPTZ, value) for the 98 days before
-    ``as_of`` (Europe/London), into per-person window sums (see ``window_sums_only``), with the incentive changes."""
+    ``as_of`` (Europe/London), into per-person window sums, with the last social visit and incentive changes."""
     return _window_sums(con, relation, as_of, n_people)[0]
 
 
@@ -185,6 +185,7 @@ def _grouped_sums(con: Any, relation: str, as_of: date, n_people: int) -> Window
 
 
 def _window_sums(con: Any, relation: str, as_of: date, n_people: int) -> tuple[Windows, Incentives]:
+    """The window sums and the lookback's incentive changes (which ``RollingWindows`` keeps between days)."""
     windows = _grouped_sums(con, relation, as_of, n_people)
     start = local_midnight_utc(as_of - timedelta(days=LOOKBACK_DAYS))
     end = local_midnight_utc(as_of)
@@ -228,12 +229,12 @@ def _accumulate(windows: Windows, rows: dict[str, np.ndarray], sign: float) -> N
     )
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
 def _micros(moment: datetime) -> int:
     """An aware datetime as microseconds since the epoch (what DuckDB's ``epoch_us`` gives)."""
     return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
 @dataclass
@@ -288,7 +289,8 @@ class Incentives:
 
 
 class RollingWindows:
-    """Window sums kept between days: scoring the next day reads four days of events, not 98."""
+    """Window sums (and the lookback's incentive changes) kept between days: scoring the next day reads four days
+    of events, not 98."""
 
     def __init__(self, con: Any, relation: str, as_of: date, n_people: int) -> None:
         self.con = con
