@@ -696,11 +696,12 @@ def bench_radius(
     threads: int = 2,
     server: str = "granian",
 ) -> dict[str, Any]:
-    """FreeRADIUS -> rlm_rest -> gunicorn (gthread) serving Throughgate on SQLite, vs FreeRADIUS answering the same
-    MACs from its `files` module. ``wsgi_app`` is the lean RADIUS entry point (throughgate.access.wsgi) by default;
-    ``--full-django`` measures config.wsgi (every request through the page middleware) instead. By default the
-    generated site's post-auth call is left out (the comparison is /radius/authorize against `files`, which has no
-    post-auth either); ``--post-auth`` keeps it (two REST calls per accept, as deployed)."""
+    """FreeRADIUS -> rlm_rest -> the HTTP server (``server``: granian as the network integration guide says, or
+    gunicorn gthread) serving Throughgate on SQLite, vs FreeRADIUS answering the same MACs from its `files` module.
+    ``wsgi_app`` is the lean RADIUS entry point (throughgate.access.wsgi) by default; ``--full-django`` measures
+    config.wsgi (every request through the page middleware) instead. By default the generated site's post-auth call
+    is left out (the comparison is /radius/authorize against `files`, which has no post-auth either);
+    ``--post-auth`` keeps it (two REST calls per accept, as deployed)."""
     work = Path(tempfile.mkdtemp(prefix="tg-bench-radius-"))
     work.chmod(0o755)
     db = work / "bench.sqlite3"

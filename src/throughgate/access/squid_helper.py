@@ -94,6 +94,7 @@ class Helper:
         self._hour_for: datetime | None = None
         self._gates: dict[str, policy.Gate] = {}
         self._fast: dict[bytes, FastGate | None] = {}
+        self._fast_before: dict[bytes, FastGate | None] = {}  # the previous second's, to keep those unchanged
         self._heads: set[bytes] = set()  # channel IDs already seen to be well formed
         self._gate_second = -1
         self._gate_snapshot: policy.Snapshot | None = None
@@ -184,6 +185,7 @@ class Helper:
         """The URL-independent rules, once per client address and second (and snapshot)."""
         second = int(now.timestamp())
         if second != self._gate_second or snapshot is not self._gate_snapshot:
+            self._fast_before = self._fast if snapshot is self._gate_snapshot else {}
             self._gates, self._fast, self._gate_second, self._gate_snapshot = {}, {}, second, snapshot
         gate = self._gates.get(ip)
         if gate is None:
@@ -384,19 +386,28 @@ class Helper:
         if gate.refused is not None:
             decision = gate.refused
             key = (decision.person, decision.establishment, hour, False, decision.category) if decision.person else None
-            return FastGate(refused=self._suffix(decision), key=key, outside=int(decision.outside_hours))
-        if len(gate.holders) != 1:
+            fresh = FastGate(refused=self._suffix(decision), key=key, outside=int(decision.outside_hours), hour=hour)
+        elif len(gate.holders) != 1:
             return None  # a device shared by a cell: every occupant's rules apply
-        holder = gate.holders[0]
-        person = holder.person
-        return FastGate(
-            person=person.prison_number,
-            establishment=person.establishment,
-            level=person.level,
-            categories=holder.categories,
-            max_risk=holder.max_risk,
-            groups=person.groups,
-        )
+        else:
+            holder = gate.holders[0]
+            person = holder.person
+            fresh = FastGate(
+                person=person.prison_number,
+                establishment=person.establishment,
+                level=person.level,
+                categories=holder.categories,
+                max_risk=holder.max_risk,
+                groups=person.groups,
+                hour=hour,
+            )
+        # The rules are asked again every second (a time window or a sanction may have begun or ended); when the
+        # answer is the same as the second before, in the same hour, the address keeps its gate and with it the
+        # reply texts and counts it found, which are the same, instead of making them again.
+        before = self._fast_before.get(ip)
+        if before is not None and before.signature == fresh.signature:
+            return before
+        return fresh
 
     def count(self, decision: policy.Decision, now: datetime) -> None:
         """Count decisions per person, hour, outcome and category; for refusals also the hosts (at most
@@ -423,6 +434,7 @@ class Helper:
         with self.lock:
             counts, self.counts = self.counts, {}
             self._fast = {}  # the fast gates hold Count objects of the old dict
+            self._fast_before = {}
         return [
             {
                 "person": person,
@@ -488,6 +500,7 @@ class FastGate:
         "outside",
         "person",
         "refused",
+        "signature",
         "unlisted",
     )
 
@@ -503,6 +516,7 @@ class FastGate:
         categories: frozenset[str] = frozenset(),
         max_risk: int = 0,
         groups: frozenset[str] = frozenset(),
+        hour: str = "",
     ) -> None:
         self.refused = refused  # the reply suffix when the address may not use the internet now
         self.key = key  # ... and where that refusal is counted (None: nobody to count it for)
@@ -518,6 +532,8 @@ class FastGate:
         self.allowed: dict[str, tuple[bytes, Count]] = {}  # category -> (reply suffix, count)
         self.closed: dict[str, tuple[bytes, Count]] = {}  # category not open at the level -> (reply, count)
         self.unlisted: Count | None = None
+        # everything above that the caches depend on, and the hour they count in
+        self.signature = (refused, key, outside, person, establishment, level, categories, max_risk, groups, hour)
 
 
 class Count:

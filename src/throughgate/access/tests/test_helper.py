@@ -298,3 +298,37 @@ def test_serve_writes_long_reads_in_blocks_in_order() -> None:
     single = _helper_with(snapshot)
     assert stdout.getvalue() == b"".join(single.answer(line, now) for line in lines)
     assert stdout.count == 3
+
+
+def test_gates_kept_from_one_second_to_the_next_answer_and_count_as_line_by_line() -> None:
+    """Each second the rules are asked again and an unchanged gate is kept (with its reply texts and counts): across
+    seconds, an hour boundary and a time window closing, the batch path still answers and counts as line by line."""
+    import dataclasses
+    import datetime as dt
+
+    from throughgate.access import policy
+
+    snapshot = _snapshot()
+    every_day = frozenset(range(7))
+    snapshot.establishments["MDI"] = dataclasses.replace(
+        snapshot.establishments["MDI"], windows=(policy.Window("Day", True, every_day, dt.time(0), dt.time(13, 0, 1)),)
+    )
+    lines = [
+        f"{n} 10.0.0.{n % 8} GET http://{host}/".encode()
+        for n, host in enumerate(["learning.test", "unlisted.test", "jobs.test", "x.gov.test", "family.test"] * 4)
+    ]
+    start = dt.datetime(2026, 11, 23, 12, 59, 58, tzinfo=dt.UTC)  # GMT: local time is UTC
+    moments = [start + dt.timedelta(seconds=s) for s in range(5)]  # 12:59:58 .. 13:00:02; closed from 13:00:01
+    batch, single = _helper_with(snapshot), _helper_with(snapshot)
+    answers, gates = [], []
+    for now in moments:
+        answers.append(batch.answer_batch(lines, now))
+        gates.append(batch._fast[b"10.0.0.0"])
+    assert answers == [b"".join(single.answer(line, now) for line in lines) for now in moments]
+    assert gates[1] is gates[0]  # kept: same answer, same hour
+    assert gates[2] is not gates[1]  # a new hour counts in new rows
+    assert b" OK " in answers[2]
+    assert b" OK " not in answers[3]  # the window closed: refused from that second on
+    assert gates[3] is not gates[2]
+    assert gates[4] is gates[3]
+    assert sorted(map(repr, batch.take_counts())) == sorted(map(repr, single.take_counts()))
