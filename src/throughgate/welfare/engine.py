@@ -312,7 +312,7 @@ class RollingWindows:
     def advance(self) -> Windows:
         """Move on one day: yesterday's events join the recent week; three days move between windows. Per day
         moved, two narrow scans (every event's kind and person; the values of amounts only, since reading values
-        costs more than the rest) and one scatter per array."""
+        costs more than the rest) and one scatter per array; counts are added to each window once."""
         old = self.as_of
         new = old + timedelta(days=1)
         # (day, from-window, to-window); -1 means outside the lookback.
@@ -325,6 +325,7 @@ class RollingWindows:
         # Slot-major [slots, 3, people] views: a window of one slot is a contiguous row of people.
         by_slot = [array.transpose(2, 0, 1) for array in (windows.n, windows.t, windows.q)]
         visited_people = np.zeros(0, dtype=np.intp)
+        net_counts: list[np.ndarray | None] = [None, None, None]
         for day, source, target in moves:
             events = self._scan(day, "kind_id, person_idx", "kind_id >= 0")
             kind = events["kind_id"].astype(np.intp)
@@ -332,22 +333,29 @@ class RollingWindows:
             valued = self._scan(day, "kind_id, person_idx, value", amount_kinds)
             value = valued["value"].astype(float, copy=False)
             amount_cell = AMOUNT_INDEX[valued["kind_id"].astype(np.intp)] * people + valued["person_idx"]
+            # Counts are whole numbers, so the order of adding them does not matter: each window's net change is
+            # summed as integers (contiguous) and added to the window once, after the four days.
+            counted = np.bincount(cell, minlength=slots * people).reshape(slots, people)
+            if source >= 0:
+                change = net_counts[source]
+                net_counts[source] = -counted if change is None else np.subtract(change, counted, out=change)
+            if target >= 0:
+                change = net_counts[target]
+                net_counts[target] = counted if change is None else np.add(change, counted, out=change)
             deltas = (
-                np.bincount(cell, minlength=slots * people).reshape(slots, people),
                 np.bincount(amount_cell, weights=value, minlength=amounts * people).reshape(amounts, people),
                 np.bincount(amount_cell, weights=value * value, minlength=amounts * people).reshape(amounts, people),
             )
-            for k, (array, delta) in enumerate(zip(by_slot, deltas, strict=True)):
+            for array, delta in zip(by_slot[1:], deltas, strict=True):
                 if target >= 0:
                     array[:, target] += delta
                 if source >= 0:
                     array[:, source] -= delta
-                    if k > 0:
-                        # Sums of amounts taken out again leave rounding dust (-7e-15 for "no calls"): make it the
-                        # zero it is (a multiply, then + 0.0 so that -0.0 becomes 0.0; faster than a masked write).
-                        block = array[:, source]
-                        block *= np.abs(block) >= 1e-6
-                        block += 0.0
+                    # Sums of amounts taken out again leave rounding dust (-7e-15 for "no calls"): make it the zero
+                    # it is (a multiply, then + 0.0 so that -0.0 becomes 0.0; faster than a masked write).
+                    block = array[:, source]
+                    block *= np.abs(block) >= 1e-6
+                    block += 0.0
             if source < 0:  # yesterday: who had a social visit, and any incentive changes
                 visited_people = events["person_idx"][kind == VISIT].astype(np.intp)
                 if (kind == INCENTIVE).any():
@@ -357,6 +365,9 @@ class RollingWindows:
                         ),
                         since=local_midnight_utc(new - timedelta(days=LOOKBACK_DAYS)),
                     )
+        for window, change in enumerate(net_counts):
+            if change is not None:
+                by_slot[0][:, window] += change
         lag = self.windows.last_visit_lag + 1
         lag[lag > LOOKBACK_DAYS] = np.inf
         lag[visited_people] = 1
@@ -403,10 +414,20 @@ def _nb_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np
             out[big] = special.betainc(size[big], k[big] + 1, p[big])
         return out
     k = np.ceil(x - 1e-9) - 1  # P(X >= x) = P(X > x - 1) = I_{1-p}(k + 1, size)
-    return np.where(k < 0, 1.0, special.betainc(np.maximum(k, 0) + 1, size, 1 - p))
+    out = np.ones(len(k))
+    # 1 - P(X <= k) summed where k is small and the tail is not: at 1e-3 or more the subtraction costs at most
+    # 1e-12 of relative accuracy. Smaller tails (strong evidence) and larger counts go through betainc.
+    summed = np.flatnonzero((k >= 0) & (k <= SMALL_COUNT))
+    if len(summed):
+        out[summed] = 1.0 - _nb_lower_sum(k[summed], mu[summed], size[summed])
+    exact = np.flatnonzero((k > SMALL_COUNT) | ((k >= 0) & (k <= SMALL_COUNT) & (out < 1e-3)))
+    if len(exact):
+        # (1 - p worked out as mu / (size + mu), which stays accurate when p is within a hair of 1: rare events)
+        out[exact] = special.betainc(k[exact] + 1, size[exact], mu[exact] / (size[exact] + mu[exact]))
+    return out
 
 
-SMALL_COUNT = 6  # lower tails up to this count are summed term by term (most drops are to a few events)
+SMALL_COUNT = 6  # tails up to this count are summed term by term (most changes are of a few events)
 
 
 def _nb_lower_sum(k: np.ndarray, mu: np.ndarray, size: np.ndarray) -> np.ndarray:

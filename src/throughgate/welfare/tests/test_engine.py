@@ -98,7 +98,7 @@ def test_scoring_a_rolled_day_equals_scoring_it_from_scratch() -> None:
         assert rolled.score.max() > 0  # the comparison is about real evidence
 
 
-def test_small_lower_tails_summed_equal_the_incomplete_beta() -> None:
+def test_small_tails_summed_equal_the_incomplete_beta() -> None:
     from scipy import special
 
     rng = np.random.default_rng(8)
@@ -109,3 +109,8 @@ def test_small_lower_tails_summed_equal_the_incomplete_beta() -> None:
     np.testing.assert_allclose(tail, special.betainc(size, x + 1, size / (size + mu)), rtol=1e-12, atol=0)
     assert (x <= engine.SMALL_COUNT).any()  # both ways are checked
     assert (x > engine.SMALL_COUNT).any()
+    upper = engine._nb_tail(x, mu, size, lower=False)
+    expected = np.where(x < 1, 1.0, special.betainc(np.maximum(x, 1), size, mu / (size + mu)))
+    np.testing.assert_allclose(upper, expected, rtol=1e-12, atol=0)
+    assert ((upper < 1e-3) & (x <= engine.SMALL_COUNT)).any()  # small tails that go through betainc
+    assert ((upper >= 1e-3) & (x <= engine.SMALL_COUNT) & (x >= 1)).any()  # and those summed
