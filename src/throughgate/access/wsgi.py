@@ -2,7 +2,9 @@
 straight from their views, without the page middleware (sessions, CSRF, sign-in, security headers) that machine
 JSON endpoints do not use; every other path goes to the whole Django application.
 
-    gunicorn throughgate.access.wsgi:application -k gthread -w 4 --threads 8
+    granian --interface wsgi --http 1 --no-ws --workers 2 --blocking-threads 2 throughgate.access.wsgi:application
+
+(radius.serve_command, which `throughgate access radius-conf` prints; any WSGI server can serve it.)
 
 The views check the shared secret themselves and are declared public in the permission map, so nothing they rely
 on is skipped. FreeRADIUS waits on /radius/authorize for every device that joins: this keeps it fast.

@@ -17,6 +17,7 @@ import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
@@ -181,10 +182,16 @@ class Command(BaseCommand):
             target.write_text(text, encoding="utf-8")
             target.chmod(0o640)
             self.stdout.write(f"Wrote {target}")
+        url = urlsplit(options["url"])
+        if url.scheme == "http" and url.hostname:
+            serve = radius.serve_command(host=url.hostname, port=url.port or 80)
+            where = ""
+        else:
+            serve = radius.serve_command()
+            where = f", behind the TLS proxy that answers {options['url']}"
         self.stdout.write(
-            f"Serve the endpoints these call ({options['url']}) with: {shlex.join(radius.serve_command())}"
-            " (with THROUGHGATE_NETWORK_SECRET and the same settings as the web application; see"
-            " docs/network-integration.md)."
+            f"Serve the endpoints these call with: {shlex.join(serve)}{where} (with THROUGHGATE_NETWORK_SECRET and"
+            " the same settings as the web application; see docs/network-integration.md)."
         )
 
     def import_sites(self, options: dict[str, Any]) -> None:
