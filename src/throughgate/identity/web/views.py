@@ -207,7 +207,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     template = "identity/home_resident.html" if user.is_resident else "identity/home_staff.html"
     tiles = tiles_for(user)
-    return render(request, template, {"tiles": tiles, "tiles_key": tuple(tiles)})
+    # The tiles a page shows follow from which ones it is (their words from the language, which memo keys on too).
+    return render(request, template, {"tiles": tiles, "tiles_key": tuple(tile.url_name for tile in tiles)})
 
 
 @requires("identity.switch_establishment")
