@@ -130,3 +130,16 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
         more = f" (+{len(violation['nodes']) - 5} more)" if len(violation["nodes"]) > 5 else ""
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} -> {targets}{more}")
     return lines
+
+
+def axe_problems(page: Any, where: str, language: str = "") -> list[str]:
+    """The page's serious and critical axe findings, each labelled with where it was (and in which language)."""
+    label = f"[{language}] {where}" if language else where
+    return [f"{label}: {line}" for line in describe(run_axe(page))]
+
+
+def guide_screenshot(page: Any, name: str, language: str, *, full_page: bool = True) -> None:
+    """``docs/screenshots/NAME.png`` for the guides, taken in the English run only."""
+    if language == "en":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

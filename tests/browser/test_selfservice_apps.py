@@ -10,10 +10,9 @@ import pytest
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
     STAFF_VIEWPORT,
-    describe,
-    run_axe,
+    axe_problems,
+    guide_screenshot,
     set_device,
     set_language,
     sign_in_resident,
@@ -31,13 +30,11 @@ REPLY = {"en": "Yes. You will get it on Friday.", "cy": "Cewch. Bydd e gyda chi 
 
 
 def check(page: Any, problems: list[str], where: str) -> None:
-    problems += [f"{where}: {line}" for line in describe(run_axe(page))]
+    problems += axe_problems(page, where)
 
 
 def shot(page: Any, name: str, language: str) -> None:
-    if language == "en":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"selfservice-{name}.png"), full_page=True)
+    guide_screenshot(page, f"selfservice-{name}", language)
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

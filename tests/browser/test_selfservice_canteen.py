@@ -9,9 +9,8 @@ import pytest
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
-    describe,
-    run_axe,
+    axe_problems,
+    guide_screenshot,
     set_device,
     set_language,
     sign_in_resident,
@@ -48,12 +47,10 @@ def test_resident_orders_canteen_and_sees_the_new_balance(
     problems: list[str] = []
 
     def check(where: str) -> None:
-        problems.extend(f"{where}: {line}" for line in describe(run_axe(page)))
+        problems.extend(axe_problems(page, where))
 
     def shot(name: str) -> None:
-        if language == "en":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"selfservice-{name}.png"), full_page=True)
+        guide_screenshot(page, f"selfservice-{name}", language)
 
     sign_in_resident(page, person)
     assert page.locator(".tg-home-panel").first.inner_text().count("£20.00") == 1

@@ -11,10 +11,9 @@ import pytest
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
     STAFF_VIEWPORT,
-    describe,
-    run_axe,
+    axe_problems,
+    guide_screenshot,
     set_device,
     set_language,
     sign_in_resident,
@@ -65,13 +64,12 @@ def test_a_notice_reaches_the_home_page_and_the_resident_uses_the_library(
     problems: list[str] = []
 
     def check(page: Any, where: str) -> None:
-        problems.extend(f"[{language}] {where}: {line}" for line in describe(run_axe(page)))
+        problems.extend(axe_problems(page, where, language))
 
     def shot(page: Any, name: str) -> None:
         if language == "en":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.evaluate("() => document.activeElement && document.activeElement.blur()")
-            page.screenshot(path=str(SCREENSHOTS / f"content-{name}.png"), full_page=True)
+        guide_screenshot(page, f"content-{name}", language)
 
     # The governor puts up a notice for everyone in the prison.
     office = new_context(viewport=STAFF_VIEWPORT, bypass_csp=True)

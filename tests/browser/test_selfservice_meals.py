@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
     STAFF_VIEWPORT,
-    describe,
-    run_axe,
+    axe_problems,
+    guide_screenshot,
     set_device,
     set_language,
     sign_in_resident,
@@ -66,12 +65,10 @@ def test_resident_picks_meals_and_sees_them_confirmed(
     problems: list[str] = []
 
     def check(where: str) -> None:
-        problems.extend(f"[{language}] {where}: {line}" for line in describe(run_axe(page)))
+        problems.extend(axe_problems(page, where, language))
 
     def shot(name: str) -> None:
-        if language == "en":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"selfservice-{name}.png"), full_page=False)
+        guide_screenshot(page, f"selfservice-{name}", language, full_page=False)
 
     sign_in_resident(page, person)
     page.locator('.tg-tile__link[href="/selfservice/meals/"]').click()
@@ -127,12 +124,10 @@ def test_staff_build_a_menu_read_kitchen_totals_and_record_a_diet(
     problems: list[str] = []
 
     def check(where: str) -> None:
-        problems.extend(f"[{language}] {where}: {line}" for line in describe(run_axe(page)))
+        problems.extend(axe_problems(page, where, language))
 
     def shot(name: str) -> None:
-        if language == "en":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"selfservice-{name}.png"), full_page=False)
+        guide_screenshot(page, f"selfservice-{name}", language, full_page=False)
 
     sign_in_staff(page, governor)
     page.goto(reverse("selfservice:menus"))

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
     STAFF_VIEWPORT,
+    axe_problems,
     describe,
+    guide_screenshot,
     run_axe,
     set_device,
     set_language,
@@ -34,9 +35,7 @@ pytestmark = pytest.mark.browser
 
 
 def _shot(page: Any, name: str, language: str, full: bool = True) -> None:
-    if language == "en":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"selfservice-{name}.png"), full_page=full)
+    guide_screenshot(page, f"selfservice-{name}", language, full_page=full)
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
@@ -63,7 +62,7 @@ def test_governor_sets_up_pays_in_and_reads_a_history(
     problems: list[str] = []
 
     def check(where: str) -> None:
-        problems.extend(f"[{language}] {where}: {line}" for line in describe(run_axe(page)))
+        problems.extend(axe_problems(page, where, language))
 
     page.goto("/selfservice/setup/")
     assert page.locator("#departments").count() == 1
