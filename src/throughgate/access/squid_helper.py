@@ -24,8 +24,9 @@ from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlencode
 
 try:
-    from throughgate.access import policy
-except ImportError:  # pragma: no cover - the standalone copy, next to policy.py
+    from throughgate.access import fastpath, policy
+except ImportError:  # pragma: no cover - the standalone copy, next to policy.py and fastpath.py
+    import fastpath  # type: ignore[no-redef]
     import policy  # type: ignore[no-redef]
 
 MAX_LINE = 16384
@@ -81,10 +82,22 @@ def quote(value: str) -> str:
     return f'"{cleaned[:300]}"'
 
 
+def _clean(value: str) -> str:
+    """What quote() does to a text before it cuts it (for the compiled path, which puts texts together)."""
+    return value.translate(_QUOTE_TABLE)
+
+
 class Helper:
     """The decision loop's state: the snapshot, whether it is current, and decision counts to report."""
 
-    def __init__(self, source: Source | None, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        source: Source | None,
+        clock: Callable[[], datetime] | None = None,
+        compiled: fastpath.Library | str | None = "auto",
+    ) -> None:
+        """``compiled``: the compiled hot path to answer batches with; "auto" loads libfastpath.so from next to
+        fastpath.py if it is there; None answers in pure Python."""
         self.source = source
         self.snapshot = policy.Snapshot()
         self.ready = False  # True once a snapshot was loaded and the last refresh succeeded
@@ -100,6 +113,13 @@ class Helper:
         self._gate_snapshot: policy.Snapshot | None = None
         self._suffixes: dict[tuple[bool, str, str, str, str], bytes] = {}
         self._hour = ""
+        library = fastpath.load() if compiled == "auto" else compiled
+        # The compiled path's tables (None: pure Python); with them the counts are kept in C (see count()).
+        self.tables = (
+            fastpath.Tables(library, NOT_LISTED_SUFFIX, _clean) if isinstance(library, fastpath.Library) else None
+        )
+        self._compiled_catalogue: tuple[dict[bytes, tuple[Any, ...]], fastpath.Catalogue | None] | None = None
+        self._compiled_stamp: tuple[int, policy.Snapshot | None] = (-1, None)
 
     # -- snapshot ---------------------------------------------------------------------------------------------
 
@@ -145,6 +165,12 @@ class Helper:
             policy.load_policy(fresh, data["policy"])
         elif not self.ready and not self.snapshot.people:
             raise ValueError("first snapshot without a policy")
+        if self.tables is not None and fresh.plain is not self.snapshot.plain:
+            with self.lock:  # the compiled catalogue is built here rather than by the first batch that needs it
+                self._compiled_catalogue = (fresh.plain, self._build_catalogue(self.tables, fresh))
+                self.snapshot = fresh
+                self.ready = True
+            return
         self.snapshot = fresh
         self.ready = True
 
@@ -214,6 +240,113 @@ class Helper:
         ``answer`` line by line, which it falls back to for anything but the common shapes: ``http(s)://host/...``
         or a CONNECT to ``host:port`` from a device issued to one person, for a host whose catalogue entries have
         no path prefix. Never raises."""
+        if self.tables is not None:
+            return self.answer_block(b"\n".join(lines), now, 0, len(lines))[0]
+        return self._python_batch(lines, now)
+
+    def answer_block(self, block: bytes, now: datetime, start: int = 0, limit: int = 1 << 62) -> tuple[bytes, int]:
+        """The answers to at most ``limit`` of the newline-separated lines of ``block``, from byte ``start`` on, and
+        where the next line starts (``len(block) + 1`` after the last). With the compiled path the C code answers
+        the common lines and Python the others, in order; without it, or if anything goes wrong, the pure-Python
+        batch path does. The same answers and counts as ``answer`` line by line. Never raises."""
+        out: list[bytes] = []
+        state = [start, limit]  # where the next line to answer starts, and how many more to answer
+        with self.lock:
+            try:
+                if self.tables is not None and self.ready:
+                    self._compiled_block(self.tables, block, now, state, out)
+                    return b"".join(out), state[0]
+            except Exception:  # noqa: BLE001, S110 - the rest of the lines in Python; answer() never raises
+                pass
+            start, limit = state
+            lines = block[start:].split(b"\n", limit)[:limit] if start <= len(block) and limit > 0 else []
+            out.append(self._python_batch(lines, now))
+        return b"".join(out), start + sum(len(line) + 1 for line in lines)
+
+    def _compiled_block(
+        self, tables: fastpath.Tables, block: bytes, now: datetime, state: list[int], out: list[bytes]
+    ) -> None:
+        """answer_block's compiled path: C answers lines until one it leaves to Python (answered here with answer(),
+        which counts it in the same C rows) or one from a client address it has no gate for in this second (worked
+        out here, handed over, and the line answered by C). ``state`` always says what is left to answer."""
+        snapshot = self.snapshot
+        self._gate(snapshot, "", now)  # start a new second (or snapshot) if need be
+        if self._gate_second != self._compiled_stamp[0] or snapshot is not self._compiled_stamp[1]:
+            tables.generation += 1  # every client's gate is asked for again
+            self._compiled_stamp = (self._gate_second, snapshot)
+        compiled = self._compiled_catalogue
+        if compiled is None or compiled[0] is not snapshot.plain:
+            compiled = self._compiled_catalogue = (snapshot.plain, self._build_catalogue(tables, snapshot))
+        catalogue = compiled[1]
+        if catalogue is None:
+            raise ValueError("no compiled catalogue for this snapshot")  # answer_block: the Python batch path
+        if now is not self._hour_for:
+            self._hour_for, self._hour = now, now.replace(minute=0, second=0, microsecond=0).isoformat()
+        hour = self._hour
+        answer = tables.answer
+        asked = -1  # the line whose client gate was last handed over: C must answer it now
+        while state[1] > 0:
+            status, answers, state[0], done = answer(catalogue, block, state[0], state[1])
+            state[1] -= done
+            if answers:
+                out.append(answers)
+            if status == fastpath.DONE:
+                return
+            if status == fastpath.FULL:
+                continue
+            line_start, line_end, ip_start, ip_end = tables.stopped()
+            if status == fastpath.GATE:
+                if asked == line_start:
+                    raise RuntimeError("the compiled path asked twice for the same gate")
+                asked = line_start
+                self._compiled_gate(tables, snapshot, block[ip_start:ip_end], now, hour)
+                continue
+            out.append(self.answer(block[line_start:line_end], now))  # SLOW
+            state[0], state[1] = line_end + 1, state[1] - 1
+
+    def _compiled_gate(
+        self, tables: fastpath.Tables, snapshot: policy.Snapshot, ip: bytes, now: datetime, hour: str
+    ) -> None:
+        """Hand the C code a client address's URL-independent answer for this second (what _fast_gate finds)."""
+        try:
+            gate = self._gate(snapshot, ip.decode("ascii", errors="replace"), now)
+            if gate.refused is not None:
+                decision = gate.refused
+                row = -1
+                if decision.person:
+                    row = tables.row((decision.person, decision.establishment, hour, False, decision.category))
+                if (row >= 0 or not decision.person) and tables.gate_refused(
+                    ip, self._suffix(decision), row, int(decision.outside_hours)
+                ):
+                    return
+            elif len(gate.holders) == 1:  # a device shared by a cell: every occupant's rules apply (Python)
+                holder = gate.holders[0]
+                person = holder.person
+                if tables.gate_person(
+                    ip,
+                    person=person.prison_number.encode(),
+                    level=_clean(person.level).encode(),
+                    categories=holder.categories,
+                    max_risk=holder.max_risk,
+                    groups=person.groups,
+                    base=tables.block(person.prison_number, person.establishment, hour),
+                ):
+                    return
+        except Exception:  # noqa: BLE001, S110 - whatever it is, answer() deals with this address's lines
+            pass
+        tables.gate_slow(ip)
+
+    @staticmethod
+    def _build_catalogue(tables: fastpath.Tables, snapshot: policy.Snapshot) -> fastpath.Catalogue | None:
+        """The snapshot's catalogue for the C code, or None (then batches are answered by the Python path)."""
+        try:
+            return tables.catalogue(snapshot.plain, snapshot.depths)
+        except Exception as exc:  # noqa: BLE001 - pure Python still answers correctly
+            print(f"throughgate-squid-helper: compiled path not used for this catalogue: {exc!r}", file=sys.stderr)
+            return None
+
+    def _python_batch(self, lines: list[bytes], now: datetime) -> bytes:
+        """The pure-Python batch path (answer_batch without the compiled path)."""
         out: list[bytes] = []
         done = 0
         with self.lock:
@@ -418,6 +551,15 @@ class Helper:
             self._hour_for, self._hour = now, now.replace(minute=0, second=0, microsecond=0).isoformat()
         key = (decision.person, decision.establishment, self._hour, decision.allowed, decision.category)
         with self.lock:
+            tables = self.tables
+            if tables is not None:  # counted where the compiled path counts, so that the order is kept
+                row = tables.row(key)
+                if row >= 0:
+                    host = None
+                    if not decision.allowed and decision.host:
+                        host = decision.host.encode("utf-8", errors="replace")
+                    tables.count(row, int(decision.outside_hours), host)
+                    return
             entry = self.counts.get(key)
             if entry is None:
                 entry = self.counts[key] = Count()
@@ -435,6 +577,18 @@ class Helper:
             counts, self.counts = self.counts, {}
             self._fast = {}  # the fast gates hold Count objects of the old dict
             self._fast_before = {}
+            if self.tables is not None:
+                # What C counted; after anything put back by a failed report (which came first).
+                for key, n, outside, hosts in self.tables.drain():
+                    entry = counts.get(key)
+                    if entry is None:
+                        entry = counts[key] = Count()
+                    entry.n += n
+                    entry.outside += outside
+                    kept = entry.hosts
+                    for host, hits in hosts.items():
+                        if host in kept or len(kept) < HOSTS_PER_ROW:
+                            kept[host] = kept.get(host, 0) + hits
         return [
             {
                 "person": person,
@@ -582,18 +736,38 @@ def serve(helper: Helper, stdin: BinaryIO, stdout: BinaryIO, refresh_seconds: fl
             chunk = read(READ_SIZE)
             if not chunk:
                 break
-            lines = (pending + chunk).split(b"\n")
-            pending = lines.pop()
-            if skipping:
-                if not lines:
-                    pending = b""
-                    continue
-                lines.pop(0)
-                skipping = False
-            now = helper.clock()
-            for start in range(0, len(lines), ANSWER_EVERY):
-                stdout.write(helper.answer_batch(lines[start : start + ANSWER_EVERY], now))
-                stdout.flush()
+            data = pending + chunk
+            if helper.tables is not None:  # the compiled path takes the lines as they were read, unsplit
+                cut = data.rfind(b"\n")
+                start = 0
+                if skipping:
+                    if cut < 0:
+                        pending = b""
+                        continue
+                    start = data.find(b"\n") + 1
+                    skipping = False
+                if cut < 0:
+                    pending = data
+                else:
+                    block, pending = data[:cut], data[cut + 1 :]
+                    now = helper.clock()
+                    while start <= len(block):
+                        answers, start = helper.answer_block(block, now, start, ANSWER_EVERY)
+                        stdout.write(answers)
+                        stdout.flush()
+            else:
+                lines = data.split(b"\n")
+                pending = lines.pop()
+                if skipping:
+                    if not lines:
+                        pending = b""
+                        continue
+                    lines.pop(0)
+                    skipping = False
+                now = helper.clock()
+                for start in range(0, len(lines), ANSWER_EVERY):
+                    stdout.write(helper.answer_batch(lines[start : start + ANSWER_EVERY], now))
+                    stdout.flush()
             if len(pending) > MAX_LINE:
                 channel = _channel(pending)
                 prefix = f"{channel} ERR" if channel else "BH"
@@ -646,12 +820,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--secret-file", help="File holding the shared secret (else THROUGHGATE_NETWORK_SECRET)")
     parser.add_argument("--refresh", type=float, default=2.0, help="Seconds between policy version checks")
     parser.add_argument("--report", type=float, default=15.0, help="Seconds between usage reports")
+    parser.add_argument(
+        "--pure-python", action="store_true", help="Do not use the compiled fast path (libfastpath.so) even if present"
+    )
     args = parser.parse_args(argv)
     secret = os.environ.get("THROUGHGATE_NETWORK_SECRET", "")
     if args.secret_file:
         with open(args.secret_file, encoding="utf-8") as handle:
             secret = handle.read().strip()
-    helper = Helper(HttpSource(args.url, secret))
+    helper = Helper(HttpSource(args.url, secret), compiled=None if args.pure_python else "auto")
     serve(helper, sys.stdin.buffer, sys.stdout.buffer, args.refresh, args.report)
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from throughgate.access import squid_helper
+from throughgate.access import fastpath, squid_helper
 from throughgate.access.management.commands.access import DatabaseSource
 from throughgate.access.tests import world as world_module
 
@@ -162,6 +168,9 @@ def _snapshot() -> Any:
         policy.SiteRule(5, "Course", "course.learning.test", True, "", "education", 3),
         policy.SiteRule(6, "Family", "family.test", True, "", "family_learning", 1, frozenset({"parents"})),
         policy.SiteRule(7, "Legal", "legal.example.test", True, "", "legal", 1),
+        policy.SiteRule(8, 'Odd "quoted"\tname\\', "odd.test", True, "", 'odd "cat\t', 1),
+        policy.SiteRule(9, "Long " * 60, "long.test", False, "", "education", 3),
+        policy.SiteRule(10, "Nursery", "nursery.family.test", False, "", "family_learning", 1, frozenset({"b", "a"})),
     ]
     snap = policy.Snapshot(catalogue_version=1, policy_version=1)
     snap.set_sites(rules)
@@ -178,12 +187,14 @@ def _snapshot() -> Any:
         "A4": ("Enhanced", (policy.Alert("PVN", dt.date(2020, 1, 1), None),), (), frozenset(), ""),
         "A5": ("Enhanced", (), (), frozenset(), "MDI-A-1"),
         "A6": ("Standard", (), (), frozenset(), "MDI-A-1"),
+        "A7": ("Enhanced", (), (), frozenset({"a"}), ""),
     }
     for number, (level, alerts, sanctions, groups, cell) in people.items():
         snap.people[number] = policy.PersonPolicy(number, "MDI", level, alerts, sanctions, groups, cell)
     snap.occupants = {"MDI-A-1": ("A5", "A6")}
     devices = [("issued", "A1", ""), ("issued", "A2", ""), ("issued", "A3", ""), ("issued", "A4", ""),
-               ("issued", "", "MDI-A-1"), ("suspended", "A1", ""), ("issued", "ZZ", "")]  # fmt: skip
+               ("issued", "", "MDI-A-1"), ("suspended", "A1", ""), ("issued", "ZZ", ""),
+               ("issued", "A7", "")]  # fmt: skip
     for n, (status, person, cell) in enumerate(devices):
         snap.devices[n] = policy.Device(n, f"S{n}", "laptop", status, "MDI", person, cell)
         snap.addresses[f"10.0.0.{n}"] = n
@@ -194,22 +205,39 @@ def _snapshot() -> Any:
         {
             "Basic": (frozenset({"education", "legal"}), 1),
             "Standard": (frozenset({"education", "legal", "employment", "government"}), 2),
-            "Enhanced": (frozenset(policy.CATEGORY_WORDS), 3),
+            "Enhanced": (frozenset(policy.CATEGORY_WORDS) | {'odd "cat\t'}, 3),
         },
         (policy.Window("All day", True, every_day, dt.time(0, 0), dt.time(23, 59, 59)),),
     )
     return snap
 
 
-def _helper_with(snapshot: Any) -> squid_helper.Helper:
-    helper = squid_helper.Helper(None)
+@functools.cache
+def compiled() -> fastpath.Library:
+    """The C fast path, compiled here as squid-conf compiles it. CI installs gcc: without a compiler these tests
+    fail rather than skip, so that the compiled path is never left untested."""
+    work = Path(tempfile.mkdtemp(prefix="tg-fastpath-"))
+    shutil.copyfile(Path(fastpath.__file__).with_name(fastpath.SOURCE), work / fastpath.SOURCE)
+    problem = fastpath.compile_library(work)
+    library = fastpath.load(work / fastpath.LIBRARY)
+    if problem or library is None:
+        pytest.fail(f"the helper's C fast path must build for these tests (install gcc): {problem}")
+    return library
+
+
+PATHS = ["python", "compiled"]
+
+
+def _helper_with(snapshot: Any, path: str = "python") -> squid_helper.Helper:
+    helper = squid_helper.Helper(None, compiled=compiled() if path == "compiled" else None)
     helper.snapshot = snapshot
     helper.ready = True
     return helper
 
 
 _HOSTS = ["learning.test", "LEARNING.test", "www.learning.test", "course.learning.test", "a.course.learning.test",
-          "jobs.test", "www.jobs.test", "gov.test", "x.gov.test", "family.test", "legal.example.test",
+          "jobs.test", "www.jobs.test", "gov.test", "x.gov.test", "family.test", "legal.example.test", "odd.test",
+          "x.odd.test", "long.test", "nursery.family.test", "a.nursery.family.test", ".learning.test", "a..b.test",
           "example.test", "unlisted.test", "learning.test.", "xn--bcher-kva.test", "lé.test", "a_b.test", "", "[::1]",
           "user@learning.test", "learning.test%2e", "10.0.0.1"]  # fmt: skip
 _LINE = st.builds(
@@ -217,7 +245,7 @@ _LINE = st.builds(
         f"{channel} {ip} {method} {scheme}{host}{port}{path}{end}"
     ),
     st.sampled_from(["1", "42", "0", "9999999999", "12345678901", "x", "-1", "1\t2"]),
-    st.sampled_from([f"10.0.0.{n}" for n in range(8)] + ["10.0.0.%31", "::1", "", "10.0.0.1 10.0.0.2"]),
+    st.sampled_from([f"10.0.0.{n}" for n in range(10)] + ["10.0.0.%31", "::1", "", "10.0.0.1 10.0.0.2", "\xff"]),
     st.sampled_from(["GET", "POST", "CONNECT", "connect", "G%45T", "HEAD", ""]),
     st.sampled_from(["http://", "https://", "HTTP://", "", "ftp://", "http:/", "http:///"]),
     st.sampled_from(_HOSTS),
@@ -227,15 +255,16 @@ _LINE = st.builds(
 )
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.one_of(_LINE.map(lambda s: s.encode()), st.binary(max_size=60)), min_size=1, max_size=30))
-def test_the_batch_path_answers_and_counts_exactly_as_line_by_line(lines: list[bytes]) -> None:
+_BATCH = st.lists(st.one_of(_LINE.map(lambda s: s.encode()), st.binary(max_size=60)), min_size=1, max_size=30)
+
+
+def _same_as_line_by_line(path: str, lines: list[bytes]) -> None:
     from datetime import UTC, datetime
 
     lines = [line.replace(b"\n", b" ") for line in lines]  # serve() splits on newlines
     snapshot = _snapshot()
     now = datetime.now(tz=UTC)
-    batch, single = _helper_with(snapshot), _helper_with(snapshot)
+    batch, single = _helper_with(snapshot, path), _helper_with(snapshot)
     answers = batch.answer_batch(lines, now)
     expected = b"".join(single.answer(line, now) for line in lines)
     assert answers == expected
@@ -243,10 +272,39 @@ def test_the_batch_path_answers_and_counts_exactly_as_line_by_line(lines: list[b
     assert sorted(map(key, batch.take_counts())) == sorted(map(key, single.take_counts()))
 
 
-def test_the_batch_path_is_used_for_plain_lines_and_counts_hosts() -> None:
+@pytest.mark.parametrize("path", PATHS)
+@settings(max_examples=400, deadline=None)
+@given(_BATCH)
+def test_the_batch_path_answers_and_counts_exactly_as_line_by_line(path: str, lines: list[bytes]) -> None:
+    _same_as_line_by_line(path, lines)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_BATCH)
+def test_the_compiled_path_answers_and_counts_exactly_as_line_by_line_many_examples(lines: list[bytes]) -> None:
+    _same_as_line_by_line("compiled", lines)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.binary(max_size=300), min_size=1, max_size=20))
+def test_the_compiled_path_never_crashes_on_random_bytes_and_never_yields_ok_when_nothing_is_allowed(
+    lines: list[bytes],
+) -> None:
     from datetime import UTC, datetime
 
-    helper = _helper_with(_snapshot())
+    lines = [line.replace(b"\n", b" ") for line in lines]
+    helper = _helper_with(_snapshot(), "compiled")
+    helper.snapshot.establishments.clear()  # nobody may use the internet
+    answers = helper.answer_batch(lines, datetime.now(tz=UTC))
+    assert answers.count(b"\n") == len(lines)
+    assert all(b"OK" not in answer.split()[:2] for answer in answers.splitlines())
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_batch_path_is_used_for_plain_lines_and_counts_hosts(path: str) -> None:
+    from datetime import UTC, datetime
+
+    helper = _helper_with(_snapshot(), path)
     calls: list[bytes] = []
     slow = helper.answer
 
@@ -270,7 +328,8 @@ def test_the_batch_path_is_used_for_plain_lines_and_counts_hosts() -> None:
     assert sum(row["count"] for (person, *_), row in counts.items() if person == "A1") == 3
 
 
-def test_serve_writes_long_reads_in_blocks_in_order() -> None:
+@pytest.mark.parametrize("path", PATHS)
+def test_serve_writes_long_reads_in_blocks_in_order(path: str) -> None:
     """A read of more lines than ANSWER_EVERY is answered in several writes, every answer in its line's place, the
     same as line by line (and an over-long line at the end of a read still answered after the others)."""
     from datetime import UTC, datetime
@@ -290,7 +349,7 @@ def test_serve_writes_long_reads_in_blocks_in_order() -> None:
             self.count += 1
             return super().write(data)
 
-    helper = _helper_with(snapshot)
+    helper = _helper_with(snapshot, path)
     helper.clock = lambda: now
     helper.refresh = lambda: True  # type: ignore[method-assign]
     stdout = Writes()
@@ -332,3 +391,126 @@ def test_gates_kept_from_one_second_to_the_next_answer_and_count_as_line_by_line
     assert gates[3] is not gates[2]
     assert gates[4] is gates[3]
     assert sorted(map(repr, batch.take_counts())) == sorted(map(repr, single.take_counts()))
+
+
+def test_gates_from_one_second_to_the_next_answer_and_count_as_line_by_line_on_the_compiled_path() -> None:
+    """The compiled path asks for every client's gate again each second (and hour, and snapshot): across seconds,
+    an hour boundary and a time window closing it answers and counts as line by line."""
+    import dataclasses
+    import datetime as dt
+
+    from throughgate.access import policy
+
+    snapshot = _snapshot()
+    every_day = frozenset(range(7))
+    snapshot.establishments["MDI"] = dataclasses.replace(
+        snapshot.establishments["MDI"], windows=(policy.Window("Day", True, every_day, dt.time(0), dt.time(13, 0, 1)),)
+    )
+    lines = [
+        f"{n} 10.0.0.{n % 9} GET http://{host}/".encode()
+        for n, host in enumerate(["learning.test", "unlisted.test", "jobs.test", "x.gov.test", "family.test"] * 4)
+    ]
+    start = dt.datetime(2026, 11, 23, 12, 59, 58, tzinfo=dt.UTC)
+    moments = [start + dt.timedelta(seconds=s) for s in range(5)]
+    batch, single = _helper_with(snapshot, "compiled"), _helper_with(snapshot)
+    answers = [batch.answer_batch(lines, now) for now in moments]
+    assert answers == [b"".join(single.answer(line, now) for line in lines) for now in moments]
+    assert b" OK " in answers[2]
+    assert b" OK " not in answers[3]
+    assert sorted(map(repr, batch.take_counts())) == sorted(map(repr, single.take_counts()))
+    # after the counts are taken every gate is asked for again, and a new snapshot is used as soon as it is there
+    later = moments[-1] + dt.timedelta(hours=1)
+    fresh = _snapshot()
+    fresh.set_sites([policy.SiteRule(1, "Jobs", "jobs.test", False, "", "employment", 1)])
+    batch.snapshot = single.snapshot = fresh
+    assert batch.answer_batch(lines, later) == b"".join(single.answer(line, later) for line in lines)
+    assert sorted(map(repr, batch.take_counts())) == sorted(map(repr, single.take_counts()))
+
+
+class Trickle(io.BytesIO):
+    """Gives what was written in pieces of the given sizes, as a pipe does."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        super().__init__(data)
+        self.sizes = sizes or [1]
+        self.turn = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        self.turn += 1
+        return self.read(min(size, self.sizes[self.turn % len(self.sizes)]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(_LINE, st.sampled_from(["", "x" * 20000, "7 " + "y" * 17000])), min_size=1, max_size=12),
+    st.lists(st.integers(min_value=1, max_value=30000), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_serve_on_the_compiled_path_answers_as_on_the_python_path(
+    lines: list[str], sizes: list[int], final_newline: bool
+) -> None:
+    """Reads cut anywhere, empty and over-long lines: the compiled serve loop writes what the Python one does."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(tz=UTC)
+    data = "\n".join(lines).encode() + (b"\n" if final_newline else b"")
+    outputs, counts = [], []
+    for path in PATHS:
+        helper = _helper_with(_snapshot(), path)
+        helper.clock = lambda: now
+        helper.refresh = lambda: True  # type: ignore[method-assign]
+        taken: list[Any] = []
+        helper.report = lambda helper=helper, taken=taken: taken.extend(helper.take_counts())  # type: ignore[method-assign]
+        stdout = io.BytesIO()
+        squid_helper.serve(helper, Trickle(data, sizes), stdout, 3600, 3600)
+        outputs.append(stdout.getvalue())
+        counts.append(sorted(map(repr, taken)))
+    assert outputs[0] == outputs[1]
+    assert counts[0] == counts[1]
+
+
+def test_counts_put_back_after_a_failed_report_are_kept_on_the_compiled_path() -> None:
+    from datetime import UTC, datetime
+
+    helper = _helper_with(_snapshot(), "compiled")
+    helper.source = Unreachable()  # type: ignore[assignment]
+    now = datetime.now(tz=UTC)
+    helper.answer_batch([b"1 10.0.0.1 GET http://unlisted.test/", b"2 10.0.0.0 GET http://learning.test/"], now)
+    helper.report()  # fails: the counts are kept
+    helper.answer_batch([b"3 10.0.0.1 GET http://other.test/", b"4 10.0.0.1 GET http://unlisted.test/x"], now)
+    rows = {(row["person"], row["outcome"]): row for row in helper.take_counts()}
+    assert rows[("A2", "denied")]["count"] == 3
+    assert rows[("A2", "denied")]["sites"] == {"unlisted.test": 2, "other.test": 1}
+    assert rows[("A1", "allowed")]["count"] == 1
+
+
+def test_squid_conf_builds_the_fast_path_next_to_the_helper(tmp_path: Path) -> None:
+    from throughgate.access import squid_conf
+
+    warnings: list[str] = []
+    secret = tmp_path / "secret"
+    squid_conf.write(tmp_path / "out", base_url="http://127.0.0.1:1", secret_file=secret, warn=warnings.append)
+    assert warnings == []
+    assert fastpath.load(tmp_path / "out" / fastpath.LIBRARY) is not None
+    # the standalone copy, without the throughgate package (-S: no site-packages), loads it
+    code = "import squid_helper; print(squid_helper.Helper(None).tables is not None)"
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-S", "-c", code], cwd=tmp_path / "out", capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "True", run.stderr
+    # without a compiler: a warning in plain words, no library (not even the one built before), pure Python
+    squid_conf.write(
+        tmp_path / "out", base_url="http://127.0.0.1:1", secret_file=secret, compiler="/nonexistent/cc",
+        warn=warnings.append,
+    )  # fmt: skip
+    assert len(warnings) == 1
+    assert "pure Python" in warnings[0]
+    assert not (tmp_path / "out" / fastpath.LIBRARY).exists()
+    assert (tmp_path / "out" / "fastpath.c").exists()
+
+
+def test_a_library_from_another_version_is_not_used(tmp_path: Path) -> None:
+    source = Path(fastpath.__file__).with_name(fastpath.SOURCE).read_text()
+    (tmp_path / fastpath.SOURCE).write_text(source.replace("#define TG_VERSION 1", "#define TG_VERSION 999"))
+    assert fastpath.compile_library(tmp_path) is not None
+    assert fastpath.load(tmp_path / fastpath.LIBRARY) is None

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from throughgate.access import observations, policy, radius, services, snapshot, squid_conf, squid_helper
+from throughgate.access import fastpath, observations, policy, radius, services, snapshot, squid_conf, squid_helper
 
 
 def close_stale_connections() -> None:
@@ -151,11 +151,15 @@ class Command(BaseCommand):
                 python=options["python"],
                 refresh=options["refresh"],
                 command=command,
+                warn=lambda message: self.stderr.write(self.style.WARNING(message)),
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Wrote {fragment}: add `include {fragment}` to squid.conf before other http_access lines.")
         self.stdout.write("The helper runs as Squid's user (proxy): it must be able to read the secret file.")
+        library = Path(options["out"]) / fastpath.LIBRARY
+        if not command and library.exists():
+            self.stdout.write(f"Built the helper's compiled fast path, {library}.")
 
     def radius_conf(self, options: dict[str, Any]) -> None:
         secret = radius.shared_secret()
