@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TG_VERSION 1
+#define TG_VERSION 2
 #define MAX_LINE 16384
 #define MAX_URL 8192
 #define MAX_HOST 253
@@ -346,42 +346,45 @@ int64_t tg_count(tg_ctx *c, int64_t row, int64_t outside, const unsigned char *h
     return 0;
 }
 
-/* The bytes tg_drain will write. */
-int64_t tg_drain_size(const tg_ctx *c) {
-    int64_t size = 0;
+/* What tg_drain will write: sizes[0] numbers, sizes[1] bytes of host names. */
+void tg_drain_size(const tg_ctx *c, int64_t *sizes) {
+    int64_t numbers = 0, names = 0;
     for (int64_t i = 0; i < c->ntouched; i++) {
         int64_t row = c->touched[i];
-        size += 32;
+        numbers += 4;
         if (c->hostset[row] >= 0) {
             const hostset_t *s = &c->sets[c->hostset[row]];
-            for (int32_t k = 0; k < s->count; k++) size += 16 + s->len[k];
+            numbers += 2 * s->count;
+            for (int32_t k = 0; k < s->count; k++) names += s->len[k] + 1;
         }
     }
-    return size;
+    sizes[0] = numbers;
+    sizes[1] = names;
 }
 
-static unsigned char *put(unsigned char *p, int64_t v) {
-    memcpy(p, &v, 8);
-    return p + 8;
-}
-
-/* Write every counted row (row, n, outside, number of hosts, then per host: length, count, bytes) into out, which
- * holds tg_drain_size() bytes, and start counting afresh. */
-int64_t tg_drain(tg_ctx *c, unsigned char *out, int64_t cap) {
-    if (cap < tg_drain_size(c)) return -1;
-    unsigned char *p = out;
+/* Write every counted row into numbers (row, count, outside hours, number of hosts, their name lengths, their
+ * counts) and names (each host's name followed by a newline), which hold what tg_drain_size said, and start
+ * counting afresh. */
+int64_t tg_drain(tg_ctx *c, int64_t *numbers, int64_t numbers_cap, unsigned char *names, int64_t names_cap) {
+    int64_t sizes[2];
+    tg_drain_size(c, sizes);
+    if (numbers_cap < sizes[0] || names_cap < sizes[1]) return -1;
+    int64_t *p = numbers;
+    unsigned char *q = names;
     for (int64_t i = 0; i < c->ntouched; i++) {
         int64_t row = c->touched[i];
         const hostset_t *s = c->hostset[row] >= 0 ? &c->sets[c->hostset[row]] : NULL;
-        p = put(p, row);
-        p = put(p, c->n[row]);
-        p = put(p, c->outside[row]);
-        p = put(p, s ? s->count : 0);
-        for (int32_t k = 0; s && k < s->count; k++) {
-            p = put(p, s->len[k]);
-            p = put(p, s->hits[k]);
-            memcpy(p, c->arena + s->off[k], s->len[k]);
-            p += s->len[k];
+        int32_t count = s ? s->count : 0;
+        *p++ = row;
+        *p++ = c->n[row];
+        *p++ = c->outside[row];
+        *p++ = count;
+        for (int32_t k = 0; k < count; k++) *p++ = s->len[k];
+        for (int32_t k = 0; k < count; k++) {
+            *p++ = s->hits[k];
+            memcpy(q, c->arena + s->off[k], s->len[k]);
+            q += s->len[k];
+            *q++ = '\n';
         }
         c->n[row] = 0;
         c->outside[row] = 0;
@@ -391,7 +394,7 @@ int64_t tg_drain(tg_ctx *c, unsigned char *out, int64_t cap) {
     c->ntouched = 0;
     c->nsets = 0;
     c->arena_len = 0;
-    return (int64_t)(p - out);
+    return 0;
 }
 
 static gate_t *find_gate(tg_ctx *c, const unsigned char *ip, uint32_t len, uint64_t h) {

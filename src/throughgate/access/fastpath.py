@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
-import struct
 import subprocess
 import sys
 from array import array
@@ -23,7 +22,7 @@ try:
 except ImportError:  # pragma: no cover - the standalone copy, next to policy.py
     import policy  # type: ignore[no-redef]
 
-VERSION = 1  # TG_VERSION in fastpath.c: a library built from another version of the C file is not used
+VERSION = 2  # TG_VERSION in fastpath.c: a library built from another version of the C file is not used
 SOURCE = "fastpath.c"
 LIBRARY = "libfastpath.so"  # not fastpath.so: Python would take that for an extension module named fastpath
 COMPILE = ("-O2", "-shared", "-fPIC")
@@ -106,8 +105,8 @@ class Library:
             ("tg_category", _i64, [_p, _i64, _buf, _i64, _buf, _i64]),
             ("tg_reserve", _i64, [_p, _i64]),
             ("tg_count", _i64, [_p, _i64, _i64, _buf, _i64]),
-            ("tg_drain_size", _i64, [_p]),
-            ("tg_drain", _i64, [_p, _p, _i64]),
+            ("tg_drain_size", None, [_p, _p]),
+            ("tg_drain", _i64, [_p, _p, _i64, _p, _i64]),
             ("tg_gates_clear", None, [_p]),
             (
                 "tg_gate",
@@ -256,28 +255,41 @@ class Tables:
     def drain(self) -> list[tuple[Row, int, int, dict[bytes, int]]]:
         """Every row counted since the last drain: (key, count, outside hours, refused hosts); starts afresh, and
         with new rows, so every client gate is asked for again."""
-        size = self.lib.tg_drain_size(self.ctx)
-        buffer = ctypes.create_string_buffer(max(1, size))
-        written = self.lib.tg_drain(self.ctx, ctypes.addressof(buffer), size)
-        if written < 0:
+        sizes = (ctypes.c_int64 * 2)()
+        self.lib.tg_drain_size(self.ctx, ctypes.addressof(sizes))
+        numbers_buffer = (ctypes.c_int64 * max(1, sizes[0]))()
+        names_buffer = ctypes.create_string_buffer(max(1, sizes[1]))
+        if self.lib.tg_drain(
+            self.ctx, ctypes.addressof(numbers_buffer), sizes[0], ctypes.addressof(names_buffer), sizes[1]
+        ):
             raise MemoryError("tg_drain")
-        data = buffer.raw[:written]
-        rows = []
+        numbers = array("q", bytes(numbers_buffer)[: 8 * sizes[0]]).tolist()
+        blob = names_buffer.raw[: sizes[1]]
+        parsed = []
         at = 0
-        unpack = struct.unpack_from
-        while at < written:
-            row, n, outside, hosts = unpack("=4q", data, at)
-            at += 32
-            found: dict[bytes, int] = {}
-            for _ in range(hosts):
-                length, hits = unpack("=2q", data, at)
-                at += 16
-                found[data[at : at + length]] = hits
-                at += length
-            person, establishment, hour = self.block_keys[row // ROWS_PER_BLOCK]
+        while at < len(numbers):
+            row, n, outside, hosts = numbers[at : at + 4]
+            parsed.append(
+                (row, n, outside, numbers[at + 4 : at + 4 + hosts], numbers[at + 4 + hosts : at + 4 + 2 * hosts])
+            )
+            at += 4 + 2 * hosts
+        names = blob.split(b"\n")
+        if len(names) != sum(len(lengths) for *_, lengths, _hits in parsed) + 1:  # a name with a newline in it
+            names, start = [], 0
+            for *_, lengths, _hits in parsed:
+                for length in lengths:
+                    names.append(blob[start : start + length])
+                    start += length + 1
+        rows = []
+        first = 0
+        keys = self.block_keys
+        categories = self.category_names
+        for row, n, outside, lengths, hits in parsed:
+            person, establishment, hour = keys[row // ROWS_PER_BLOCK]
             offset = row % ROWS_PER_BLOCK
-            key = (person, establishment, hour, bool(offset & 1), self.category_names[offset // 2])
-            rows.append((key, n, outside, found))
+            key = (person, establishment, hour, bool(offset & 1), categories[offset // 2])
+            rows.append((key, n, outside, dict(zip(names[first : first + len(lengths)], hits, strict=True))))
+            first += len(lengths)
         self.blocks = {}
         self.block_keys = []
         self.lib.tg_gates_clear(self.ctx)

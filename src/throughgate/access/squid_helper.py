@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlencode
@@ -577,31 +577,21 @@ class Helper:
             counts, self.counts = self.counts, {}
             self._fast = {}  # the fast gates hold Count objects of the old dict
             self._fast_before = {}
-            if self.tables is not None:
-                # What C counted; after anything put back by a failed report (which came first).
-                for key, n, outside, hosts in self.tables.drain():
-                    entry = counts.get(key)
-                    if entry is None:
-                        entry = counts[key] = Count()
-                    entry.n += n
-                    entry.outside += outside
-                    kept = entry.hosts
-                    for host, hits in hosts.items():
-                        if host in kept or len(kept) < HOSTS_PER_ROW:
-                            kept[host] = kept.get(host, 0) + hits
-        return [
-            {
-                "person": person,
-                "establishment": estab,
-                "hour": hour,
-                "outcome": "allowed" if allowed else "denied",
-                "category": category,
-                "count": entry.n,
-                "outside_hours": entry.outside,
-                "sites": {host.decode("utf-8", errors="replace"): n for host, n in entry.hosts.items()},
-            }
-            for (person, estab, hour, allowed, category), entry in counts.items()
-        ]
+            drained = self.tables.drain() if self.tables is not None else []
+        if not counts:  # only what C counted (the usual case with the compiled path): no Count objects
+            return [_row(key, n, outside, hosts.items()) for key, n, outside, hosts in drained]
+        # What C counted comes after anything put back by a failed report.
+        for key, n, outside, hosts in drained:
+            entry = counts.get(key)
+            if entry is None:
+                entry = counts[key] = Count()
+            entry.n += n
+            entry.outside += outside
+            kept = entry.hosts
+            for host, hits in hosts.items():
+                if host in kept or len(kept) < HOSTS_PER_ROW:
+                    kept[host] = kept.get(host, 0) + hits
+        return [_row(key, entry.n, entry.outside, entry.hosts.items()) for key, entry in counts.items()]
 
     def report(self) -> None:
         counts = self.take_counts()
@@ -697,6 +687,23 @@ class Count:
         self.n = 0
         self.outside = 0
         self.hosts: dict[bytes, int] = {}  # refused hosts (bytes: the helper reads bytes)
+
+
+def _row(
+    key: tuple[str, str, str, bool, str], n: int, outside: int, hosts: Iterable[tuple[bytes, int]]
+) -> dict[str, Any]:
+    """A count as reported to Throughgate."""
+    person, establishment, hour, allowed, category = key
+    return {
+        "person": person,
+        "establishment": establishment,
+        "hour": hour,
+        "outcome": "allowed" if allowed else "denied",
+        "category": category,
+        "count": n,
+        "outside_hours": outside,
+        "sites": {host.decode("utf-8", errors="replace"): hits for host, hits in hosts},
+    }
 
 
 def _channel(line: bytes) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -511,6 +512,25 @@ def test_squid_conf_builds_the_fast_path_next_to_the_helper(tmp_path: Path) -> N
 
 def test_a_library_from_another_version_is_not_used(tmp_path: Path) -> None:
     source = Path(fastpath.__file__).with_name(fastpath.SOURCE).read_text()
-    (tmp_path / fastpath.SOURCE).write_text(source.replace("#define TG_VERSION 1", "#define TG_VERSION 999"))
+    other = re.sub(r"#define TG_VERSION \d+", "#define TG_VERSION 999", source)
+    assert other != source
+    (tmp_path / fastpath.SOURCE).write_text(other)
     assert fastpath.compile_library(tmp_path) is not None
     assert fastpath.load(tmp_path / fastpath.LIBRARY) is None
+
+
+def test_counted_hosts_come_back_whatever_bytes_they_hold() -> None:
+    """Hosts counted by the Python path reach C as bytes; a newline inside one does not shift the others."""
+    tables = fastpath.Tables(compiled(), b" ERR\n", squid_helper._clean)
+    base = tables.block("A1", "MDI", "2026-12-07T10:00:00+00:00")
+    tables.count(base, 1, b"a\nb.test")
+    tables.count(base, 0, b"c.test")
+    tables.count(base + 1, 0, None)
+    tables.count(base, 0, b"a\nb.test")
+    rows = {key: (n, outside, hosts) for key, n, outside, hosts in tables.drain()}
+    hour = "2026-12-07T10:00:00+00:00"
+    assert rows == {
+        ("A1", "MDI", hour, False, ""): (3, 1, {b"a\nb.test": 2, b"c.test": 1}),
+        ("A1", "MDI", hour, True, ""): (1, 0, {}),
+    }
+    assert tables.drain() == []
