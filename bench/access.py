@@ -161,6 +161,15 @@ def pipe_cpu(command: list[str], lines: list[bytes]) -> float:
     return float(usage.ru_utime + usage.ru_stime)
 
 
+CPU_REPEAT = 5
+
+
+def cpu_per_line(command: list[str], lines: list[bytes]) -> float:
+    """CPU seconds per line for the lines sent CPU_REPEAT times over, start-up (one line's run) subtracted."""
+    many = lines * CPU_REPEAT
+    return (pipe_cpu(command, many) - pipe_cpu(command, lines[:1])) / len(many)
+
+
 def pipe_rate(command: list[str], lines: list[bytes], expect_prefix: bytes | None = None) -> tuple[float, list[bytes]]:
     """Feed all lines through a pipe as fast as the tool takes them (as Squid does with concurrency), read the
     answers in blocks as they come; answers/s from the first answer to the last (so start-up and the first snapshot
@@ -206,6 +215,8 @@ def bench_helper(runs: int = 3) -> dict[str, Any]:
         secret = work / "secret"
         secret.write_text(SECRET)
         squid_conf.write(work / "helper", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON)
+        compiled = (work / "helper" / "libfastpath.so").exists()
+        print(f"  helper's compiled fast path: {'built' if compiled else 'NOT built (pure Python)'}", flush=True)
         pairs = request_urls(LINES)
         helper_lines = [f"{k % 100} {ip} GET {url}\n".encode() for k, (ip, url) in enumerate(pairs)]
         helper_cmd = [
@@ -232,6 +243,7 @@ def bench_helper(runs: int = 3) -> dict[str, Any]:
         subprocess.run(["squidGuard", "-c", str(conf), "-C", "all"], check=True, capture_output=True)
         sg_lines = [f"{url} {ip}/- - GET -\n".encode() for ip, url in pairs]
         helper_rates, sg_rates = [], []
+        answers: list[bytes] = []
         for run in range(runs):
             rate, answers = pipe_rate(helper_cmd, helper_lines)
             helper_rates.append(rate)
@@ -245,15 +257,27 @@ def bench_helper(runs: int = 3) -> dict[str, Any]:
                 flush=True,
             )
         # The same work in CPU time, which other load on the machine does not distort: each tool's CPU seconds for
-        # all the lines less its CPU seconds for one line (start-up: the helper's snapshot load, squidGuard's db).
+        # the lines less its CPU seconds for one line (start-up: the helper's snapshot load, squidGuard's db). The
+        # lines are sent CPU_REPEAT times over, so that the start-up's own variation (about 0.3 s for the helper)
+        # is small next to the work measured.
         sg_cmd = ["squidGuard", "-c", str(conf)]
         helper_cpu, sg_cpu = [], []
         for _ in range(runs):
-            helper_cpu.append(pipe_cpu(helper_cmd, helper_lines) - pipe_cpu(helper_cmd, helper_lines[:1]))
-            sg_cpu.append(pipe_cpu(sg_cmd, sg_lines) - pipe_cpu(sg_cmd, sg_lines[:1]))
-        helper_us = statistics.median(helper_cpu) / len(helper_lines) * 1e6
-        sg_us = statistics.median(sg_cpu) / len(sg_lines) * 1e6
+            helper_cpu.append(cpu_per_line(helper_cmd, helper_lines))
+            sg_cpu.append(cpu_per_line(sg_cmd, sg_lines))
+        helper_us = statistics.median(helper_cpu) * 1e6
+        sg_us = statistics.median(sg_cpu) * 1e6
         print(f"  CPU per decision: helper {helper_us:.2f} us, squidGuard {sg_us:.2f} us", flush=True)
+        # The same helper without its compiled path (as on a proxy host without a C compiler): same answers?
+        pure_cmd = [*helper_cmd, "--pure-python"]
+        pure_rate, pure_answers = pipe_rate(pure_cmd, helper_lines)
+        pure_us = cpu_per_line(pure_cmd, helper_lines) * 1e6
+        same = pure_answers == answers
+        print(
+            f"  pure Python (--pure-python, one run): {pure_rate:,.0f}/s, CPU {pure_us:.2f} us per decision; "
+            f"same answers as the compiled path: {same}",
+            flush=True,
+        )
         helper_rate, sg_rate = statistics.median(helper_rates), statistics.median(sg_rates)
         result = {
             "helper_per_s": round(helper_rate),
@@ -262,6 +286,10 @@ def bench_helper(runs: int = 3) -> dict[str, Any]:
             "helper_cpu_us_per_decision": round(helper_us, 2),
             "squidguard_cpu_us_per_decision": round(sg_us, 2),
             "cpu_ratio": round(sg_us / helper_us, 2),
+            "compiled": compiled,
+            "pure_python_per_s": round(pure_rate),
+            "pure_python_cpu_us_per_decision": round(pure_us, 2),
+            "pure_python_same_answers": same,
             "target": 1.5,
         }
         print(f"helper vs squidGuard: {json.dumps(result)}")
