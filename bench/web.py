@@ -291,6 +291,10 @@ def main(args: argparse.Namespace) -> int:
         base = f"http://{HOST}:{port}"
         gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-k", "gthread"]
         gunicorn += ["--workers", str(args.workers), "--threads", str(args.threads), "--bind", f"{HOST}:{port}"]
+        # Each worker its own listening socket (SO_REUSEPORT): the kernel spreads new connections evenly across
+        # workers. On one shared socket, whichever worker wakes first takes a connection, and wrk's 50 keep-alive
+        # connections can pile onto one worker for the whole run, leaving the other CPU idle (docs/performance.md).
+        gunicorn += ["--reuse-port"]
         gunicorn += ["--log-level", "warning", "--access-logfile", "-" if args.access_log else "/dev/null"]
         print(f"serve: {' '.join(gunicorn[1:])}")
         server = subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True)
@@ -336,8 +340,9 @@ def main(args: argparse.Namespace) -> int:
             run = wrk(url, label, sent, scripts[label], seconds=args.seconds, **load)
             runs[label].append(run)
             print(
-                f"  {label}: {run.rps:.1f} req/s, p95 {run.p95_ms:.1f} ms, server CPU {run.cpu_ms:.2f} ms/request, "
-                f"errors {run.errors}" + (f" ({run.error_detail})" if run.errors else "")
+                f"  {label}: {run.rps:.1f} req/s, p95 {run.p95_ms:.1f} ms, server CPU {run.cpu_ms:.2f} ms/request "
+                f"({run.rps * run.cpu_ms / 1000:.2f} CPUs busy), errors {run.errors}"
+                + (f" ({run.error_detail})" if run.errors else "")
             )
         if fetch(f"{base}/", cookie)[0] != 200:
             print("the resident was signed out during the run: figures are not valid", file=sys.stderr)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db.models import Model
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ def cached(key: Hashable, load: Callable[[], T | None]) -> T | None:
     now = time.monotonic()
     entry = _entries.get(key)
     if entry is not None and entry[0] > now:
-        return copy.copy(entry[1])  # type: ignore[no-any-return]
+        return _copy(entry[1])  # type: ignore[no-any-return]
     generation = _generation
     value = load()
     if value is not None:
@@ -55,8 +56,19 @@ def cached(key: Hashable, load: Callable[[], T | None]) -> T | None:
                 if len(_entries) >= MAX_ENTRIES:
                     _entries.clear()
                 _entries[key] = (now + ttl, value)
-        return copy.copy(value)
+        return _copy(value)
     return value
+
+
+def _copy(value: T) -> T:
+    """A shallow copy, as ``copy.copy`` makes it. A model instance is copied as its pickling does (its own
+    ``__getstate__``: the attributes, and the model state with its cache of related rows), without the detour
+    through ``__reduce__`` that looks the model class up again in the app registry on every copy."""
+    if isinstance(value, Model):
+        clone = value.__class__.__new__(value.__class__)
+        clone.__dict__.update(value.__getstate__())
+        return clone
+    return copy.copy(value)
 
 
 def forget_all(*args: Any, **kwargs: Any) -> None:

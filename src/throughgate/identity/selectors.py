@@ -21,8 +21,12 @@ def device_from_cookie(token: str) -> RegisteredDevice | None:
     if not token or len(token) > 200:
         return None
     token_hash = hash_secret(token)
-    devices = RegisteredDevice.objects.select_related("establishment")
-    return principals.cached(("device", token_hash), lambda: devices.filter(token_hash=token_hash, active=True).first())
+
+    def load() -> RegisteredDevice | None:  # only on a cache miss: building the query costs more than a hit
+        devices = RegisteredDevice.objects.select_related("establishment")
+        return devices.filter(token_hash=token_hash, active=True).first()
+
+    return principals.cached(("device", token_hash), load)
 
 
 def api_token_from_secret(secret: str) -> ApiToken | None:

@@ -28,6 +28,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from throughgate.core.csrf import masked_token
+
 register = template.Library()
 
 # Bound on the renderings one tag keeps (a tag that varies by a person's name sees one entry per name). When it is
@@ -40,6 +42,10 @@ PLACEHOLDER_INPUT = str(format_html(CSRF_INPUT, PLACEHOLDER))
 
 
 class MemoNode(Node):
+    # Django walks a template's nodes on every render of an {% extends %} page, looking for its blocks. A memo holds
+    # none (the tag refuses them), so the walk need not go through the memo's body: most of a page's nodes.
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList, values: list[FilterExpression]) -> None:
         self.nodelist = nodelist
         self.values = values
@@ -65,8 +71,15 @@ class MemoNode(Node):
 
 
 def _with_token(output: str, context: Context) -> SafeString:
-    """The request's CSRF input where the placeholder is, as ``{% csrf_token %}`` renders it (nothing without one)."""
-    token = context.get("csrf_token")
+    """The request's CSRF input where the placeholder is, as ``{% csrf_token %}`` renders it (nothing without one).
+    With a request, its token is made once per request (``core.csrf.masked_token``, Django's token made faster)."""
+    request = getattr(context, "request", None)
+    if request is not None:
+        token = getattr(request, "_throughgate_csrf_token", None)
+        if token is None:
+            token = request._throughgate_csrf_token = masked_token(request)
+    else:
+        token = context.get("csrf_token")
     present = bool(token) and token != "NOTPROVIDED"  # noqa: S105  (what Django's context processor gives without one)
     output = output.replace(PLACEHOLDER_INPUT, str(format_html(CSRF_INPUT, token)) if present else "")
     return mark_safe(output.replace(PLACEHOLDER, str(conditional_escape(str(token))) if present else ""))

@@ -85,3 +85,22 @@ def test_the_memo_keeps_a_bounded_number_of_renderings(monkeypatch: pytest.Monke
         assert render(template, n=n) == str(n)
     node = next(node for node in template.nodelist if isinstance(node, memo.MemoNode))
     assert len(node.rendered) <= 4
+
+
+def test_a_page_with_a_request_gets_one_token_for_all_its_forms_and_django_accepts_it() -> None:
+    from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token
+    from django.template import RequestContext
+
+    template = ENGINE.from_string(
+        "{% load memo %}{% memo %}<form>{% csrf_token %}</form>{% endmemo %}{% memo 1 %}<form>{% csrf_token %}</form>"
+        "{% endmemo %}"
+    )
+    factory = RequestFactory()
+    factory.cookies["csrftoken"] = "a" * 32
+    request = factory.get("/")
+    CsrfViewMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type,return-value]
+    html = template.render(RequestContext(request, {}))
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', html)
+    assert len(tokens) == 2
+    assert tokens[0] == tokens[1]
+    assert _unmask_cipher_token(tokens[0]) == "a" * 32

@@ -94,6 +94,25 @@ def test_each_caller_gets_its_own_copy(establishment):
     assert second.permission_codes() == first.permission_codes()
 
 
+def test_a_copy_has_its_own_model_state_and_cache_of_related_rows(establishment):
+    device, token = make_device(establishment)
+    from throughgate.identity.selectors import device_from_cookie
+
+    first = device_from_cookie(token)
+    assert first is not None
+    assert first.establishment == establishment
+    first._state.fields_cache.pop("establishment")
+    first.name = "changed by one request"
+    second = device_from_cookie(token)
+    assert second is not None
+    assert second is not first
+    assert second._state is not first._state
+    assert second.name == device.name
+    assert "establishment" in second._state.fields_cache  # read with the device, not again
+    assert not second._state.adding
+    assert second._state.db == "default"
+
+
 def test_off_when_the_limit_is_zero(settings, establishment):
     settings.IDENTITY_CACHE_SECONDS = 0
     calls = []
