@@ -43,3 +43,37 @@ def test_tampered_data_is_empty():
     store.create()
     Session.objects.filter(session_key=store.session_key).update(session_data="not-signed")
     assert dict(SessionStore(store.session_key).items()) == {}
+
+
+def test_a_decoded_session_is_reused_for_the_same_text_and_each_request_gets_its_own_copy(monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    decoded: list[str] = []
+    real = DjangoStore.decode
+
+    def counting(self, session_data):  # type: ignore[no-untyped-def]
+        decoded.append(session_data)
+        return real(self, session_data)
+
+    monkeypatch.setattr(DjangoStore, "decode", counting)
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    first = SessionStore(store.session_key)
+    assert first["answer"] == 42
+    first["answer"] = 7  # changed in one request, not yet saved
+    second = SessionStore(store.session_key)
+    assert second["answer"] == 42
+    assert len(decoded) == 1  # the second read reused the first decoding
+    first.save()
+    assert SessionStore(store.session_key)["answer"] == 7  # a new text is decoded afresh
+    assert len(decoded) == 2
+
+
+def test_a_session_holding_a_list_is_decoded_every_time(monkeypatch):
+    store = SessionStore()
+    store["items"] = [1, 2]
+    store.create()
+    first = SessionStore(store.session_key)
+    first["items"].append(3)  # changed in place, as code may do
+    assert SessionStore(store.session_key)["items"] == [1, 2]
