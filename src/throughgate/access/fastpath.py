@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -144,7 +145,9 @@ class Tables:
     category texts, and decision counts in rows of ROWS_PER_BLOCK per (person, establishment, hour): row
     ``base + 2 * category id + allowed``. Use under the helper's lock."""
 
-    def __init__(self, library: Library, not_listed: bytes, clean: Callable[[str], str]) -> None:
+    def __init__(
+        self, library: Library, not_listed: bytes, clean: Callable[[str], str], lock: threading.RLock | None = None
+    ) -> None:
         self.library = library
         lib = library.lib
         self.lib = lib
@@ -152,6 +155,9 @@ class Tables:
         if not self.ctx:
             raise MemoryError("tg_new")
         self.clean = clean  # what quote() does to a text, without the quotes and the cut
+        # The helper's lock: held by whoever answers or counts; catalogue() takes it only to register a category
+        # or a group, so that a new catalogue is built beside the answering thread rather than stopping it.
+        self.lock = lock or threading.RLock()
         self.generation = 1  # gates of an older generation are asked for again
         self.category_ids: dict[str, int] = {}  # -1: cannot be answered in C
         self.category_names: list[str] = []
@@ -180,6 +186,13 @@ class Tables:
         known = self.category_ids.get(name)
         if known is not None:
             return known
+        with self.lock:
+            return self._new_category(name)
+
+    def _new_category(self, name: str) -> int:
+        known = self.category_ids.get(name)
+        if known is not None:
+            return known
         cid = -1
         if len(self.category_names) < MAX_CATEGORIES:
             try:
@@ -198,11 +211,15 @@ class Tables:
 
     def group_bit(self, name: str) -> int:
         known = self.group_bits.get(name)
-        if known is None:
-            known = len(self.group_bits) if len(self.group_bits) < MAX_GROUPS else -1
-            self.group_bits[name] = known
-            self._group_masks.clear()
-        return known
+        if known is not None:
+            return known
+        with self.lock:
+            known = self.group_bits.get(name)
+            if known is None:
+                known = len(self.group_bits) if len(self.group_bits) < MAX_GROUPS else -1
+                self.group_bits[name] = known
+                self._group_masks.clear()
+            return known
 
     def category_mask(self, categories: frozenset[str]) -> int:
         mask = self._category_masks.get(categories)
@@ -357,7 +374,8 @@ class Tables:
     # -- catalogue and answers ----------------------------------------------------------------------------------
 
     def catalogue(self, plain: dict[bytes, tuple[Any, ...]], depths: frozenset[int]) -> Catalogue:
-        """The catalogue index Snapshot.plain as C looks it up; registers its categories and groups."""
+        """The catalogue index Snapshot.plain as C looks it up; registers its categories and groups. Needs the
+        lock only for those registrations (a new catalogue object is nobody else's until it is swapped in)."""
         ends = array("q")
         fields = array("q")
         texts = bytearray()

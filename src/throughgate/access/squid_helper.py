@@ -116,7 +116,9 @@ class Helper:
         library = fastpath.load() if compiled == "auto" else compiled
         # The compiled path's tables (None: pure Python); with them the counts are kept in C (see count()).
         self.tables = (
-            fastpath.Tables(library, NOT_LISTED_SUFFIX, _clean) if isinstance(library, fastpath.Library) else None
+            fastpath.Tables(library, NOT_LISTED_SUFFIX, _clean, self.lock)
+            if isinstance(library, fastpath.Library)
+            else None
         )
         self._compiled_catalogue: tuple[dict[bytes, tuple[Any, ...]], fastpath.Catalogue | None] | None = None
         self._compiled_stamp: tuple[int, policy.Snapshot | None] = (-1, None)
@@ -166,8 +168,11 @@ class Helper:
         elif not self.ready and not self.snapshot.people:
             raise ValueError("first snapshot without a policy")
         if self.tables is not None and fresh.plain is not self.snapshot.plain:
-            with self.lock:  # the compiled catalogue is built here rather than by the first batch that needs it
-                self._compiled_catalogue = (fresh.plain, self._build_catalogue(self.tables, fresh))
+            # The compiled catalogue is built here, beside the answering thread, not by the first batch that needs
+            # it; the two are swapped in together.
+            compiled = (fresh.plain, self._build_catalogue(self.tables, fresh))
+            with self.lock:
+                self._compiled_catalogue = compiled
                 self.snapshot = fresh
                 self.ready = True
             return

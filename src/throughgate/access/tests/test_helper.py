@@ -534,3 +534,36 @@ def test_counted_hosts_come_back_whatever_bytes_they_hold() -> None:
         ("A1", "MDI", hour, True, ""): (1, 0, {}),
     }
     assert tables.drain() == []
+
+
+def test_catalogues_applied_from_the_source_are_used_by_the_compiled_path() -> None:
+    """apply() builds the compiled catalogue beside the answering thread and swaps it in with the snapshot."""
+    from datetime import UTC, datetime
+
+    from throughgate.access import policy
+
+    snapshot = _snapshot()
+    rules = [rule for entries in snapshot.sites.values() for rule in entries]
+    first = {
+        "versions": {"catalogue": 1, "policy": 1},
+        "catalogue": policy.catalogue_to_json(rules),
+        "policy": policy.policy_to_json(snapshot),
+    }
+    second = {
+        "versions": {"catalogue": 2, "policy": 1},
+        "catalogue": policy.catalogue_to_json([rule for rule in rules if rule.domain != "jobs.test"]),
+    }
+    lines = [f"{n} 10.0.0.{n % 9} GET http://{host}/".encode() for n, host in enumerate(_HOSTS * 2)]
+    lines.append(b"99 10.0.0.0 GET http://jobs.test/")
+    now = datetime.now(tz=UTC)
+    helpers = [squid_helper.Helper(None, compiled=compiled()), squid_helper.Helper(None, compiled=None)]
+    for data in (first, second):
+        for helper in helpers:
+            helper.apply(data)
+        assert helpers[0]._compiled_catalogue is not None
+        assert helpers[0]._compiled_catalogue[0] is helpers[0].snapshot.plain
+        answers = [helper.answer_batch(lines, now) for helper in helpers]
+        assert answers[0] == answers[1]
+        assert answers[0].startswith(b"0 OK")
+    assert b"log=site.not_listed" in answers[0].split(b"\n")[-2]  # jobs.test is gone
+    assert sorted(map(repr, helpers[0].take_counts())) == sorted(map(repr, helpers[1].take_counts()))
