@@ -549,9 +549,10 @@ class FastOrigin(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def bench_squid(seconds: int = 10, runs: int = 3) -> dict[str, Any]:
+def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> dict[str, Any]:
     """Both Squids cache the origin's responses in memory, so the origin is not what is measured; every request
-    still passes http_access (the helper's answers are cached for `ttl` per client, method and URL)."""
+    still passes http_access (the helper's answers are cached for `ttl` per client, method and URL). With
+    ``pure_python`` the helper's compiled fast path is removed, as on a proxy host without a C compiler."""
     body = json.dumps(snapshot_json(), separators=(",", ":")).encode()
     server = SnapshotServer(body)
     origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FastOrigin)
@@ -588,6 +589,10 @@ def bench_squid(seconds: int = 10, runs: int = 3) -> dict[str, Any]:
         server = SnapshotServer(json.dumps(snap).encode())
         helper_conf.write_text(helper_conf.read_text().replace(str(fragment), str(fragment)))
         squid_conf.write(work / "throughgate", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON, ttl=30)
+        if pure_python:
+            (work / "throughgate" / "libfastpath.so").unlink()
+        compiled = (work / "throughgate" / "libfastpath.so").exists()
+        print(f"  helper's compiled fast path: {'in use' if compiled else 'not in use (pure Python)'}", flush=True)
         static_rates, helper_rates = [], []
         for run in range(runs):
             with running_squid(static_conf, static_port):
@@ -609,6 +614,8 @@ def bench_squid(seconds: int = 10, runs: int = 3) -> dict[str, Any]:
             "static_per_s": round(statistics.median(static_rates)),
             "helper_per_s": round(statistics.median(helper_rates)),
             "ratio": round(statistics.median(helper_rates) / statistics.median(static_rates), 2),
+            "run_ratios": [round(h / s, 2) for h, s in zip(helper_rates, static_rates, strict=True)],
+            "compiled": compiled,
             "target": 0.9,
         }
         print(f"Squid + helper vs static dstdomain: {json.dumps(result)}")
@@ -839,12 +846,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="radius: server worker processes")
     parser.add_argument("--threads", type=int, default=2, help="radius: threads per worker")
     parser.add_argument("--runs", type=int, default=3, help="runs of each side (alternating); medians are reported")
+    parser.add_argument("--pure-python", action="store_true", help="squid: the helper without its compiled path")
     args = parser.parse_args()
     results: dict[str, Any] = {}
     if args.which in ("helper", "all"):
         results["helper"] = bench_helper(runs=args.runs)
     if args.which in ("squid", "all"):
-        results["squid"] = bench_squid(runs=args.runs)
+        results["squid"] = bench_squid(runs=args.runs, pure_python=args.pure_python)
     if args.which in ("radius", "all"):
         results["radius"] = bench_radius(
             runs=args.runs,
