@@ -104,3 +104,26 @@ def test_deleting_a_user_keeps_their_audit_rows() -> None:
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.actor_id == user_id
     assert entry.actor_username == "leaver"
+
+
+@pytest.mark.parametrize("table", ["core_auditentry", "core_activityevent", "selfservice_ledgerentry"])
+def test_truncate_is_refused_and_removes_nothing(table: str) -> None:
+    _audit_row()
+    _event()
+    before = AuditEntry.objects.count(), ActivityEvent.objects.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The test settings allow TRUNCATE so that the test database can be emptied between transactional tests;
+        # a production connection does not (config/settings.py). Take that permission away here.
+        cursor.execute("SET LOCAL throughgate.allow_truncate = 'off'")
+        _refused(f"TRUNCATE {table} CASCADE", [])
+    assert (AuditEntry.objects.count(), ActivityEvent.objects.count()) == before
+
+
+def test_only_the_test_settings_allow_truncate() -> None:
+    from django.conf import settings
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('throughgate.allow_truncate', true)")
+        assert cursor.fetchone() == ("on",)
+    assert settings.DATABASES["default"]["OPTIONS"]["options"] == "-c throughgate.allow_truncate=on"
+    assert settings.ENVIRONMENT == "test"
