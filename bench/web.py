@@ -379,6 +379,9 @@ def main(args: argparse.Namespace) -> int:
     if home.errors or bare.errors or post.errors:
         missed.append(f"errors (bare {bare.errors}, home {home.errors}, post {post.errors})")
     print(f"ratio home/bare: {ratio:.2f} (target >= {RATIO_TARGET}); home p95 {home.p95_ms:.1f} ms (target < 150 ms)")
+    # Each home run beside the bare run just before it: on a shared machine the two in one round saw the same load.
+    paired = [h.rps / b.rps for b, h in zip(runs["bare"], runs["home"], strict=True)]
+    print(f"  each round's home/bare: {', '.join(f'{r:.2f}' for r in paired)}")
     print(f"ratio post/bare: {post_ratio:.2f} (target >= {RATIO_TARGET}); post p95 {post.p95_ms:.1f} ms")
     print(
         f"server CPU per request: bare {bare.cpu_ms:.2f} ms, home {home.cpu_ms:.2f} ms, post {post.cpu_ms:.2f} ms; "
