@@ -24,7 +24,7 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
-from throughgate.access import services, snapshot, squid_conf
+from throughgate.access import fastpath, services, snapshot, squid_conf
 from throughgate.access.tests import world as world_module
 
 SQUID = shutil.which("squid") or "/usr/sbin/squid"
@@ -85,6 +85,8 @@ class Squid:
             python=PYTHON,
             refresh=REFRESH,
         )
+        # the real Squid runs the helper with its compiled fast path (CI installs gcc)
+        assert (self.dir / "throughgate" / fastpath.LIBRARY).exists()
         hosts = self.dir / "hosts"
         hosts.write_text("127.0.0.1 learning.test jobs.test gov.test elsewhere.test localhost\n")
         logs = self.dir / "logs"
