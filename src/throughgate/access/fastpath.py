@@ -15,6 +15,7 @@ import sys
 import threading
 from array import array
 from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -376,35 +377,32 @@ class Tables:
     def catalogue(self, plain: dict[bytes, tuple[Any, ...]], depths: frozenset[int]) -> Catalogue:
         """The catalogue index Snapshot.plain as C looks it up; registers its categories and groups. Needs the
         lock only for those registrations (a new catalogue object is nobody else's until it is swapped in)."""
-        ends = array("q")
-        fields = array("q")
+        ends = array("q", accumulate(map(len, plain)))
+        fields: list[int] = []
         texts = bytearray()
         known: dict[int, tuple[int, ...]] = {}  # id(SiteRule) -> its fields
-        end = 0
         prefixed = policy.PREFIXED
         absent = (-1, 0, 0, 0, 0, 0, 0, 0)
-        for key, value in plain.items():
-            end += len(key)
-            ends.append(end)
+        entry_prefixed = (1, *absent, *absent)
+        for value in plain.values():
             if value is prefixed:
-                fields.append(1)
-                fields.extend(absent)
-                fields.extend(absent)
+                fields += entry_prefixed
                 continue
             fields.append(0)
             for at in (0, 4):
                 rule = value[at + 3]
                 if rule is None:
-                    fields.extend(absent)
+                    fields += absent
                     continue
                 found = known.get(id(rule))
                 if found is None:
                     found = known[id(rule)] = self._rule(value[at], value[at + 1], value[at + 2], rule, texts)
-                fields.extend(found)
+                fields += found
         keys = b"".join(plain)
         depth = array("q", sorted(depths))
+        numbers = array("q", fields)
         handle = self.lib.tg_catalogue_new(
-            len(plain), keys, len(keys), ends.buffer_info()[0], fields.buffer_info()[0], bytes(texts), len(texts),
+            len(plain), keys, len(keys), ends.buffer_info()[0], numbers.buffer_info()[0], bytes(texts), len(texts),
             depth.buffer_info()[0], len(depth), min(depths, default=1),
         )  # fmt: skip
         if not handle:

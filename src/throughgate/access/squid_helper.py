@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -82,9 +83,12 @@ def quote(value: str) -> str:
     return f'"{cleaned[:300]}"'
 
 
+_TO_CLEAN = re.compile('[\r\n\t\\\\"]')
+
+
 def _clean(value: str) -> str:
     """What quote() does to a text before it cuts it (for the compiled path, which puts texts together)."""
-    return value.translate(_QUOTE_TABLE)
+    return value.translate(_QUOTE_TABLE) if _TO_CLEAN.search(value) else value
 
 
 class Helper:
