@@ -5,25 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from throughgate.core import context
 from throughgate.core.models import AuditEntry
 
 # Every audit action is registered here with a sentence for the search page, so actions stay a known vocabulary.
-ACTIONS: dict[str, str] = {}
+# The sentence is lazy (``gettext_lazy("...")``) so the page shows it in English or Welsh; a plain ``str`` still works
+# and is shown as it is.
+ACTIONS: dict[str, str | Promise] = {}
 
 
-def register_action(code: str, description: str) -> str:
+def register_action(code: str, description: str | Promise) -> str:
     ACTIONS[code] = description
     return code
 
 
-LOGIN_SUCCEEDED = register_action("identity.login.succeeded", "Signed in")
-LOGIN_FAILED = register_action("identity.login.failed", "Failed sign-in attempt")
-LOGOUT = register_action("identity.logout", "Signed out")
-AUDIT_SEARCHED = register_action("core.audit.searched", "Searched the audit log")
-ACTIVITY_IMPORTED = register_action("core.activity.imported", "Imported activity events")
-ACTIVITY_EXPORTED = register_action("core.activity.exported", "Exported activity events")
+def describe(code: str) -> str | None:
+    """The sentence for an action code in the active language, or None for a code no longer registered (an old row
+    whose action was since renamed)."""
+    description = ACTIONS.get(code)
+    return None if description is None else str(description)
+
+
+LOGIN_SUCCEEDED = register_action("identity.login.succeeded", gettext_lazy("Signed in"))
+LOGIN_FAILED = register_action("identity.login.failed", gettext_lazy("Failed sign-in attempt"))
+LOGOUT = register_action("identity.logout", gettext_lazy("Signed out"))
+AUDIT_SEARCHED = register_action("core.audit.searched", gettext_lazy("Searched the audit log"))
+ACTIVITY_IMPORTED = register_action("core.activity.imported", gettext_lazy("Imported activity events"))
+ACTIVITY_EXPORTED = register_action("core.activity.exported", gettext_lazy("Exported activity events"))
 
 
 def record(

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,12 +27,16 @@ from throughgate.identity.models import (
     hash_secret,
 )
 
-DEVICE_REGISTERED = audit.register_action("identity.device.registered", "Registered a kiosk or in-cell device")
-DEVICE_ENROLLED = audit.register_action("identity.device.enrolled", "A registered device was enrolled")
-TOKEN_ISSUED = audit.register_action("identity.token.issued", "Issued a partner API token")
-TOKEN_REVOKED = audit.register_action("identity.token.revoked", "Revoked a partner API token")
-TOTP_ENROLLED = audit.register_action("identity.totp.enrolled", "Set up an authenticator app")
-ESTABLISHMENT_SWITCHED = audit.register_action("identity.establishment.switched", "Switched establishment")
+DEVICE_REGISTERED = audit.register_action(
+    "identity.device.registered", gettext_lazy("Registered a kiosk or in-cell device")
+)
+DEVICE_ENROLLED = audit.register_action("identity.device.enrolled", gettext_lazy("A registered device was enrolled"))
+TOKEN_ISSUED = audit.register_action("identity.token.issued", gettext_lazy("Issued a partner API token"))
+TOKEN_REVOKED = audit.register_action("identity.token.revoked", gettext_lazy("Revoked a partner API token"))
+TOTP_ENROLLED = audit.register_action("identity.totp.enrolled", gettext_lazy("Set up an authenticator app"))
+ESTABLISHMENT_SWITCHED = audit.register_action(
+    "identity.establishment.switched", gettext_lazy("Switched establishment")
+)
 
 
 def staff_password_check(*, request: HttpRequest, username: str, password: str) -> User | None:

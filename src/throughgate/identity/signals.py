@@ -6,10 +6,11 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy
 
 from throughgate.core import audit
 
-ACCOUNT_LOCKED = audit.register_action("identity.login.locked", "Sign-in locked after repeated failures")
+ACCOUNT_LOCKED = audit.register_action("identity.login.locked", gettext_lazy("Sign-in locked after repeated failures"))
 
 
 @receiver(user_locked_out)

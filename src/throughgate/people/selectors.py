@@ -15,9 +15,9 @@ from throughgate.identity import principals
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 
-RECORD_VIEWED = audit.register_action("people.record.viewed", "Read a person's record")
-RECORD_LOOKED_UP = audit.register_action("people.record.looked_up", "A partner system looked up a person")
-PEOPLE_SEARCHED = audit.register_action("people.searched", "Searched for people")
+RECORD_VIEWED = audit.register_action("people.record.viewed", gettext_lazy("Read a person's record"))
+RECORD_LOOKED_UP = audit.register_action("people.record.looked_up", gettext_lazy("A partner system looked up a person"))
+PEOPLE_SEARCHED = audit.register_action("people.searched", gettext_lazy("Searched for people"))
 
 # Why a member of staff opens a record. The audit log keeps the purpose with every view.
 PURPOSES: dict[str, Promise] = {

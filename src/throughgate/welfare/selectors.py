@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from throughgate.core import activity, audit
 from throughgate.core.errors import NotVisible
@@ -31,9 +32,9 @@ from throughgate.welfare.models import (
     TriggerDate,
 )
 
-FLAG_VIEWED = audit.register_action("welfare.flag.viewed", "Opened an AIM flag")
-HISTORY_VIEWED = audit.register_action("welfare.history.viewed", "Read a person's AIM flag history")
-LIST_VIEWED = audit.register_action("welfare.list.viewed", "Read the AIM daily list")
+FLAG_VIEWED = audit.register_action("welfare.flag.viewed", gettext_lazy("Opened an AIM flag"))
+HISTORY_VIEWED = audit.register_action("welfare.history.viewed", gettext_lazy("Read a person's AIM flag history"))
+LIST_VIEWED = audit.register_action("welfare.list.viewed", gettext_lazy("Read the AIM daily list"))
 
 WELFARE_PERMISSIONS = ("welfare.view_flags", "welfare.triage_flags", "welfare.manage_settings")
 

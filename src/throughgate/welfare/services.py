@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, InvalidTransition
@@ -18,11 +19,13 @@ from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.welfare.models import AimSettings, Flag, SettingsChange, Triage, TriageAction, TriggerDate, TriggerKind
 
-FLAG_TRIAGED = audit.register_action("welfare.flag.triaged", "Recorded what was done about an AIM flag")
-REVIEW_COMPLETED = audit.register_action("welfare.review.completed", "Completed an AIM follow-up review")
-SETTINGS_CHANGED = audit.register_action("welfare.settings.changed", "Changed AIM thresholds for an establishment")
+FLAG_TRIAGED = audit.register_action("welfare.flag.triaged", gettext_lazy("Recorded what was done about an AIM flag"))
+REVIEW_COMPLETED = audit.register_action("welfare.review.completed", gettext_lazy("Completed an AIM follow-up review"))
+SETTINGS_CHANGED = audit.register_action(
+    "welfare.settings.changed", gettext_lazy("Changed AIM thresholds for an establishment")
+)
 TRIGGER_RECORDED = audit.register_action(
-    "welfare.trigger_date.recorded", "Recorded an anniversary or a court date for AIM"
+    "welfare.trigger_date.recorded", gettext_lazy("Recorded an anniversary or a court date for AIM")
 )
 
 
