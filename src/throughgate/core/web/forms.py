@@ -20,7 +20,9 @@ class AuditSearchForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("Any action")), *sorted(audit.ACTIONS.items(), key=lambda item: item[1])]
+        # The descriptions in the active language (English or Welsh), sorted as they read in it.
+        described = [(code, str(description)) for code, description in audit.ACTIONS.items()]
+        choices = [("", _("Any action")), *sorted(described, key=lambda item: (item[1].casefold(), item[0]))]
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
     def clean_subject(self) -> str:
