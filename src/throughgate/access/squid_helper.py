@@ -6,6 +6,9 @@ Standard library only, so that Squid's ``proxy`` user can run it with the system
 loop inside Django. A background thread asks the source for the policy versions every few seconds and fetches
 only the sections that changed; while the source cannot be reached, every answer is ERR (fail closed). A line
 that cannot be read gets ERR (or BH when even its channel ID is unreadable); nothing on the input crashes it.
+
+Batches of lines are answered by a compiled hot path when ``libfastpath.so`` (built from fastpath.c by squid-conf)
+is next to fastpath.py, and by pure Python otherwise, with the same answers and counts (docs/adr/0009).
 """
 
 from __future__ import annotations
