@@ -109,6 +109,14 @@ class User(AbstractUser):
     def role_codes(self) -> set[str]:
         return {code for code, _kind, _all, _perms in self._role_rows()}
 
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django's check, answered from the roles first: that is what this service's backends answer
+        (identity.backends), and a page asks it several times. Only when the roles do not grant it (or for an
+        object-level question) does it ask every backend, as Django does."""
+        if obj is None and self.is_active and perm in self.permission_codes():
+            return True
+        return super().has_perm(perm, obj)
+
     def permission_codes(self) -> frozenset[str]:
         """Every permission the user's roles grant, worked out once per loaded user (has_perm asks it often)."""
         cached: frozenset[str] | None = getattr(self, "_permission_cache", None)
@@ -119,11 +127,16 @@ class User(AbstractUser):
 
     @property
     def kind(self) -> str:
-        kinds = {kind for _code, kind, _all, _perms in self._role_rows()}
-        for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER):
-            if kind in kinds:
-                return str(kind)
-        return str(RoleKind.STAFF)
+        """Resident, probation, partner or staff, from the roles; worked out once per loaded user, like the roles."""
+        cached: str | None = getattr(self, "_kind_cache", None)
+        if cached is None:
+            kinds = {kind for _code, kind, _all, _perms in self._role_rows()}
+            cached = next(
+                (str(kind) for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER) if kind in kinds),
+                str(RoleKind.STAFF),
+            )
+            self._kind_cache = cached
+        return cached
 
     @property
     def is_resident(self) -> bool:
