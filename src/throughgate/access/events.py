@@ -1,5 +1,7 @@
 """Activity kinds and audit actions of the access app (registered here, documented in docs/events.md)."""
 
+from django.utils.translation import gettext_lazy
+
 from throughgate.core import activity, audit
 
 INTERNET_ALLOWED = activity.register_kind(
@@ -13,22 +15,44 @@ INTERNET_DENIED = activity.register_kind(
     "number of requests in the hour",
 )
 
-SITE_ADDED = audit.register_action("access.site.added", "Added a site to the internet catalogue")
-SITE_CHANGED = audit.register_action("access.site.changed", "Changed a site in the internet catalogue")
-GROUP_CHANGED = audit.register_action("access.group.changed", "Created a site group or changed who is in it")
-SITES_IMPORTED = audit.register_action("access.site.imported", "Imported a list of sites into the catalogue")
-SITE_REQUESTED = audit.register_action("access.request.submitted", "A resident asked for a site to be added")
-SITE_REQUEST_REVIEWED = audit.register_action("access.request.reviewed", "Approved or declined a site request")
-LEVEL_RULE_CHANGED = audit.register_action("access.level.changed", "Changed which site categories a level opens")
-WINDOW_CHANGED = audit.register_action("access.window.changed", "Changed internet time windows")
-SANCTION_IMPOSED = audit.register_action("access.sanction.imposed", "Suspended a person's internet access")
-SANCTION_LIFTED = audit.register_action("access.sanction.lifted", "Lifted an internet suspension early")
-NETWORK_CHANGED = audit.register_action(
-    "access.network.changed", "Changed a prison's VLANs, Wi-Fi names or access points"
+SITE_ADDED = audit.register_action("access.site.added", gettext_lazy("Added a site to the internet catalogue"))
+SITE_CHANGED = audit.register_action("access.site.changed", gettext_lazy("Changed a site in the internet catalogue"))
+GROUP_CHANGED = audit.register_action(
+    "access.group.changed", gettext_lazy("Created a site group or changed who is in it")
 )
-DEVICE_ADDED = audit.register_action("access.device.added", "Added a network device to the registry")
-DEVICE_CHANGED = audit.register_action("access.device.changed", "Changed a network device (issue, suspend, ...)")
-DEVICE_DISCONNECT_SENT = audit.register_action("access.device.disconnect", "Sent a RADIUS disconnect for a device")
-ACCESS_CHECKED = audit.register_action("access.checked", "Checked whether a person can reach a web address")
-OBSERVATION_TRIAGED = audit.register_action("access.observation.triaged", "Triaged an unapproved network device")
-OBSERVATION_MITIGATED = audit.register_action("access.observation.mitigated", "Acted against an unapproved device")
+SITES_IMPORTED = audit.register_action(
+    "access.site.imported", gettext_lazy("Imported a list of sites into the catalogue")
+)
+SITE_REQUESTED = audit.register_action(
+    "access.request.submitted", gettext_lazy("A resident asked for a site to be added")
+)
+SITE_REQUEST_REVIEWED = audit.register_action(
+    "access.request.reviewed", gettext_lazy("Approved or declined a site request")
+)
+LEVEL_RULE_CHANGED = audit.register_action(
+    "access.level.changed", gettext_lazy("Changed which site categories a level opens")
+)
+WINDOW_CHANGED = audit.register_action("access.window.changed", gettext_lazy("Changed internet time windows"))
+SANCTION_IMPOSED = audit.register_action(
+    "access.sanction.imposed", gettext_lazy("Suspended a person's internet access")
+)
+SANCTION_LIFTED = audit.register_action("access.sanction.lifted", gettext_lazy("Lifted an internet suspension early"))
+NETWORK_CHANGED = audit.register_action(
+    "access.network.changed", gettext_lazy("Changed a prison's VLANs, Wi-Fi names or access points")
+)
+DEVICE_ADDED = audit.register_action("access.device.added", gettext_lazy("Added a network device to the registry"))
+DEVICE_CHANGED = audit.register_action(
+    "access.device.changed", gettext_lazy("Changed a network device (issue, suspend, ...)")
+)
+DEVICE_DISCONNECT_SENT = audit.register_action(
+    "access.device.disconnect", gettext_lazy("Sent a RADIUS disconnect for a device")
+)
+ACCESS_CHECKED = audit.register_action(
+    "access.checked", gettext_lazy("Checked whether a person can reach a web address")
+)
+OBSERVATION_TRIAGED = audit.register_action(
+    "access.observation.triaged", gettext_lazy("Triaged an unapproved network device")
+)
+OBSERVATION_MITIGATED = audit.register_action(
+    "access.observation.mitigated", gettext_lazy("Acted against an unapproved device")
+)
