@@ -475,8 +475,44 @@ workers 1
     return conf
 
 
+def tree_cpu_ticks(pid: int) -> int:
+    """CPU clock ticks (user + system) used so far by a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent and child not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(ticks.get(member, 0) for member in tree)
+
+
+def wait_until_settled(pid: int, timeout: float = 30.0) -> float:
+    """Wait until Squid and its helpers use (almost) no CPU for a second: every helper has started and loaded its
+    snapshot, so the measured run is Squid answering, not helpers starting. Returns the seconds waited."""
+    started = time.monotonic()
+    before = tree_cpu_ticks(pid)
+    while time.monotonic() - started < timeout:
+        time.sleep(1.0)
+        now = tree_cpu_ticks(pid)
+        if now - before <= 5:  # at most 50 ms of CPU in that second (clock ticks are 10 ms)
+            break
+        before = now
+    return time.monotonic() - started
+
+
 @contextmanager
-def running_squid(conf: Path, port: int) -> Iterator[None]:
+def running_squid(conf: Path, port: int) -> Iterator[int]:
     process = subprocess.Popen(
         ["squid", "-f", str(conf), "-N", "-d1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -489,7 +525,7 @@ def running_squid(conf: Path, port: int) -> Iterator[None]:
             except OSError:
                 time.sleep(0.1)
         time.sleep(0.5)
-        yield
+        yield process.pid
     finally:
         os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
@@ -595,11 +631,16 @@ def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> 
         print(f"  helper's compiled fast path: {'in use' if compiled else 'not in use (pure Python)'}", flush=True)
         static_rates, helper_rates = [], []
         for run in range(runs):
-            with running_squid(static_conf, static_port):
+            # Each side: warm Squid's caches, wait until Squid and its helpers are idle (every helper started and
+            # loaded), then measure. Before that wait, a helper still loading its snapshot could overlap the
+            # measured run and cost it 0.8x in some runs (2026-12-07, docs/performance.md).
+            with running_squid(static_conf, static_port) as squid_pid:
                 wrk_through_proxy(static_port, hosts, origin_port, seconds=2)  # warm the cache
+                settled_static = wait_until_settled(squid_pid)
                 static = wrk_through_proxy(static_port, hosts, origin_port, seconds=seconds)
-            with running_squid(helper_conf, helper_port):
+            with running_squid(helper_conf, helper_port) as squid_pid:
                 wrk_through_proxy(helper_port, hosts, origin_port, seconds=2)
+                settled_helper = wait_until_settled(squid_pid)
                 helper = wrk_through_proxy(helper_port, hosts, origin_port, seconds=seconds)
             assert static["non200"] == 0, static
             assert helper["non200"] == 0, helper
@@ -607,7 +648,8 @@ def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> 
             helper_rates.append(helper["per_s"])
             print(
                 f"  run {run + 1}: static dstdomain {static['per_s']:,.0f}/s p99 {static['p99'] / 1000:.1f} ms; "
-                f"helper {helper['per_s']:,.0f}/s p99 {helper['p99'] / 1000:.1f} ms",
+                f"helper {helper['per_s']:,.0f}/s p99 {helper['p99'] / 1000:.1f} ms "
+                f"(idle after warm-up in {settled_static:.0f} s / {settled_helper:.0f} s)",
                 flush=True,
             )
         result = {
