@@ -223,26 +223,10 @@ class Tables:
             return known
 
     def category_mask(self, categories: frozenset[str]) -> int:
-        mask = self._category_masks.get(categories)
-        if mask is None:
-            mask = 0
-            for name in categories:
-                cid = self.category_ids.get(name, -1)
-                if cid >= 0:
-                    mask |= 1 << cid
-            self._category_masks[categories] = mask
-        return mask
+        return _mask(categories, self.category_ids, self._category_masks)
 
     def group_mask(self, groups: frozenset[str]) -> int:
-        mask = self._group_masks.get(groups)
-        if mask is None:
-            mask = 0
-            for name in groups:
-                bit = self.group_bits.get(name, -1)
-                if bit >= 0:
-                    mask |= 1 << bit
-            self._group_masks[groups] = mask
-        return mask
+        return _mask(groups, self.group_bits, self._group_masks)
 
     # -- counts -------------------------------------------------------------------------------------------------
 
@@ -455,3 +439,16 @@ class Tables:
     def stopped(self) -> tuple[int, int, int, int]:
         state = self._state
         return state[4], state[5], state[6], state[7]
+
+
+def _mask(names: frozenset[str], bits: dict[str, int], cache: dict[frozenset[str], int]) -> int:
+    """The bit mask of these names (those with a bit; -1 means none), kept per set of names."""
+    mask = cache.get(names)
+    if mask is None:
+        mask = 0
+        for name in names:
+            bit = bits.get(name, -1)
+            if bit >= 0:
+                mask |= 1 << bit
+        cache[names] = mask
+    return mask
