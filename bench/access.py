@@ -585,10 +585,19 @@ class FastOrigin(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> dict[str, Any]:
+ALWAYS_OK_HELPER = """import sys
+for line in sys.stdin:
+    sys.stdout.write(line.split(" ", 1)[0] + " OK\\n")
+    sys.stdout.flush()
+"""
+
+
+def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False, floor: bool = False) -> dict[str, Any]:
     """Both Squids cache the origin's responses in memory, so the origin is not what is measured; every request
     still passes http_access (the helper's answers are cached for `ttl` per client, method and URL). With
-    ``pure_python`` the helper's compiled fast path is removed, as on a proxy host without a C compiler."""
+    ``pure_python`` the helper's compiled fast path is removed, as on a proxy host without a C compiler. With
+    ``floor`` a third Squid, whose external ACL helper answers every line OK and does nothing else (same ttl,
+    children, concurrency and http_access lines), is measured in the same rounds: what any helper costs Squid."""
     body = json.dumps(snapshot_json(), separators=(",", ":")).encode()
     server = SnapshotServer(body)
     origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FastOrigin)
@@ -629,7 +638,19 @@ def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> 
             (work / "throughgate" / "libfastpath.so").unlink()
         compiled = (work / "throughgate" / "libfastpath.so").exists()
         print(f"  helper's compiled fast path: {'in use' if compiled else 'not in use (pure Python)'}", flush=True)
-        static_rates, helper_rates = [], []
+        floor_port = free_port()
+        always_ok = work / "always_ok.py"
+        always_ok.write_text(ALWAYS_OK_HELPER)
+        always_ok.chmod(0o755)
+        floor_conf = squid_config(
+            work,
+            floor_port,
+            "external_acl_type always_ok ttl=30 negative_ttl=10 grace=0 children-max=4 children-startup=1 "
+            f"concurrency=100 %>a %>rm %>ru {SYSTEM_PYTHON} {always_ok}\nacl always_ok external always_ok\n"
+            "http_access deny !always_ok\nhttp_access allow always_ok\nhttp_access deny all",
+            origin_port,
+        )
+        static_rates, helper_rates, floor_rates = [], [], []
         for run in range(runs):
             # Each side: warm Squid's caches, wait until Squid and its helpers are idle (every helper started and
             # loaded), then measure. Before that wait, a helper still loading its snapshot could overlap the
@@ -642,6 +663,14 @@ def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> 
                 wrk_through_proxy(helper_port, hosts, origin_port, seconds=2)
                 settled_helper = wait_until_settled(squid_pid)
                 helper = wrk_through_proxy(helper_port, hosts, origin_port, seconds=seconds)
+            if floor:
+                with running_squid(floor_conf, floor_port) as squid_pid:
+                    wrk_through_proxy(floor_port, hosts, origin_port, seconds=2)
+                    wait_until_settled(squid_pid)
+                    floor_run = wrk_through_proxy(floor_port, hosts, origin_port, seconds=seconds)
+                assert floor_run["non200"] == 0, floor_run
+                floor_rates.append(floor_run["per_s"])
+                print(f"  run {run + 1}: always-OK helper {floor_run['per_s']:,.0f}/s", flush=True)
             assert static["non200"] == 0, static
             assert helper["non200"] == 0, helper
             static_rates.append(static["per_s"])
@@ -660,6 +689,9 @@ def bench_squid(seconds: int = 10, runs: int = 3, pure_python: bool = False) -> 
             "compiled": compiled,
             "target": 0.9,
         }
+        if floor:
+            result["always_ok_ratio"] = round(statistics.median(floor_rates) / statistics.median(static_rates), 2)
+            result["always_ok_run_ratios"] = [round(f / s, 2) for f, s in zip(floor_rates, static_rates, strict=True)]
         print(f"Squid + helper vs static dstdomain: {json.dumps(result)}")
         return result
     finally:
@@ -889,12 +921,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="radius: threads per worker")
     parser.add_argument("--runs", type=int, default=3, help="runs of each side (alternating); medians are reported")
     parser.add_argument("--pure-python", action="store_true", help="squid: the helper without its compiled path")
+    parser.add_argument("--floor", action="store_true", help="squid: also a helper that answers OK to everything")
     args = parser.parse_args()
     results: dict[str, Any] = {}
     if args.which in ("helper", "all"):
         results["helper"] = bench_helper(runs=args.runs)
     if args.which in ("squid", "all"):
-        results["squid"] = bench_squid(runs=args.runs, pure_python=args.pure_python)
+        results["squid"] = bench_squid(runs=args.runs, pure_python=args.pure_python, floor=args.floor)
     if args.which in ("radius", "all"):
         results["radius"] = bench_radius(
             runs=args.runs,
