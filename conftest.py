@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("THROUGHGATE_ENV", "test")
-os.environ.setdefault("AXES_ENABLED", "true")
-
+# The test settings' environment (THROUGHGATE_ENV=test, AXES_ENABLED) is set by tests/environment.py, which pytest
+# loads before pytest-django reads the settings (this file is read too late for that).
 import pytest
 
 
