@@ -2,8 +2,8 @@
 
 The pages are a catalogue of URL names (``PAGES``): add a page there and every role that can reach it is checked.
 A role reaches a page when it has the page's permission (checked on the real user), so a new role in
-identity.roles.DEFAULT_ROLES is picked up too. One browser context per role; the test id names the role and the
-failure message names the language and page."""
+identity.roles.DEFAULT_ROLES is picked up too. One browser context per role and language (a test each, so that
+parallel workers share them out evenly); the test id names both and the failure message names the page."""
 
 from __future__ import annotations
 
@@ -478,8 +478,9 @@ def where_is(spec: Page, language: str, world: World) -> str:
 TABS = 2
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", [ANONYMOUS, RESIDENT, *STAFF_ROLES])
-def test_pages_have_no_serious_axe_violations(role, new_context, live_server, establishment):
+def test_pages_have_no_serious_axe_violations(role, language, new_context, live_server, establishment):
     world = make_world(live_server.url, establishment)
     kiosk = role in (ANONYMOUS, RESIDENT)
     # The page's CSP forbids inline scripts, and add_script_tag injects axe as one.
@@ -495,7 +496,7 @@ def test_pages_have_no_serious_axe_violations(role, new_context, live_server, es
 
     pages = pages_for(role, world.user)
     assert pages, f"{role} reaches no page"
-    visits = [(language, spec) for language in LANGUAGES for spec in pages]
+    visits = [(language, spec) for spec in pages]
     problems: list[str] = []
     running: dict[int, str] = {}  # tab -> the page axe is checking there
 
@@ -503,12 +504,12 @@ def test_pages_have_no_serious_axe_violations(role, new_context, live_server, es
         where = running.pop(tab)
         problems.extend(f"{where}: {line}" for line in describe(axe_violations(tabs[tab])))
 
+    if role != ANONYMOUS:
+        set_language(context, live_server.url, language)
     for number, (language, spec) in enumerate(visits):
         tab = number % TABS
         if tab in running:
             collect(tab)
-        if role != ANONYMOUS:
-            set_language(context, live_server.url, language)
         found = open_and_check(tabs[tab], context, world, spec, language, role)
         problems += found
         start_axe(tabs[tab])
