@@ -68,7 +68,7 @@ def origin() -> Iterator[int]:
 
 
 class Squid:
-    def __init__(self, base_url: str, origin_port: int) -> None:
+    def __init__(self, base_url: str, origin_port: int, command: str = "") -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="tg-squid-"))
         self.dir.chmod(0o755)
         self.port = free_port()
@@ -84,9 +84,10 @@ class Squid:
             negative_ttl=TTL,
             python=PYTHON,
             refresh=REFRESH,
+            command=command,
         )
-        # the real Squid runs the helper with its compiled fast path (CI installs gcc)
-        assert (self.dir / "throughgate" / fastpath.LIBRARY).exists()
+        if not command:  # the real Squid runs the helper with its compiled fast path (CI installs gcc)
+            assert (self.dir / "throughgate" / fastpath.LIBRARY).exists()
         hosts = self.dir / "hosts"
         hosts.write_text("127.0.0.1 learning.test jobs.test gov.test elsewhere.test localhost\n")
         logs = self.dir / "logs"
@@ -236,3 +237,31 @@ def test_helper_that_cannot_reach_throughgate_denies_everything(personas, origin
             assert "not available right now" in body
     finally:
         squid.stop()
+
+
+BROKEN_HELPER = """import sys
+for line in sys.stdin:
+    channel = line.split(" ", 1)[0]
+    note = ' message="Internet access is not available right now."' if channel == "0" else ""
+    sys.stdout.write(channel + " BH" + note + "\\n")
+    sys.stdout.flush()
+"""
+
+
+def test_a_helper_answering_bh_denies_with_the_deny_page(personas, origin) -> None:  # type: ignore[no-untyped-def]
+    """BH (the helper could not decide) must never let a request through: the fragment's allow line matches only
+    OK, and everything else falls through to the Throughgate deny page."""
+    where = Path(tempfile.mkdtemp(prefix="tg-bh-"))  # Squid runs helpers as proxy: pytest's tmp_path is private
+    where.chmod(0o755)
+    helper = where / "broken_helper.py"
+    helper.write_text(BROKEN_HELPER)
+    helper.chmod(0o755)
+    squid = Squid("http://127.0.0.1:9", origin, command=f"{PYTHON} {helper}")
+    try:
+        for n, persona in enumerate(("enhanced", "basic", "enhanced")):
+            status, body = squid.get(personas.ips[persona], "learning.test", f"/bh/{n}")
+            assert status == 403, persona
+            assert 'id="throughgate-reason"' in body
+    finally:
+        squid.stop()
+        shutil.rmtree(where, ignore_errors=True)
