@@ -10,7 +10,9 @@ The rule that keeps it correct: **the body may only depend on the language and o
 Name the values the body shows (a person's name, not their id, so a renamed person is shown by their new name).
 ``{% block %}`` is refused inside the tag when the template is compiled (a block is different for every page that
 extends the template). ``{% csrf_token %}`` may be inside: it is rendered once with a placeholder, and the request's
-own token (or nothing, as Django's tag does when there is none) is put in its place on every use.
+own token (or nothing, as Django's tag does when there is none) is put in its place on every use. A memo may hold
+other memos (a whole page, say): the inner ones keep the placeholder while the outer one renders, so the outer one
+puts each request's token in.
 
 With Django's cached template loader (production) each template is compiled once, so the memo lives as long as the
 process; without it (development with DEBUG on) every request compiles the template again and nothing is reused.
@@ -63,7 +65,11 @@ class MemoNode(Node):
             self.rendered[key] = output
         except TypeError:  # a value that cannot be a key (a list, say): render it every time rather than guess
             output = self._render_once(context)
-        return _with_token(output, context) if PLACEHOLDER in output else output
+        if PLACEHOLDER not in output or context.get("csrf_token") is PLACEHOLDER:
+            # No form; or inside another memo's first rendering, which keeps the placeholder too. (`is`: comparing
+            # with == would make Django's lazy token, and a token costs about 40 us.)
+            return output
+        return _with_token(output, context)
 
     def _render_once(self, context: Context) -> SafeString:
         with context.push(csrf_token=PLACEHOLDER):

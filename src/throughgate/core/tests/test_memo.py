@@ -104,3 +104,26 @@ def test_a_page_with_a_request_gets_one_token_for_all_its_forms_and_django_accep
     assert len(tokens) == 2
     assert tokens[0] == tokens[1]
     assert _unmask_cipher_token(tokens[0]) == "a" * 32
+
+
+def test_a_memo_around_other_memos_puts_each_requests_token_in() -> None:
+    """A whole page can be one memo around the layout's memos: the token must still be each request's own, never
+    the one of the request that first rendered the page."""
+    from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token
+    from django.template import RequestContext
+
+    template = ENGINE.from_string(
+        "{% load memo %}{% memo page %}<header>{% memo %}<form>{% csrf_token %}</form>{% endmemo %}</header>"
+        "<form>{% csrf_token %}</form>{% endmemo %}"
+    )
+    factory = RequestFactory()
+    for secret in ("a" * 32, "b" * 32, "a" * 32):
+        factory.cookies["csrftoken"] = secret
+        request = factory.get("/")
+        CsrfViewMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type,return-value]
+        html = template.render(RequestContext(request, {"page": "home"}))
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', html)
+        assert len(tokens) == 2, html
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+    outer = next(node for node in template.nodelist if type(node).__name__ == "MemoNode")
+    assert len(outer.rendered) == 1  # the three requests shared one rendering

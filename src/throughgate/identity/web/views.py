@@ -205,7 +205,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 @requires("identity.view_home")
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    template = "identity/home_resident.html" if user.is_resident else "identity/home_staff.html"
+    template = "identity/home_resident_page.html" if user.is_resident else "identity/home_staff.html"
     tiles = tiles_for(user)
     # The tiles a page shows follow from which ones it is (their words from the language, which memo keys on too).
     return render(request, template, {"tiles": tiles, "tiles_key": tuple(tile.url_name for tile in tiles)})

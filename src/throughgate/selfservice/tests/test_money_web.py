@@ -194,3 +194,41 @@ def test_the_home_page_shows_what_is_true_now_for_each_person(client: Client, sh
     assert "Hello, Bryn" in home
     assert "You have £12.34 to spend." in home
     assert "Ash" not in home
+
+
+def test_the_kept_home_page_carries_each_sessions_own_csrf_token_and_its_messages(shop: Any) -> None:
+    """The whole resident home page is kept once rendered (identity/home_resident_page.html). Two kiosk sessions of one
+    person get the same page, each with a CSRF token its own sign-out accepts; Welsh is its own page; a page with a
+    message shows it, and the next one does not."""
+    person = rich(shop, 500, first_name="Cai")
+    home, logout = reverse("identity:home"), reverse("identity:logout")
+    sessions = []
+    for _ in range(2):
+        browser = sign_in_resident(Client(enforce_csrf_checks=True), person)
+        html = browser.get(home).content.decode()
+        assert "Hello, Cai" in html
+        assert "You have £5.00 to spend." in html
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', html))
+        assert len(tokens) == 1, tokens  # one token for every form on the page
+        sessions.append((browser, tokens.pop(), html))
+    (first, first_token, first_html), (second, second_token, second_html) = sessions
+    assert first_token != second_token
+    assert first_html.replace(first_token, "") == second_html.replace(second_token, "")  # the same kept page
+    first.cookies["django_language"] = "cy"
+    welsh = first.get(home).content.decode()
+    assert 'lang="cy"' in welsh
+    assert "Hello, Cai" not in welsh
+    first.cookies["django_language"] = "en"
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    storage, carrier = CookieStorage(RequestFactory().get(home)), HttpResponse()
+    storage.add(constants.SUCCESS, "Your app was sent.")
+    storage.update(carrier)
+    first.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+    assert "Your app was sent." in first.get(home).content.decode()
+    assert "Your app was sent." not in first.get(home).content.decode()
+    for browser, token in ((first, first_token), (second, second_token)):
+        assert browser.post(logout, {"csrfmiddlewaretoken": token}).status_code == 302
