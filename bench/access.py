@@ -639,31 +639,25 @@ def bench_squid(seconds: int = 3, runs: int = 10, pure_python: bool = False, flo
         snap["policy"]["people"][3][2] = "Enhanced"
         server.stop()
         server = SnapshotServer(json.dumps(snap).encode())
-        helper_conf.write_text(helper_conf.read_text().replace(str(fragment), str(fragment)))
         squid_conf.write(work / "throughgate", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON, ttl=30)
         if pure_python:
             (work / "throughgate" / "libfastpath.so").unlink()
         compiled = (work / "throughgate" / "libfastpath.so").exists()
         print(f"  helper's compiled fast path: {'in use' if compiled else 'not in use (pure Python)'}", flush=True)
-        floor_port = free_port()
-        always_ok = work / "always_ok.py"
-        always_ok.write_text(ALWAYS_OK_HELPER)
-        always_ok.chmod(0o755)
-        floor_confs = {}
-        for name, notes in (("always_ok", ""), ("always_ok_notes", OK_NOTES)):
-            floor_port = free_port()
-            floor_conf = squid_config(
-                work,
-                floor_port,
-                "external_acl_type always_ok ttl=30 negative_ttl=10 grace=0 children-max=4 children-startup=1 "
-                f"concurrency=100 %>a %>rm %>ru {SYSTEM_PYTHON} {always_ok}{notes}\nacl always_ok external always_ok\n"
-                "http_access allow always_ok\nhttp_access deny all",
-                origin_port,
-            )
-            floor_confs[name] = (floor_conf, floor_port)
         sides = {"static": (static_conf, static_port), "helper": (helper_conf, helper_port)}
+        floors = ("always_ok", "always_ok_notes") if floor else ()
         if floor:
-            sides.update(floor_confs)
+            always_ok = work / "always_ok.py"
+            always_ok.write_text(ALWAYS_OK_HELPER)
+            always_ok.chmod(0o755)
+            for name, notes in zip(floors, ("", OK_NOTES), strict=True):
+                floor_port = free_port()
+                acl = (
+                    "external_acl_type always_ok ttl=30 negative_ttl=10 grace=0 children-max=4 children-startup=1 "
+                    f"concurrency=100 %>a %>rm %>ru {SYSTEM_PYTHON} {always_ok}{notes}\n"
+                    "acl always_ok external always_ok\nhttp_access allow always_ok\nhttp_access deny all"
+                )
+                sides[name] = (squid_config(work, floor_port, acl, origin_port), floor_port)
         with ExitStack() as stack:
             # Every Squid runs for the whole measurement; the sides take turns in short slices, in a rotating order,
             # so that a change in what else the shared host is doing falls on all of them alike. Before, each side
@@ -704,7 +698,7 @@ def bench_squid(seconds: int = 3, runs: int = 10, pure_python: bool = False, flo
             "compiled": compiled,
             "target": 0.9,
         }
-        for name in floor_confs if floor else ():
+        for name in floors:
             result[f"{name}_ratio"] = round(rate[name] / rate["static"], 2)
             result[f"{name}_slice_ratios"] = [
                 round(f / s, 2) for f, s in zip(slices[name], slices["static"], strict=True)

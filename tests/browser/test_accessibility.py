@@ -496,7 +496,6 @@ def test_pages_have_no_serious_axe_violations(role, language, new_context, live_
 
     pages = pages_for(role, world.user)
     assert pages, f"{role} reaches no page"
-    visits = [(language, spec) for spec in pages]
     problems: list[str] = []
     running: dict[int, str] = {}  # tab -> the page axe is checking there
 
@@ -506,7 +505,7 @@ def test_pages_have_no_serious_axe_violations(role, language, new_context, live_
 
     if role != ANONYMOUS:
         set_language(context, live_server.url, language)
-    for number, (language, spec) in enumerate(visits):
+    for number, spec in enumerate(pages):
         tab = number % TABS
         if tab in running:
             collect(tab)

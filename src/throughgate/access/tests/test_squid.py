@@ -250,7 +250,7 @@ for line in sys.stdin:
 
 def test_a_helper_answering_bh_denies_with_the_deny_page(personas, origin) -> None:  # type: ignore[no-untyped-def]
     """BH (the helper could not decide) must never let a request through: the fragment's allow line matches only
-    OK, and everything else falls through to the Throughgate deny page."""
+    OK, and at BH Squid denies there, with the Throughgate deny page (the allow line's ACL carries it too)."""
     where = Path(tempfile.mkdtemp(prefix="tg-bh-"))  # Squid runs helpers as proxy: pytest's tmp_path is private
     where.chmod(0o755)
     helper = where / "broken_helper.py"

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -214,11 +215,11 @@ def test_the_kept_home_page_carries_each_sessions_own_csrf_token_and_its_message
     (first, first_token, first_html), (second, second_token, second_html) = sessions
     assert first_token != second_token
     assert first_html.replace(first_token, "") == second_html.replace(second_token, "")  # the same kept page
-    first.cookies["django_language"] = "cy"
+    first.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     welsh = first.get(home).content.decode()
     assert 'lang="cy"' in welsh
     assert "Hello, Cai" not in welsh
-    first.cookies["django_language"] = "en"
+    first.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     from django.contrib.messages import constants
     from django.contrib.messages.storage.cookie import CookieStorage
     from django.http import HttpResponse
