@@ -201,6 +201,17 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The periodic jobs `throughgate worker` runs (a list of throughgate.core.schedule.Job).
+THROUGHGATE_SCHEDULE = "config.schedule.JOBS"
+# Staff notifications are always shown in the service; with this on they are also emailed to staff who have an email
+# address, through Django's email backend (SMTP at EMAIL_HOST:EMAIL_PORT; the console in development).
+NOTIFICATION_EMAILS = env_bool("THROUGHGATE_NOTIFICATION_EMAILS", default=False)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "throughgate@localhost")
 
 # Security headers. HTTPS-only settings are on in production, where TLS ends at the load balancer.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -24,7 +24,7 @@ urlpatterns = [
     path("ready", core_views.ready, name="ready"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api_urls()),
-    path("audit/", include("throughgate.core.web.urls")),
+    path("", include("throughgate.core.web.urls")),
     path("people/", include("throughgate.people.web.urls")),
     path("", include("throughgate.access.web.urls")),
     path("selfservice/", include("throughgate.selfservice.web.urls")),

@@ -138,8 +138,18 @@ def axe_problems(page: Any, where: str, language: str = "") -> list[str]:
     return [f"{label}: {line}" for line in describe(run_axe(page))]
 
 
-def guide_screenshot(page: Any, name: str, language: str, *, full_page: bool = True) -> None:
-    """``docs/screenshots/NAME.png`` for the guides, taken in the English run only."""
-    if language == "en":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+def screenshots_wanted() -> bool:
+    """True when this run should rewrite docs/screenshots/: ``THROUGHGATE_SCREENSHOTS=1``, which scripts/screenshots
+    sets. Otherwise the browser tests visit the same pages but save nothing, so a test run leaves the tree alone."""
+    return os.environ.get("THROUGHGATE_SCREENSHOTS") == "1"
+
+
+def guide_screenshot(page: Any, name: str, language: str, *, full_page: bool = True) -> Path | None:
+    """Save ``docs/screenshots/NAME.png`` for the guides: in the English run only, and only when screenshots are
+    wanted (``screenshots_wanted``). The one place the tests save a screenshot. Returns the file saved, or None."""
+    if language != "en" or not screenshots_wanted():
+        return None
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

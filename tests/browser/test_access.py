@@ -1,12 +1,11 @@
 """axe-core on every page of the access app, in English and Welsh, signed in through the real pages; no JavaScript
-errors or failed assets. With THROUGHGATE_SCREENSHOTS=1 it also refreshes docs/screenshots/access-*.png for the
-security staff guide."""
+errors or failed assets. With THROUGHGATE_SCREENSHOTS=1 (scripts/screenshots) it also refreshes
+docs/screenshots/access-*.png for the security staff guide."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,9 @@ from django.utils import timezone
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
     STAFF_VIEWPORT,
     describe,
+    guide_screenshot,
     run_axe,
     set_device,
     set_language,
@@ -32,8 +31,6 @@ from throughgate.access.models import AccessGroup, Site, SiteRequest
 from throughgate.access.tests import world as world_module
 
 pytestmark = pytest.mark.browser
-
-SHOOT = os.environ.get("THROUGHGATE_SCREENSHOTS") == "1"
 
 
 @pytest.fixture
@@ -145,9 +142,7 @@ def test_security_pages_pass_axe(
         violations = run_axe(page)
         if violations:
             problems.append(f"{language} {name}: " + "; ".join(describe(violations)))
-        if SHOOT and language == "en":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / f"access-{name}.png", full_page=True)
+        guide_screenshot(page, f"access-{name}", language)
     assert not problems, "\n".join(problems)
     assert not page.js_errors, page.js_errors
 
@@ -169,8 +164,7 @@ def test_resident_internet_page_passes_axe(
     assert page.locator("#my-requests").count() == 1
     violations = run_axe(page)
     assert not violations, describe(violations)
-    if SHOOT and language == "en":
-        page.screenshot(path=SCREENSHOTS / "access-resident-internet.png", full_page=True)
+    guide_screenshot(page, "access-resident-internet", language)
     # A request from the kiosk, with an error first.
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()

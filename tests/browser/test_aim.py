@@ -1,10 +1,10 @@
 """AIM in a real browser: an officer triages a red flag and records an outcome; axe-core finds no serious or
-critical violation on any AIM page, in English and in Welsh; no JavaScript errors or failed assets."""
+critical violation on any AIM page, in English and in Welsh; no JavaScript errors or failed assets. With
+THROUGHGATE_SCREENSHOTS=1 (scripts/screenshots) it also refreshes docs/screenshots/aim-*.png for docs/aim.md."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Any
 
@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.browser.support import (
-    SCREENSHOTS,
     STAFF_VIEWPORT,
     describe,
+    guide_screenshot,
     run_axe,
     set_language,
     sign_in_staff,
@@ -27,9 +27,6 @@ from throughgate.welfare.models import ScoreRun, Triage
 from throughgate.welfare.tests.factories import make_flag
 
 pytestmark = pytest.mark.browser
-
-# THROUGHGATE_SCREENSHOTS=1 also refreshes docs/screenshots/aim-*.png for docs/aim.md.
-SHOOT = os.environ.get("THROUGHGATE_SCREENSHOTS") == "1"
 
 
 @pytest.fixture
@@ -174,8 +171,6 @@ def test_every_aim_page_passes_axe(
         if page.locator(expect).count() == 0:
             problems.append(f"{where}: {expect} is not on the page")
         problems += [f"{where}: {line}" for line in describe(run_axe(page))]
-        if SHOOT and language == "en":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / f"aim-{re.sub(r'[^a-z]+', '-', label).strip('-')}.png", full_page=True)
+        guide_screenshot(page, f"aim-{re.sub(r'[^a-z]+', '-', label).strip('-')}", language)
     assert not problems, "\n".join(problems)
     assert not page.js_errors, page.js_errors

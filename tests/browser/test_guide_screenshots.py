@@ -4,7 +4,8 @@ with axe-core (no serious or critical violations) and for JavaScript errors, and
 so this is a journey as well as a set of pictures. English only: the Welsh pages are checked by the journeys in
 test_selfservice_meals.py, test_selfservice_timetable.py and test_selfservice_content.py.
 
-Writes docs/screenshots/guide-timetable-*.png, guide-meals-*.png and guide-content-*.png."""
+With THROUGHGATE_SCREENSHOTS=1 (scripts/screenshots) it writes docs/screenshots/guide-timetable-*.png,
+guide-meals-*.png and guide-content-*.png; otherwise it visits the same pages and saves nothing."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from django.utils import timezone
 
 from tests.browser.support import (
     KIOSK_VIEWPORT,
-    SCREENSHOTS,
     STAFF_VIEWPORT,
     describe,
+    guide_screenshot,
     run_axe,
     set_device,
     sign_in_resident,
@@ -50,11 +51,9 @@ def _checker(problems: list[str]) -> Callable[[Any, str], None]:
 
 
 def _shot(page: Any, name: str, *, full: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    path = SCREENSHOTS / f"guide-{name}.png"
-    page.screenshot(path=str(path), full_page=full)
-    assert path.stat().st_size > 10_000, f"{path} looks empty"
+    path = guide_screenshot(page, f"guide-{name}", "en", full_page=full)
+    assert path is None or path.stat().st_size > 10_000, f"{path} looks empty"
 
 
 def _staff_page(new_context: Any, user: Any) -> Any:

@@ -88,3 +88,4 @@ def rule_for(func: Callable[..., Any]) -> Rule | None:
 
 # Permissions owned by core.
 VIEW_AUDIT = register_permission("core.view_audit", "Search and read the audit log")
+VIEW_JOBS = register_permission("core.view_jobs", "See the scheduled jobs and how their last runs went")

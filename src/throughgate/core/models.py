@@ -1,4 +1,4 @@
-"""Core records: the append-only audit log and the append-only activity stream.
+"""Core records: the append-only audit log, the append-only activity stream, and the runs of scheduled jobs.
 
 Both refer to people by their lifelong identifier (prison number, or CRN for someone known only to probation)
 and to actors by id and username, not by foreign key: rows must outlive deleted users and move between databases
@@ -7,10 +7,12 @@ and to actors by id and username, not by foreign key: rows must outlive deleted 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -89,3 +91,38 @@ class ActivityEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.person} {self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class JobRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    RETRYING = "retrying", _("Failed, will try again")
+    FAILED = "failed", _("Failed")
+
+
+class JobRun(models.Model):
+    """One slot of a scheduled job (core.schedule), claimed by one worker. The unique (job, slot) row is the lock: two
+    workers, or a worker restarted mid-run, never run a job twice for the same slot."""
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField(help_text="The time the run was due (its schedule's slot).")
+    status = models.CharField(max_length=10, choices=JobRunStatus.choices)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    worker = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="core_jobrun_one_per_slot")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_jobrun_due")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.finished_at is None else self.finished_at - self.started_at

@@ -1,15 +1,16 @@
-"""Reads of core records, scoped to the acting user."""
+"""Reads of core records, scoped to the acting user: the audit log search and the scheduled jobs' runs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from throughgate.core import audit
-from throughgate.core.models import AuditEntry
+from throughgate.core import audit, schedule
+from throughgate.core.models import AuditEntry, JobRun
 
 
 def audit_search(
@@ -47,3 +48,30 @@ def audit_search(
     }
     audit.record(action=audit.AUDIT_SEARCHED, actor=user, detail={k: v for k, v in criteria.items() if v})
     return entries
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A scheduled job, its latest run and when it is next due, for the jobs page."""
+
+    job: schedule.Job
+    last: JobRun | None
+    next_slot: datetime
+
+
+def job_statuses(*, now: datetime | None = None) -> list[JobStatus]:
+    """Every declared job with its latest run (no personal data: jobs report counts only)."""
+    moment = now or timezone.now()
+    return [
+        JobStatus(
+            job=job,
+            last=JobRun.objects.filter(job=job.name).order_by("-slot", "-id").first(),
+            next_slot=job.cadence.next_slot(moment),
+        )
+        for job in schedule.jobs()
+    ]
+
+
+def job_runs_recent(*, limit: int = 50) -> list[JobRun]:
+    """The latest runs of every job, newest slot first."""
+    return list(JobRun.objects.order_by("-slot", "-id")[:limit])

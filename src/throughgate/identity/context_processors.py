@@ -1,4 +1,5 @@
-"""Values every page template needs: layout (kiosk or staff), establishment switcher, language links."""
+"""Values every page template needs: layout (kiosk or staff), establishment switcher, language links, and a staff
+member's count of unread notifications."""
 
 from __future__ import annotations
 
@@ -46,8 +47,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     here = request.get_full_path()
     languages = languages_for(current, here)
     establishments: list[Any] = []
+    unread: int | None = None
     if isinstance(user, User) and user.is_authenticated and user.is_staff_member:
         establishments = list(selectors.establishments_for(user=user))
+        if "identity.view_notifications" in user.permission_codes():
+            unread = selectors.unread_notification_count(user=user)
     return {
         "shell": {
             "layout": "kiosk" if on_device else "staff",
@@ -55,6 +59,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "languages": languages,
             "establishment": getattr(request, "establishment", None),
             "establishments": establishments,
+            "unread_notifications": unread,
             "idle_seconds": settings.KIOSK_IDLE_SECONDS if on_device else settings.STAFF_IDLE_SECONDS,
         }
     }

@@ -216,3 +216,30 @@ class ApiToken(models.Model):
     def is_usable(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class Notification(models.Model):
+    """Something a member of staff should know or do (an escalated app, overdue AIM reviews, a failed job), shown in
+    the header's count and on their notifications page until they mark it read. The text is kept in English and
+    Welsh, written when the notification is made, so each reader sees their own language."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=64)
+    key = models.CharField(max_length=200, help_text="The same key for the same recipient is stored once.")
+    text = models.JSONField(default=dict, help_text="The message by language code (en, cy).")
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def message(self, language: str) -> str:
+        """The text in ``language``, or in English when there is none in it."""
+        return str(self.text.get(language) or self.text.get("en") or "")

@@ -18,7 +18,12 @@ class RoleSpec:
     sees_all_establishments: bool = False
 
 
-STAFF_BASE = ("identity.view_home", "identity.switch_establishment", "identity.manage_totp")
+STAFF_BASE = (
+    "identity.view_home",
+    "identity.switch_establishment",
+    "identity.manage_totp",
+    "identity.view_notifications",
+)
 PERSON_READ = ("people.search_people", "people.view_person")
 # Internet access: security staff manage devices and policy; officers and governors suspend access in their prison.
 ACCESS_RESIDENT = ("access.view_own_sites", "access.request_site")
@@ -102,7 +107,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "security_it",
         "Security and IT",
         RoleKind.STAFF,
-        (*STAFF_BASE, *PERSON_READ, "core.view_audit", *ACCESS_SECURITY),
+        (*STAFF_BASE, *PERSON_READ, "core.view_audit", "core.view_jobs", *ACCESS_SECURITY),
     ),
     RoleSpec(
         "healthcare",
@@ -124,6 +129,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *STAFF_BASE,
             *PERSON_READ,
             "core.view_audit",
+            "core.view_jobs",
             *APPS_STAFF,
             "selfservice.oversee_apps",
             "selfservice.configure",

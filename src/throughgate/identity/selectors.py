@@ -7,7 +7,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from throughgate.identity import principals
-from throughgate.identity.models import ApiToken, Establishment, RegisteredDevice, User, hash_secret
+from throughgate.identity.models import (
+    ApiToken,
+    Establishment,
+    Notification,
+    RegisteredDevice,
+    Role,
+    RoleKind,
+    User,
+    hash_secret,
+)
 
 
 def establishments_for(*, user: User) -> QuerySet[Establishment]:
@@ -44,3 +53,30 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied
     return user
+
+
+def _staff_roles_granting(permission: str) -> list[int]:
+    return [role.pk for role in Role.objects.filter(kind=RoleKind.STAFF) if permission in (role.permissions or [])]
+
+
+def staff_holding(*, permission: str, establishment: Establishment) -> list[User]:
+    """Active staff assigned to ``establishment`` whose roles grant ``permission`` (who to tell about something
+    there). HQ roles that see every establishment are not included: they are not on that prison's rota."""
+    roles = _staff_roles_granting(permission)
+    users = User.objects.filter(is_active=True, roles__in=roles, assignments__establishment=establishment)
+    return list(users.distinct().order_by("pk")) if roles else []
+
+
+def staff_holding_anywhere(*, permission: str) -> list[User]:
+    """Active staff, wherever they work, whose roles grant ``permission`` (for estate-wide matters)."""
+    roles = _staff_roles_granting(permission)
+    return list(User.objects.filter(is_active=True, roles__in=roles).distinct().order_by("pk")) if roles else []
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (nobody sees anyone else's)."""
+    return Notification.objects.filter(recipient=user).select_related("establishment").order_by("-created_at", "-id")
+
+
+def unread_notification_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,15 +1,20 @@
-"""Writes of the identity app: sign-in and sign-out, device registration, partner tokens, TOTP enrolment."""
+"""Writes of the identity app: sign-in and sign-out, device registration, partner tokens, TOTP enrolment, staff
+notifications."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +26,7 @@ from throughgate.identity.models import (
     ApiToken,
     Establishment,
     Location,
+    Notification,
     RegisteredDevice,
     RoleKind,
     User,
@@ -34,6 +40,8 @@ DEVICE_ENROLLED = audit.register_action("identity.device.enrolled", gettext_lazy
 TOKEN_ISSUED = audit.register_action("identity.token.issued", gettext_lazy("Issued a partner API token"))
 TOKEN_REVOKED = audit.register_action("identity.token.revoked", gettext_lazy("Revoked a partner API token"))
 TOTP_ENROLLED = audit.register_action("identity.totp.enrolled", gettext_lazy("Set up an authenticator app"))
+logger = logging.getLogger(__name__)
+
 ESTABLISHMENT_SWITCHED = audit.register_action(
     "identity.establishment.switched", gettext_lazy("Switched establishment")
 )
@@ -193,3 +201,72 @@ def api_token_revoke(*, token: ApiToken, by: User | None = None) -> None:
 def establishment_switch(*, request: HttpRequest, user: User, establishment: Establishment) -> None:
     request.session[SESSION_ESTABLISHMENT] = establishment.code
     audit.record(action=ESTABLISHMENT_SWITCHED, actor=user, detail={"establishment": establishment.code})
+
+
+NOTIFICATION_SENT = audit.register_action("identity.notification.sent", gettext_lazy("Sent a notification to staff"))
+NOTIFICATIONS_READ = audit.register_action("identity.notifications.read", gettext_lazy("Marked notifications as read"))
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    key: str,
+    message: Callable[[], str],
+    url: str = "",
+    establishment: Establishment | None = None,
+) -> int:
+    """Tell each recipient once per ``key`` (sending again with the same key does nothing); returns how many were new.
+
+    ``message`` is called once per language (under ``translation.override``), so it should build its text with
+    gettext. When ``THROUGHGATE_NOTIFICATION_EMAILS`` is on, each new notification is also emailed (after commit) to a
+    recipient who has an email address, through Django's email backend."""
+    text: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            text[code] = str(message())
+    new: list[Notification] = []
+    for user in {user.pk: user for user in recipients if user.is_active}.values():
+        notification, created = Notification.objects.get_or_create(
+            recipient=user,
+            key=key[:200],
+            defaults={"kind": kind, "text": text, "url": url, "establishment": establishment},
+        )
+        if created:
+            new.append(notification)
+    if new:
+        audit.record(
+            action=NOTIFICATION_SENT,
+            detail={"kind": kind, "key": key[:200], "recipients": [n.recipient_id for n in new]},
+        )
+        if settings.NOTIFICATION_EMAILS:
+            ids = [n.pk for n in new]
+            transaction.on_commit(lambda: _email_notifications(ids))
+    return len(new)
+
+
+def _email_notifications(ids: list[int]) -> None:
+    for notification in Notification.objects.select_related("recipient").filter(pk__in=ids):
+        user = notification.recipient
+        if not user.email:
+            continue
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = str(gettext_lazy("Throughgate: something needs your attention"))
+        try:
+            send_mail(subject, notification.message(language), None, [user.email])
+        except (OSError, BadHeaderError):
+            logger.exception("could not email notification %s to user %s", notification.pk, user.pk)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read: those in ``ids``, or all when ``ids`` is None. Returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    count = unread.update(read_at=timezone.now())
+    if count:
+        audit.record(action=NOTIFICATIONS_READ, actor=user, detail={"count": count})
+    return count

@@ -1,4 +1,5 @@
-"""Receivers for sign-in events raised by Django and django-axes: each leaves an audit row."""
+"""Receivers: sign-in events raised by Django and django-axes (each leaves an audit row), and a scheduled job that
+failed for good (the staff who watch the jobs are told)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.dispatch import receiver
-from django.utils.translation import gettext_lazy
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
-from throughgate.core import audit
+from throughgate.core import audit, schedule
+from throughgate.core.access import VIEW_JOBS
 
 ACCOUNT_LOCKED = audit.register_action("identity.login.locked", gettext_lazy("Sign-in locked after repeated failures"))
 
@@ -16,3 +19,20 @@ ACCOUNT_LOCKED = audit.register_action("identity.login.locked", gettext_lazy("Si
 @receiver(user_locked_out)
 def record_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
     audit.record(action=ACCOUNT_LOCKED, detail={"username": (username or "")[:150]})
+
+
+@receiver(schedule.job_failed)
+def tell_job_watchers(sender: Any, run: Any, job: Any, **kwargs: Any) -> None:
+    """A scheduled job failed for the last time: tell every member of staff who watches the jobs page."""
+    from throughgate.identity import selectors, services
+
+    watchers = selectors.staff_holding_anywhere(permission=VIEW_JOBS)
+    services.notification_send(
+        recipients=watchers,
+        kind="core.job.failed",
+        key=f"core.job.failed:{run.pk}",
+        message=lambda: (
+            gettext('The scheduled job "%(job)s" failed. Open the jobs page to see why.') % {"job": job.title}
+        ),
+        url=reverse("core:jobs"),
+    )

@@ -14,12 +14,14 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
 from throughgate.identity.models import Establishment, User
+from throughgate.identity.services import notification_send
 from throughgate.people.models import Person
 from throughgate.selfservice import events, lifecycle, workdays
 from throughgate.selfservice.models import (
@@ -403,6 +405,26 @@ def apps_assign(*, app_ids: list[int], assignee: User, by: User, establishment: 
     return changed
 
 
+def _tell_lead(app: App) -> None:
+    """The department's lead is told, in the service, that an overdue app is now theirs."""
+    number, due = app.person.prison_number, app.due_on
+
+    def message() -> str:
+        return _("An app from %(number)s was not answered by %(due)s. It is now yours to answer.") % {
+            "number": number,
+            "due": formats.date_format(due, "j F Y"),
+        }
+
+    notification_send(
+        recipients=[app.escalated_to] if app.escalated_to else [],
+        kind="selfservice.app.escalated",
+        key=f"selfservice.app.escalated:{app.pk}",
+        message=message,
+        url=reverse("selfservice:staff_app", args=[app.pk]),
+        establishment=app.establishment,
+    )
+
+
 def apps_escalate_overdue(*, today: date | None = None) -> int:
     """Send every overdue open app that has not been escalated yet to its department's lead (run daily)."""
     day = today or timezone.localdate()
@@ -423,5 +445,6 @@ def apps_escalate_overdue(*, today: date | None = None) -> int:
                 obj=app,
                 detail={"due_on": app.due_on.isoformat(), "lead": app.department.lead_id},
             )
+            _tell_lead(app)
             escalated += 1
     return escalated

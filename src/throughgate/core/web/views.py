@@ -1,4 +1,5 @@
-"""Views of the core app: health checks, language choice, GOV.UK error pages and the audit log search."""
+"""Views of the core app: health checks, language choice, GOV.UK error pages, the audit log search and the scheduled
+jobs page."""
 
 from __future__ import annotations
 
@@ -69,6 +70,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "core/audit_log.html", {"form": form, "page": page}, status=status)
+
+
+@requires("core.view_jobs")
+@require_GET
+def jobs(request: HttpRequest) -> HttpResponse:
+    """Every scheduled job: when it runs, how its last run went (result, duration, failure), and recent runs."""
+    return render(
+        request,
+        "core/jobs.html",
+        {"statuses": selectors.job_statuses(), "runs": selectors.job_runs_recent(limit=30)},
+    )
 
 
 def _error(request: HttpRequest, status: int, template: str, context: dict[str, Any] | None = None) -> HttpResponse:

@@ -85,3 +85,9 @@ class ResidentLoginForm(GovukForm):
 class EstablishmentForm(GovukForm):
     establishment = forms.CharField(max_length=3)
     next = forms.CharField(required=False, max_length=500)
+
+
+class NotificationsReadForm(forms.Form):
+    """Mark one notification read (its id), or all of them (no id)."""
+
+    notification = forms.IntegerField(required=False, min_value=1)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("kiosk/enrol/", views.kiosk_enrol, name="kiosk_enrol"),
     path("establishment/", views.switch_establishment, name="switch_establishment"),
     path("session/keepalive/", views.keepalive, name="keepalive"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

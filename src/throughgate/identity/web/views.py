@@ -12,10 +12,12 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_login_failed
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,6 +32,7 @@ from throughgate.identity.web.forms import (
     RESIDENT_FAILURE,
     STAFF_FAILURE,
     EstablishmentForm,
+    NotificationsReadForm,
     ResidentLoginForm,
     StaffLoginForm,
     TotpForm,
@@ -232,3 +235,27 @@ def switch_establishment(request: HttpRequest) -> HttpResponse:
 def keepalive(request: HttpRequest) -> HttpResponse:
     """The kiosk page says the person is still using it (the middleware has already refreshed the idle clock)."""
     return HttpResponse(status=204)
+
+
+@requires("identity.view_notifications")
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """A staff member's notifications, unread first in the count; mark one or all of them read."""
+    user = acting_user(request)
+    if request.method == "POST":
+        form = NotificationsReadForm(request.POST)
+        if not form.is_valid():
+            return render(request, "core/errors/400.html", status=400)
+        one = form.cleaned_data.get("notification")
+        count = services.notifications_mark_read(user=user, ids=None if one is None else [one])
+        if count:
+            messages.success(request, _("Marked as read."))
+        return HttpResponseRedirect(reverse("identity:notifications"))
+    page = Paginator(selectors.notifications_for(user=user), 25).get_page(request.GET.get("page"))
+    language = get_language() or settings.LANGUAGE_CODE
+    rows = [(notification, notification.message(language)) for notification in page]
+    return render(
+        request,
+        "identity/notifications.html",
+        {"page": page, "rows": rows, "unread": selectors.unread_notification_count(user=user)},
+    )

@@ -9,12 +9,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
 from throughgate.core.errors import InvalidInput, LimitExceeded, NotVisible
 from throughgate.identity.models import Establishment, User
+from throughgate.identity.services import notification_send
 from throughgate.selfservice import events, workdays
 from throughgate.selfservice.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
 from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS, USE_COMPLAINTS
@@ -157,6 +159,26 @@ def complaint_answer(*, by: User, complaint: Complaint, reply: str) -> Complaint
     return complaint
 
 
+def _tell_governor(complaint: Complaint) -> None:
+    """The governor named in the complaint settings is told, in the service, that an overdue complaint is theirs.
+    The message names no person: complaints may be confidential."""
+    due = complaint.due_on
+
+    def message() -> str:
+        return _("A complaint was not answered by %(due)s. It is now yours to answer.") % {
+            "due": formats.date_format(due, "j F Y")
+        }
+
+    notification_send(
+        recipients=[complaint.escalated_to] if complaint.escalated_to else [],
+        kind="selfservice.complaint.escalated",
+        key=f"selfservice.complaint.escalated:{complaint.pk}:{complaint.stage}",
+        message=message,
+        url=reverse("selfservice:staff_complaint", args=[complaint.pk]),
+        establishment=complaint.establishment,
+    )
+
+
 def complaints_escalate_overdue(*, today: date | None = None) -> int:
     """Send every overdue open complaint that has not been escalated yet to the governor named in its establishment's
     complaint settings (run daily). An establishment that names nobody escalates nothing."""
@@ -186,5 +208,6 @@ def complaints_escalate_overdue(*, today: date | None = None) -> int:
                     "to": complaint.escalated_to_id,
                 },
             )
+            _tell_governor(complaint)
             escalated += 1
     return escalated

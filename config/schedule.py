@@ -1,0 +1,51 @@
+"""Every periodic job, in one place: what runs, and when. `throughgate worker` runs them (docs/running.md).
+
+Daily times are UK time. Each job's function takes the slot it runs for and must be safe to run again for the same
+slot (a retry after a failure repeats the work)."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from throughgate.core.schedule import Daily, Every, Job
+
+JOBS: list[Job] = [
+    Job(
+        name="selfservice.escalate",
+        title=_("Escalate overdue apps and complaints"),
+        description=_("Overdue apps go to their department's lead, overdue complaints to the governor."),
+        run="throughgate.selfservice.jobs.escalate_overdue",
+        cadence=Every(minutes=15),
+    ),
+    Job(
+        name="access.flush_usage",
+        title=_("Record internet use"),
+        description=_("Finished hours of internet decisions become activity for AIM and the figures."),
+        run="throughgate.access.jobs.flush_usage",
+        cadence=Every(minutes=15, offset=5),
+    ),
+    Job(
+        name="selfservice.timetable_sessions",
+        title=_("Make timetable sessions"),
+        description=_("Dated sessions of every weekly activity, four weeks ahead."),
+        run="throughgate.selfservice.jobs.timetable_sessions",
+        cadence=Daily(at=time(1, 30)),
+    ),
+    Job(
+        name="welfare.score_day",
+        title=_("AIM: score the day"),
+        description=_("Everyone in custody is scored from the days before; the daily list shows the flags."),
+        run="throughgate.welfare.jobs.score_day",
+        cadence=Daily(at=time(4, 30)),
+        timeout=timedelta(hours=2),
+    ),
+    Job(
+        name="welfare.review_reminders",
+        title=_("AIM: remind staff of overdue reviews"),
+        description=_("The safer custody team and the officer who set a review are told when it is overdue."),
+        run="throughgate.welfare.jobs.review_reminders",
+        cadence=Daily(at=time(7, 30)),
+    ),
+]
