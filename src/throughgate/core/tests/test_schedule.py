@@ -37,7 +37,10 @@ def failing_job(*, slot: datetime) -> dict[str, int]:
 
 
 COUNTING = schedule.Job(
-    name="test.count", title="Count", run="throughgate.core.tests.test_schedule.counting_job", cadence=schedule.Every(15)
+    name="test.count",
+    title="Count",
+    run="throughgate.core.tests.test_schedule.counting_job",
+    cadence=schedule.Every(15),
 )
 FAILING = schedule.Job(
     name="test.fail",
@@ -184,17 +187,21 @@ def test_a_job_that_keeps_failing_is_shown_failed_and_staff_are_told(client):
     assert schedule.tick(worker="a", clock=at(moment), declared=[FAILING]).ran == []  # given up: no fourth try
     told = Notification.objects.get(kind="core.job.failed")
     assert told.recipient == it
-    assert "Always in trouble" in told.text["en"] and told.text["cy"]
+    assert "Always in trouble" in told.text["en"]
+    assert told.text["cy"]
     assert not Notification.objects.filter(recipient=officer).exists()
 
     page = sign_in_staff(client, it).get("/jobs/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Always in trouble" in body and "Failed" in body and "the kitchen system did not answer" in body
+    assert "Always in trouble" in body
+    assert "Failed" in body
+    assert "the kitchen system did not answer" in body
     assert "3 attempts" in body
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     welsh = client.get("/jobs/").content.decode()
-    assert "Swyddi wedi’u hamserlennu" in welsh and "Wedi methu" in welsh
+    assert "Swyddi wedi’u hamserlennu" in welsh
+    assert "Wedi methu" in welsh
 
 
 @pytest.mark.django_db
