@@ -124,5 +124,10 @@ class JobRun(models.Model):
         return f"{self.job} {self.slot:%Y-%m-%d %H:%M} {self.status}"
 
     @property
+    def summary(self) -> str:
+        """What the job reported (its counts), without the run time the scheduler adds."""
+        return ", ".join(f"{name}: {value}" for name, value in self.result.items() if name != "seconds")
+
+    @property
     def duration(self) -> timedelta | None:
         return None if self.finished_at is None else self.finished_at - self.started_at
