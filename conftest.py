@@ -28,3 +28,12 @@ def other_establishment(db):  # type: ignore[no-untyped-def]
     from tests.factories import EstablishmentFactory
 
     return EstablishmentFactory(code="LEI", name="HMP Leeds Demo")
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():  # type: ignore[no-untyped-def]
+    """A Welsh page visited by a test leaves Welsh active in its thread: start the next test in the default again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -45,9 +45,11 @@ def record(
     obj: models.Model | None = None,
     purpose: str = "",
     detail: dict[str, Any] | None = None,
+    establishment: str = "",
 ) -> AuditEntry:
-    """Append one audit row. The actor defaults to the user of the current request; device, IP and correlation id
-    come from the request context."""
+    """Append one audit row. The actor defaults to the user of the current request; device, IP, correlation id and
+    establishment come from the request context. Outside a request (a scheduled job, a command) the establishment is
+    the given one or that of ``obj`` when it has one, so each prison's audit search finds its own rows."""
     if action not in ACTIONS:
         raise ValueError(f"Unregistered audit action {action!r}: register it with audit.register_action")
     ctx = context.current()
@@ -68,4 +70,10 @@ def record(
         ip=ctx.ip or None,
         correlation_id=ctx.correlation_id,
         detail=detail or {},
+        establishment=establishment or ctx.establishment or _establishment_of(obj),
     )
+
+
+def _establishment_of(obj: models.Model | None) -> str:
+    place = getattr(obj, "establishment", None) if obj is not None else None
+    return str(getattr(place, "code", "") or "")

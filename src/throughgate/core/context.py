@@ -16,6 +16,7 @@ class RequestContext:
     device: str = ""
     actor_id: int | None = None
     actor_username: str = ""
+    establishment: str = ""  # the code of the establishment the actor is working in (audit rows are scoped by it)
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("throughgate_request", default=None)

@@ -61,6 +61,12 @@ class AuditEntry(AppendOnlyModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     correlation_id = models.CharField(max_length=64, db_index=True)
     detail = models.JSONField(default=dict, blank=True)
+    establishment = models.CharField(
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="Code of the establishment the action was done in (the actor's, or the record's for system jobs).",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

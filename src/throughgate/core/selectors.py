@@ -16,6 +16,7 @@ from throughgate.core.models import AuditEntry, JobRun
 def audit_search(
     *,
     user: Any,
+    establishment: Any,
     actor: str = "",
     subject: str = "",
     action: str = "",
@@ -23,8 +24,10 @@ def audit_search(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Search the audit log (security staff and governors). The search itself is audited."""
-    entries = AuditEntry.objects.all()
+    """Search the audit log of the establishment the user is working in (security staff and governors): rows of other
+    prisons are never shown, whatever is searched for. The search itself is audited."""
+    code = getattr(establishment, "code", "")
+    entries = AuditEntry.objects.filter(establishment=code) if code else AuditEntry.objects.none()
     if actor:
         entries = entries.filter(actor_username__iexact=actor)
     if subject:

@@ -88,8 +88,11 @@ class EstablishmentMiddleware:
         request.establishment = None  # type: ignore[attr-defined]
         user = request.user
         if isinstance(user, User) and user.is_authenticated:
-            context.update(actor_id=user.pk, actor_username=user.get_username())
-            request.establishment = self._establishment(request, user)  # type: ignore[attr-defined]
+            place = self._establishment(request, user)
+            request.establishment = place  # type: ignore[attr-defined]
+            context.update(
+                actor_id=user.pk, actor_username=user.get_username(), establishment=place.code if place else ""
+            )
         return self.get_response(request)
 
     @staticmethod

@@ -65,14 +65,16 @@ def _action_options(body: str) -> list[tuple[str, str]]:
 
 
 def test_results_show_the_description_with_the_code_beneath(client: Client, establishment: Any) -> None:
-    audit.record(action=audit.LOGIN_FAILED, subject="A1234BC")
+    audit.record(action=audit.LOGIN_FAILED, subject="A1234BC", establishment="MDI")
     sign_in_staff(client, make_staff("security_it", [establishment]))
     body = client.get(reverse("core:audit"), {"subject": "A1234BC"}).content.decode()
     assert 'Failed sign-in attempt<br><code class="tg-small">identity.login.failed</code>' in body
 
 
 def test_an_action_no_longer_registered_shows_its_code_alone(client: Client, establishment: Any) -> None:
-    AuditEntry.objects.create(action="identity.login.renamed_long_ago", subject="A1234BC", correlation_id="old")
+    AuditEntry.objects.create(
+        action="identity.login.renamed_long_ago", subject="A1234BC", correlation_id="old", establishment="MDI"
+    )
     sign_in_staff(client, make_staff("security_it", [establishment]))
     response = client.get(reverse("core:audit"), {"subject": "A1234BC"})
     assert response.status_code == 200
@@ -85,7 +87,7 @@ def test_a_plain_english_description_still_works(
     client: Client, establishment: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(audit.ACTIONS, "test.plain", "Did a plain thing")
-    audit.record(action="test.plain", subject="A1234BC")
+    audit.record(action="test.plain", subject="A1234BC", establishment="MDI")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     sign_in_staff(client, make_staff("security_it", [establishment]))
     response = client.get(reverse("core:audit"), {"subject": "A1234BC", "action": "test.plain"})
@@ -95,7 +97,7 @@ def test_a_plain_english_description_still_works(
 
 
 def test_the_audit_page_in_welsh_describes_actions_in_welsh(client: Client, establishment: Any) -> None:
-    audit.record(action=audit.LOGIN_FAILED, subject="A1234BC")
+    audit.record(action=audit.LOGIN_FAILED, subject="A1234BC", establishment="MDI")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     sign_in_staff(client, make_staff("security_it", [establishment]))
     response = client.get(reverse("core:audit"), {"subject": "A1234BC"})
@@ -117,3 +119,36 @@ def test_the_audit_page_in_welsh_describes_actions_in_welsh(client: Client, esta
         welsh = {str(text) for text in audit.ACTIONS.values() if not isinstance(text, str)}
     shown = {label for _code, label in options}
     assert not (english - welsh) & shown
+
+
+def test_the_audit_search_shows_only_the_viewers_prison(client: Client, establishment: Any) -> None:
+    """Security staff and governors of one prison never see another prison's rows, whatever they search for."""
+    from tests.factories import EstablishmentFactory
+
+    leeds = EstablishmentFactory(code="LEI", name="HMP Leeds Demo")
+    theirs = PersonFactory(establishment=leeds)
+    ours = PersonFactory(establishment=establishment)
+    for place, person, username in ((leeds, theirs, "governor.lei"), (establishment, ours, "officer.mdi")):
+        viewer = Client()
+        sign_in_staff(viewer, make_staff("governor", [place], username=username))
+        assert viewer.get(reverse("people:detail", args=[person.prison_number]), {"purpose": "welfare_check"}).status_code == 200
+    assert AuditEntry.objects.get(subject=theirs.prison_number, action="people.record.viewed").establishment == "LEI"
+
+    for role in ("security_it", "governor"):
+        searcher = Client()
+        sign_in_staff(searcher, make_staff(role, [establishment]))
+        for query in ({"subject": theirs.prison_number}, {"actor": "governor.lei"}, {"action": "people.record.viewed"}):
+            found = list(searcher.get(reverse("core:audit"), query).context["page"].object_list)
+            assert theirs.prison_number not in {entry.subject for entry in found}, (role, query)
+            assert "governor.lei" not in {entry.actor_username for entry in found}, (role, query)
+        mine = searcher.get(reverse("core:audit"), {"subject": ours.prison_number}).context["page"].object_list
+        assert [entry.actor_username for entry in mine] == ["officer.mdi"]
+
+
+def test_rows_written_outside_a_request_belong_to_their_records_prison(establishment: Any) -> None:
+    from throughgate.identity.models import StaffAssignment
+
+    assignment = StaffAssignment.objects.create(user=make_staff("wing_officer", []), establishment=establishment)
+    entry = audit.record(action=audit.ACTIVITY_IMPORTED, obj=assignment)
+    assert entry.establishment == "MDI"
+    assert audit.record(action=audit.ACTIVITY_IMPORTED).establishment == ""

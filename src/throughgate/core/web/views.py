@@ -66,7 +66,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
-        entries = selectors.audit_search(user=request.user, **form.cleaned_data)
+        entries = selectors.audit_search(
+            user=request.user, establishment=getattr(request, "establishment", None), **form.cleaned_data
+        )
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "core/audit_log.html", {"form": form, "page": page}, status=status)
