@@ -60,6 +60,7 @@ def _create_database(url: str) -> None:
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("THROUGHGATE_ENV", "development")  # a throwaway server database: settings ask to be told
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("AXES_ENABLED", "false")
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]

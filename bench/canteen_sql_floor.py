@@ -90,6 +90,7 @@ def _set_up(url: str, writers: int, item_each: bool) -> None:
 
 def _writer(kind: str, index: int, item: int, start: Any, seconds: float, results: Any) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("THROUGHGATE_ENV", "development")  # a throwaway server database: settings ask to be told
     os.environ["DJANGO_DEBUG"] = "false"
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     import django

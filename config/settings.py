@@ -33,6 +33,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 ENVIRONMENT = os.environ.get("THROUGHGATE_ENV", "development")
 if ENVIRONMENT not in {"development", "test", "production"}:
     raise ImproperlyConfigured(f"THROUGHGATE_ENV must be development, test or production, not {ENVIRONMENT!r}")
+if "THROUGHGATE_ENV" not in os.environ and not os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
+    # Fail closed: a server database without a named environment is most likely production with a setting missing,
+    # and the development defaults (DEBUG, a public secret key, insecure cookies) must never reach it.
+    raise ImproperlyConfigured(
+        "Refusing to start: DATABASE_URL names a database server but THROUGHGATE_ENV is not set. "
+        "Set THROUGHGATE_ENV=production (or development, on your own machine)."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", default=ENVIRONMENT == "development")
@@ -96,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "throughgate.core.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "throughgate.identity.middleware.SessionExpiryMiddleware",
@@ -138,9 +146,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if ENVIRONMENT == "test":
-    # Tests create thousands of users; argon2 at full cost would dominate the run. Production keeps argon2.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -1,4 +1,5 @@
-"""Binds a request context (correlation id, client address) for the audit log and echoes the correlation id."""
+"""Request middleware of core: the request context (correlation id, client address) for the audit log, no caching of
+anyone's personal pages, and domain errors as pages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from throughgate.core import context
 
@@ -24,6 +26,23 @@ class RequestContextMiddleware:
         with context.bind(ctx):
             response = self.get_response(request)
         response["X-Request-ID"] = correlation_id
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Nothing shown to a signed-in user, and no API answer, may be kept by a browser or a proxy: on a shared kiosk
+    the Back button must not show the last resident's page. Adds ``Cache-Control: no-store`` (with Django's
+    never-cache headers) unless the view set its own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        private = bool(getattr(user, "is_authenticated", False)) or request.path.startswith("/api/")
+        if private and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response
 
 

@@ -131,7 +131,10 @@ def test_the_audit_search_shows_only_the_viewers_prison(client: Client, establis
     for place, person, username in ((leeds, theirs, "governor.lei"), (establishment, ours, "officer.mdi")):
         viewer = Client()
         sign_in_staff(viewer, make_staff("governor", [place], username=username))
-        assert viewer.get(reverse("people:detail", args=[person.prison_number]), {"purpose": "welfare_check"}).status_code == 200
+        assert (
+            viewer.get(reverse("people:detail", args=[person.prison_number]), {"purpose": "welfare_check"}).status_code
+            == 200
+        )
     assert AuditEntry.objects.get(subject=theirs.prison_number, action="people.record.viewed").establishment == "LEI"
 
     for role in ("security_it", "governor"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -91,6 +92,9 @@ def _error(request: HttpRequest, status: int, template: str, context: dict[str, 
 
 @public
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, DisallowedHost):
+        # The page's context (links, language toggle) would ask for the host again and fail: a plain page instead.
+        return _plain_error(400, "core/errors/400.html")
     return _error(request, 400, "core/errors/400.html")
 
 
@@ -107,7 +111,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without context processors: whatever failed (the database, say) must not fail this page too."""
+    return _plain_error(500, "core/errors/500.html")
+
+
+def _plain_error(status: int, template: str) -> HttpResponse:
     from django.template import loader
 
-    body = loader.get_template("core/errors/500.html").render({"shell": {"template": "core/layout_staff.html"}})
-    return HttpResponse(body, status=500)
+    body = loader.get_template(template).render({"shell": {"template": "core/layout_staff.html"}})
+    return HttpResponse(body, status=status)
