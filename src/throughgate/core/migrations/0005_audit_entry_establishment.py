@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_scheduled_job_runs'),
+        ("core", "0004_scheduled_job_runs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='establishment',
-            field=models.CharField(blank=True, db_index=True, help_text="Code of the establishment the action was done in (the actor's, or the record's for system jobs).", max_length=10),
+            model_name="auditentry",
+            name="establishment",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="Code of the establishment the action was done in (the actor's, or the record's for system jobs).",
+                max_length=10,
+            ),
         ),
     ]
