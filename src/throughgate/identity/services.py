@@ -179,6 +179,9 @@ def api_token_issue(
     unknown = [scope for scope in scopes if scope not in PERMISSIONS]
     if unknown:
         raise ValueError(f"Unknown scopes: {', '.join(unknown)}")
+    beyond = [scope for scope in scopes if scope not in user.permission_codes()]
+    if beyond:
+        raise ValueError(f"The partner's roles do not grant: {', '.join(beyond)}")
     secret = "tg_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -270,3 +273,27 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     if count:
         audit.record(action=NOTIFICATIONS_READ, actor=user, detail={"count": count})
     return count
+
+
+SESSIONS_ENDED = audit.register_action(
+    "identity.sessions.ended", gettext_lazy("Ended the sessions of a deactivated account")
+)
+
+
+def sessions_end_for(*, user_id: int) -> int:
+    """Delete every session of one user (their account was deactivated): each server reads the session row on every
+    request, so the account stops working everywhere at once, not when a process's identity cache expires."""
+    from django.contrib.sessions.models import Session
+
+    from throughgate.identity.sessions import SessionStore
+
+    store = SessionStore()
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(store.decode(session.session_data).get("_auth_user_id")) == str(user_id)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    if ended:
+        audit.record(action=SESSIONS_ENDED, detail={"user": user_id, "sessions": len(ended)})
+    return len(ended)

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.db import transaction
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from throughgate.core import audit, schedule
 from throughgate.core.access import VIEW_JOBS
+from throughgate.identity.models import User
 
 ACCOUNT_LOCKED = audit.register_action("identity.login.locked", gettext_lazy("Sign-in locked after repeated failures"))
 
@@ -36,3 +39,15 @@ def tell_job_watchers(sender: Any, run: Any, job: Any, **kwargs: Any) -> None:
         ),
         url=reverse("core:jobs"),
     )
+
+
+@receiver(pre_save, sender=User)
+def end_sessions_on_deactivation(sender: Any, instance: User, **kwargs: Any) -> None:
+    """An account switched off stops working at once: its sessions are deleted when the change is committed."""
+    if instance.pk is None or instance.is_active:
+        return
+    if User.objects.filter(pk=instance.pk, is_active=True).exists():
+        from throughgate.identity import services
+
+        user_id = instance.pk
+        transaction.on_commit(lambda: services.sessions_end_for(user_id=user_id))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -141,3 +144,32 @@ def test_a_code_sent_while_throttled_is_not_called_wrong(client, establishment):
     response = client.post(reverse("identity:verify"), {"token": current_code(officer)})
     assert response.status_code == 400
     assert "Wait a few seconds, then enter the code again." in response.content.decode()
+
+
+def test_a_deactivated_account_stops_working_at_once(
+    client: Client, establishment: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import sign_in_staff
+
+    officer = make_staff("wing_officer", [establishment])
+    other = make_staff("wing_officer", [establishment])
+    sign_in_staff(client, officer)
+    colleague = sign_in_staff(Client(), other)
+    assert client.get("/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.is_active = False
+        officer.save()
+    assert client.get("/").status_code == 302  # back to sign in, even where a process still caches the user
+    assert colleague.get("/").status_code == 200
+    assert Session.objects.count() == 1
+
+
+def test_partner_tokens_carry_only_scopes_their_roles_grant(establishment: Any) -> None:
+    from tests.factories import make_partner
+    from throughgate.identity import services as identity_services
+
+    partner, _secret = make_partner()
+    with pytest.raises(ValueError, match="do not grant"):
+        identity_services.api_token_issue(user=partner, name="too wide", scopes=["core.view_audit"])
