@@ -111,10 +111,15 @@ def make_resident(establishment: Establishment | None = None, **person_fields: A
     return person
 
 
-def make_partner(scopes: list[str] | None = None) -> tuple[User, str]:
-    """A partner system account and a bearer token with the given scopes."""
+def make_partner(
+    scopes: list[str] | None = None, establishments: list[Establishment] | None = None
+) -> tuple[User, str]:
+    """A partner system account, assigned to the given establishments (whose people it may look up), and a bearer
+    token with the given scopes."""
     user = User.objects.create_user(username=f"partner-{User.objects.count() + 1}")
     user.roles.add(role("partner_system"))
+    for place in establishments or []:
+        StaffAssignment.objects.get_or_create(user=user, establishment=place)
     issued = identity_services.api_token_issue(
         user=user, name="test", scopes=scopes if scopes is not None else ["people.lookup_person"]
     )

@@ -415,7 +415,7 @@ def test_a_token_is_limited_to_its_scopes_and_its_lifetime(estate: Estate) -> No
         client.get(lookup, {"prison_number": "A1234BC"}, headers={"Authorization": f"Bearer {unscoped}"}).status_code
         == 403
     )
-    _user, secret = make_partner()
+    _user, secret = make_partner(establishments=[estate.mdi])
     bearer = {"Authorization": f"Bearer {secret}"}
     found = client.get(lookup, {"prison_number": estate.mdi_person.prison_number}, headers=bearer)
     assert found.status_code == 200

@@ -37,3 +37,10 @@ class NotVisible(DomainError):
 
     code = "not_found"
     status = 404
+
+
+class RateLimited(DomainError):
+    """Too many requests in a short time (a partner system looking people up, say): try again later."""
+
+    code = "rate_limited"
+    status = 429

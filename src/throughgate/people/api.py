@@ -17,7 +17,7 @@ from throughgate.core.validators import (
     validate_pnc_id,
     validate_prison_number,
 )
-from throughgate.identity.api import ERRORS, Router, acting_user
+from throughgate.identity.api import ERRORS, ErrorOut, Router, acting_user
 from throughgate.identity.selectors import establishments_for
 from throughgate.people import selectors
 from throughgate.people.models import Person
@@ -64,12 +64,15 @@ def clean_identifier(field: str, raw: str) -> str:
     return value
 
 
-@router.get("/lookup", response={200: PersonSummary, **ERRORS}, summary="Find one person by one identifier")
+@router.get(
+    "/lookup", response={200: PersonSummary, **ERRORS, 429: ErrorOut}, summary="Find one person by one identifier"
+)
 @requires("people.lookup_person")
 def lookup(
     request: HttpRequest, prison_number: str = "", crn: str = "", pnc_id: str = "", nhs_number: str = ""
 ) -> PersonSummary:
-    """Partner systems look up one person by prison number, CRN, PNC ID or NHS number (exactly one)."""
+    """Partner systems look up one person by prison number, CRN, PNC ID or NHS number (exactly one): people in custody
+    in the establishments the partner is assigned to, up to 60 look-ups a minute (then 429)."""
     given = {"prison_number": prison_number, "crn": crn, "pnc_id": pnc_id, "nhs_number": nhs_number}
     cleaned = {field: clean_identifier(field, raw) for field, raw in given.items() if raw}
     person = selectors.person_lookup_for_partner(user=acting_user(request), **cleaned)

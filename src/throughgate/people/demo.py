@@ -951,7 +951,8 @@ def _staff(
             "pop.demo", on_probation.first_name, on_probation.last_name, "person_on_probation", None, (), "", True
         )
     )
-    staff.append(StaffSpec("partner.demo", "Demo", "Partner system", "partner_system", None, (), "", True))
+    # The partner (a healthcare provider, say) serves the first prison: it may look up the people there only.
+    staff.append(StaffSpec("partner.demo", "Demo", "Partner system", "partner_system", places[0].code, (), "", True))
     return staff
 
 

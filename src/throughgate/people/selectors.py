@@ -3,13 +3,17 @@ with its purpose. A record the user may not see looks exactly like one that does
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from throughgate.core import audit
-from throughgate.core.errors import InvalidInput, NotVisible
+from throughgate.core.errors import InvalidInput, NotVisible, RateLimited
+from throughgate.core.models import AuditEntry
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity import principals
 from throughgate.identity.models import Establishment, User
@@ -17,6 +21,11 @@ from throughgate.people.models import Person
 
 RECORD_VIEWED = audit.register_action("people.record.viewed", gettext_lazy("Read a person's record"))
 RECORD_LOOKED_UP = audit.register_action("people.record.looked_up", gettext_lazy("A partner system looked up a person"))
+LOOKUP_MISSED = audit.register_action(
+    "people.lookup.missed", gettext_lazy("A partner system looked up a person it may not see, or no one")
+)
+# A partner system answers its own users' questions one person at a time; more than this in a minute is a sweep.
+PARTNER_LOOKUPS_PER_MINUTE = 60
 PEOPLE_SEARCHED = audit.register_action("people.searched", gettext_lazy("Searched for people"))
 
 # Why a member of staff opens a record. The audit log keeps the purpose with every view.
@@ -119,7 +128,9 @@ def own_record(*, user: User) -> Person:
 def person_lookup_for_partner(
     *, user: User, prison_number: str = "", crn: str = "", pnc_id: str = "", nhs_number: str = ""
 ) -> Person:
-    """A partner system looks up one person by exactly one identifier (already validated). Audited."""
+    """A partner system looks up one person by exactly one identifier (already validated): only people in custody in
+    an establishment the partner's account is assigned to, at most PARTNER_LOOKUPS_PER_MINUTE a minute. Every look-up
+    is audited, the misses too (without the identifier asked for)."""
     filters = {
         key: value
         for key, value in {
@@ -132,8 +143,17 @@ def person_lookup_for_partner(
     }
     if len(filters) != 1:
         raise InvalidInput(_("Send exactly one identifier"), code="one_identifier_required")
-    person = Person.objects.filter(**filters).first()
+    since = timezone.now() - timedelta(minutes=1)
+    recent = AuditEntry.objects.filter(
+        actor_id=user.pk, at__gte=since, action__in=(RECORD_LOOKED_UP, LOOKUP_MISSED)
+    ).count()
+    if recent >= PARTNER_LOOKUPS_PER_MINUTE:
+        raise RateLimited(_("Too many look-ups in the last minute. Try again in a minute."))
+    # Partners see the people in custody in the establishments their account is assigned to, no one else.
+    places = Establishment.objects.filter(assignments__user=user, active=True)
+    person = Person.objects.filter(**filters, establishment__in=places).first()
     if person is None:
+        audit.record(action=LOOKUP_MISSED, actor=user, purpose="partner_lookup", detail={"by": next(iter(filters))})
         raise NotVisible(_("No person matches that identifier"))
     audit.record(
         action=RECORD_LOOKED_UP,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.factories import PersonFactory, make_partner, make_staff, sign_in_staff
 from throughgate.core.models import AuditEntry
+from throughgate.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_api_lookup_refuses_malformed_identifiers_with_a_stable_code(
 
 def test_api_lookup_finds_by_nhs_number_and_audits_it() -> None:
     person = PersonFactory(nhs_number="9434765919")
-    _user, secret = make_partner()
+    _user, secret = make_partner(establishments=[person.establishment])
     response = Client().get(
         reverse("api:lookup"), {"nhs_number": "943 476 5919"}, headers={"Authorization": f"Bearer {secret}"}
     )
@@ -116,3 +117,39 @@ def test_record_page_asks_for_a_purpose_then_audits_it(client: Client, establish
     entry = AuditEntry.objects.get(action="people.record.viewed")
     assert (entry.actor_id, entry.subject, entry.purpose) == (officer.pk, person.prison_number, "key_work")
     assert entry.correlation_id
+
+
+def test_a_partner_sees_only_people_in_custody_where_it_is_assigned(
+    establishment: Any, other_establishment: Any
+) -> None:
+    ours = PersonFactory(establishment=establishment)
+    theirs = PersonFactory(establishment=other_establishment)
+    released = PersonFactory(establishment=establishment)
+    Person.objects.filter(pk=released.pk).update(establishment=None, location=None)
+    partner, secret = make_partner(establishments=[establishment])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert Client().get(reverse("api:lookup"), {"prison_number": ours.prison_number}, headers=bearer).status_code == 200
+    for person in (theirs, released):
+        response = Client().get(reverse("api:lookup"), {"prison_number": person.prison_number}, headers=bearer)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+    misses = AuditEntry.objects.filter(action="people.lookup.missed", actor_id=partner.pk)
+    assert misses.count() == 2
+    assert all(entry.detail == {"by": "prison_number"} for entry in misses)
+
+
+def test_partner_lookups_are_limited_per_minute(establishment: Any) -> None:
+    from throughgate.people.selectors import PARTNER_LOOKUPS_PER_MINUTE
+
+    person = PersonFactory(establishment=establishment)
+    _partner, secret = make_partner(establishments=[establishment])
+    client = Client()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    answers = [
+        client.get(reverse("api:lookup"), {"prison_number": person.prison_number}, headers=bearer).status_code
+        for _ in range(PARTNER_LOOKUPS_PER_MINUTE + 1)
+    ]
+    assert answers[:-1] == [200] * PARTNER_LOOKUPS_PER_MINUTE
+    assert answers[-1] == 429
+    refused = client.get(reverse("api:lookup"), {"prison_number": person.prison_number}, headers=bearer)
+    assert refused.json()["code"] == "rate_limited"
