@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# The test settings' environment (THROUGHGATE_ENV=test, AXES_ENABLED) is set by tests/environment.py, which pytest
+# The test settings' environment (THROUGHGATE_ENV=test) is set by tests/environment.py, which pytest
 # loads before pytest-django reads the settings (this file is read too late for that).
 import pytest
 

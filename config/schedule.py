@@ -27,6 +27,13 @@ JOBS: list[Job] = [
         cadence=Every(minutes=15, offset=5),
     ),
     Job(
+        name="identity.prune_sign_in_failures",
+        title=_("Forget old wrong sign-in tries"),
+        description=_("Wrong passwords and PINs slow the next tries down for a while; after a day they are forgotten."),
+        run="throughgate.identity.jobs.prune_sign_in_failures",
+        cadence=Daily(at=time(1, 0)),
+    ),
+    Job(
         name="selfservice.timetable_sessions",
         title=_("Make timetable sessions"),
         description=_("Dated sessions of every weekly activity, four weeks ahead."),

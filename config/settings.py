@@ -82,7 +82,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -110,7 +109,6 @@ MIDDLEWARE = [
     "throughgate.identity.middleware.EstablishmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",
     "throughgate.identity.middleware.AccessMiddleware",
     "throughgate.core.middleware.DomainErrorMiddleware",
 ]
@@ -138,7 +136,6 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "throughgate.identity.backends.StaffBackend",
     "throughgate.identity.backends.ResidentBackend",
 ]
@@ -165,14 +162,6 @@ IDENTITY_CACHE_SECONDS = float(
     os.environ.get("THROUGHGATE_IDENTITY_CACHE_SECONDS", "0" if ENVIRONMENT == "test" else "5")
 )
 
-# Lockout after repeated failures (django-axes): 5 failures for one username from one address, locked 30 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 OTP_TOTP_ISSUER = "Throughgate"
 
@@ -234,6 +223,9 @@ SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many proxies (load balancers) in front of the service add themselves to X-Forwarded-For. With 1, the client's
+# address is the last entry the load balancer added; with 0 (the default) the header is ignored: anyone can send one.
+TRUSTED_PROXY_COUNT = int(os.environ.get("THROUGHGATE_TRUSTED_PROXIES", "0"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

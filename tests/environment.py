@@ -5,4 +5,3 @@ late for that)."""
 import os
 
 os.environ.setdefault("THROUGHGATE_ENV", "test")
-os.environ.setdefault("AXES_ENABLED", "true")

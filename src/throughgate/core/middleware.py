@@ -3,15 +3,34 @@ anyone's personal pages, and domain errors as pages."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from throughgate.core import context
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT`` proxies the entry of X-Forwarded-For
+    that the outermost trusted proxy added (entries further left are whatever the client sent, so never trusted)."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    trusted = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if trusted <= 0 or not forwarded:
+        return remote
+    entries = [entry.strip() for entry in str(forwarded).split(",")]
+    if len(entries) < trusted:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-trusted]))
+    except ValueError:
+        return remote
 
 
 class RequestContextMiddleware:
@@ -21,7 +40,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         offered = request.headers.get("X-Request-ID", "")
         correlation_id = offered if _SAFE_ID.match(offered) else context.new_correlation_id()
-        ctx = context.RequestContext(correlation_id=correlation_id, ip=request.META.get("REMOTE_ADDR", ""))
+        ctx = context.RequestContext(correlation_id=correlation_id, ip=client_address(request))
         request.correlation_id = correlation_id  # type: ignore[attr-defined]
         with context.bind(ctx):
             response = self.get_response(request)

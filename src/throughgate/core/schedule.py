@@ -219,7 +219,11 @@ def tick(
     report = TickReport(abandoned=_release_abandoned(by_name, now=moment))
     for job in schedule:
         slot = job.cadence.slot(moment)
-        if JobRun.objects.filter(job=job.name, slot=slot).exists():
+        try:
+            if JobRun.objects.filter(job=job.name, slot=slot).exists():
+                continue
+        except OperationalError as exc:  # SQLite busy with another worker's write: the next tick looks again
+            logger.info("could not check %s at %s: %s", job.name, slot, exc)
             continue
         run = claim(job, slot=slot, now=clock(), worker=worker)
         if run is not None:

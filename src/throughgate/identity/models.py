@@ -243,3 +243,23 @@ class Notification(models.Model):
     def message(self, language: str) -> str:
         """The text in ``language``, or in English when there is none in it."""
         return str(self.text.get(language) or self.text.get("en") or "")
+
+
+class SignInFailure(models.Model):
+    """One wrong password, PIN or security code, kept for a day so that the next tries can be slowed down
+    (identity.selectors.sign_in_wait). Pruned by a scheduled job."""
+
+    at = models.DateTimeField(default=timezone.now)
+    username = models.CharField(max_length=150)
+    device = models.ForeignKey(RegisteredDevice, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="signin_failure_user"),
+            models.Index(fields=["device", "at"], name="signin_failure_device"),
+            models.Index(fields=["ip", "at"], name="signin_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username}"

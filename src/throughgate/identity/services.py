@@ -14,13 +14,14 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from throughgate.core import activity, audit
-from throughgate.core.access import PERMISSIONS
+from throughgate.core import activity, audit, context
+from throughgate.core.access import PERMISSIONS, VIEW_AUDIT
 from throughgate.identity.middleware import SESSION_DEVICE, SESSION_ESTABLISHMENT, SESSION_LAST_SEEN
 from throughgate.identity.models import (
     ApiToken,
@@ -29,6 +30,7 @@ from throughgate.identity.models import (
     Notification,
     RegisteredDevice,
     RoleKind,
+    SignInFailure,
     User,
     hash_secret,
 )
@@ -49,10 +51,12 @@ ESTABLISHMENT_SWITCHED = audit.register_action(
 
 def staff_password_check(*, request: HttpRequest, username: str, password: str) -> User | None:
     """First step of staff sign-in. Returns the user without signing them in; None for any failure, whatever
-    the reason, so the page never reveals whether an account exists. Failures count towards lockout (axes)."""
+    the reason, so the page never reveals whether an account exists. Failures slow the next tries down
+    (``selectors.sign_in_wait``)."""
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
         audit.record(action=audit.LOGIN_FAILED, detail={"username": username[:150], "step": "password"})
+        sign_in_failure_record(username=username, device=None)
         return None
     return user
 
@@ -93,6 +97,7 @@ def resident_login(*, request: HttpRequest, prison_number: str, pin: str, device
     user = authenticate(request, prison_number=prison_number, pin=pin, device=device, username=prison_number)
     if not isinstance(user, User):
         audit.record(action=audit.LOGIN_FAILED, detail={"username": prison_number[:16], "step": "pin"})
+        sign_in_failure_record(username=prison_number, device=device)
         return None
     login(request, user, backend="throughgate.identity.backends.ResidentBackend")
     request.session[SESSION_DEVICE] = device.pk
@@ -297,3 +302,43 @@ def sessions_end_for(*, user_id: int) -> int:
     if ended:
         audit.record(action=SESSIONS_ENDED, detail={"user": user_id, "sessions": len(ended)})
     return len(ended)
+
+
+def sign_in_failure_record(*, username: str, device: RegisteredDevice | None) -> None:
+    """Keep a wrong password, PIN or security code (it slows the next tries down), and tell security staff once an
+    hour when one kiosk or client address has had wrong tries for more accounts than anyone mistypes: a spray."""
+    ip = context.current().ip or None
+    SignInFailure.objects.create(username=username[:150], device=device, ip=ip)
+    from throughgate.identity import selectors
+
+    accounts = selectors.sign_in_spray_accounts(device=device, ip=ip or "")
+    if accounts < selectors.SPRAY_FREE_ACCOUNTS:
+        return
+    if device is not None:
+        where, place = f"device:{device.pk}", device.establishment
+        recipients = selectors.staff_holding(permission=VIEW_AUDIT, establishment=place)
+    else:
+        where, place = f"ip:{ip}", None
+        recipients = selectors.staff_holding_anywhere(permission=VIEW_AUDIT)
+    name = device.name if device is not None else str(ip)
+
+    def message() -> str:
+        return gettext(
+            "Wrong sign-in tries for %(count)d different people came from %(where)s in the last 10 minutes. "
+            "Sign-in from there is slowed down. Check who is using it."
+        ) % {"count": accounts, "where": name}
+
+    notification_send(
+        recipients=recipients,
+        kind="identity.sign_in.spray",
+        key=f"identity.sign_in.spray:{where}:{timezone.now():%Y-%m-%dT%H}",
+        message=message,
+        url=reverse("core:audit") + "?action=" + audit.LOGIN_FAILED,
+        establishment=place,
+    )
+
+
+def sign_in_failures_prune(*, before: datetime) -> int:
+    """Forget wrong sign-in tries older than ``before`` (they no longer slow anything down)."""
+    deleted, _rows = SignInFailure.objects.filter(at__lt=before).delete()
+    return int(deleted)

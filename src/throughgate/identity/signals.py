@@ -1,27 +1,19 @@
-"""Receivers: sign-in events raised by Django and django-axes (each leaves an audit row), and a scheduled job that
-failed for good (the staff who watch the jobs are told)."""
+"""Receivers: a deactivated account (its sessions end at once), and a scheduled job that failed for good (the staff
+who watch the jobs are told)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from axes.signals import user_locked_out
 from django.db import transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
-from throughgate.core import audit, schedule
+from throughgate.core import schedule
 from throughgate.core.access import VIEW_JOBS
 from throughgate.identity.models import User
-
-ACCOUNT_LOCKED = audit.register_action("identity.login.locked", gettext_lazy("Sign-in locked after repeated failures"))
-
-
-@receiver(user_locked_out)
-def record_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
-    audit.record(action=ACCOUNT_LOCKED, detail={"username": (username or "")[:150]})
 
 
 @receiver(schedule.job_failed)

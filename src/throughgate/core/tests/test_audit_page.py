@@ -149,9 +149,7 @@ def test_the_audit_search_shows_only_the_viewers_prison(client: Client, establis
 
 
 def test_rows_written_outside_a_request_belong_to_their_records_prison(establishment: Any) -> None:
-    from throughgate.identity.models import StaffAssignment
-
-    assignment = StaffAssignment.objects.create(user=make_staff("wing_officer", []), establishment=establishment)
-    entry = audit.record(action=audit.ACTIVITY_IMPORTED, obj=assignment)
+    person = PersonFactory(establishment=establishment)
+    entry = audit.record(action=audit.ACTIVITY_IMPORTED, obj=person)
     assert entry.establishment == "MDI"
     assert audit.record(action=audit.ACTIVITY_IMPORTED).establishment == ""

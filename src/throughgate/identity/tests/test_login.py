@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import RESIDENT_PIN, STAFF_PASSWORD, make_device, make_resident, make_staff
 from throughgate.core.models import AuditEntry
+from throughgate.identity import selectors
+from throughgate.identity.models import Notification, SignInFailure
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +57,70 @@ def test_login_error_is_the_same_for_unknown_and_known_accounts(client, establis
     assert "Enter a correct username and password" in no_account.content.decode()
 
 
-def test_repeated_failures_lock_the_account(client, establishment):
+def test_repeated_failures_pause_the_account_for_a_while_not_half_an_hour(client, establishment):
     make_staff("wing_officer", [establishment], username="target")
     for _ in range(5):
         client.post(reverse("identity:login"), {"username": "target", "password": "wrong-password-x"})
     response = client.post(reverse("identity:login"), {"username": "target", "password": STAFF_PASSWORD})
-    assert response.status_code == 403
+    assert response.status_code == 429
     assert "Sign-in is paused" in response.content.decode()
+    assert "Wait 1 minute and try again" in response.content.decode()
+    # The wait grows with each wrong try (5 s, 10 s, 20 s ...) but the owner is not shut out for long: once the last
+    # wrong try is a minute old, the right password works again.
+    SignInFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=1))
+    again = client.post(reverse("identity:login"), {"username": "target", "password": STAFF_PASSWORD})
+    assert again.status_code == 302
+
+
+def test_the_wait_grows_with_each_wrong_try_up_to_a_cap(establishment):
+    now = timezone.now()
+    for n in range(12):
+        SignInFailure.objects.create(username="A1234BC", at=now)
+        wait = selectors.sign_in_wait(username="a1234bc", device=None, ip="", now=now)
+        expected = 0 if n + 1 < 3 else min(5 * 2 ** (n + 1 - 3), 300)
+        assert wait == expected, n
+
+
+def test_one_pin_sprayed_across_many_residents_on_one_kiosk_is_slowed_and_reported(client, establishment):
+    security = make_staff("security_it", [establishment])
+    _device, token = make_device(establishment)
+    people = [make_resident(establishment) for _ in range(8)]
+    client.cookies[settings.DEVICE_COOKIE_NAME] = token
+    statuses = []
+    for person in people:
+        response = client.post(reverse("identity:kiosk_login"), {"prison_number": person.prison_number, "pin": "0000"})
+        statuses.append(response.status_code)
+    # A few people's wrong tries are what a busy kiosk sees; the fifth person's makes a spray: the kiosk waits from
+    # then on, whatever PIN is tried, and security staff are told once.
+    assert statuses[:5] == [400] * 5
+    assert set(statuses[5:]) == {429}
+    right = client.post(
+        reverse("identity:kiosk_login"), {"prison_number": people[-1].prison_number, "pin": RESIDENT_PIN}
+    )
+    assert right.status_code == 429
+    told = Notification.objects.get(kind="identity.sign_in.spray")
+    assert told.recipient == security
+    assert "5 different people" in told.text["en"]
+    assert told.text["cy"]
+    # Another kiosk in the prison is not slowed down.
+    _other, other_token = make_device(establishment)
+    elsewhere = Client()
+    elsewhere.cookies[settings.DEVICE_COOKIE_NAME] = other_token
+    fine = elsewhere.post(
+        reverse("identity:kiosk_login"), {"prison_number": people[0].prison_number, "pin": RESIDENT_PIN}
+    )
+    assert fine.status_code == 302
+
+
+def test_one_password_sprayed_across_staff_usernames_is_slowed(client, establishment):
+    for n in range(12):
+        make_staff("wing_officer", [establishment], username=f"staff{n}")
+    statuses = [
+        client.post(reverse("identity:login"), {"username": f"staff{n}", "password": "Winter2026!"}).status_code
+        for n in range(12)
+    ]
+    assert statuses[:5] == [400] * 5
+    assert set(statuses[5:]) == {429}
 
 
 def test_resident_signs_in_only_on_a_registered_device(client, establishment):

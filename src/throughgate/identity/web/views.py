@@ -3,15 +3,14 @@ the home page of tiles for each role."""
 
 from __future__ import annotations
 
+import math
 from io import BytesIO
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -22,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from throughgate.core import context
 from throughgate.core.access import public, requires
 from throughgate.identity import selectors, services
 from throughgate.identity.middleware import SESSION_DEVICE
-from throughgate.identity.models import User
+from throughgate.identity.models import RegisteredDevice, User
 from throughgate.identity.selectors import acting_user
 from throughgate.identity.tiles import tiles_for
 from throughgate.identity.web.forms import (
@@ -50,8 +50,15 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str
     return default
 
 
-def _locked(request: HttpRequest, username: str) -> bool:
-    return bool(AxesProxyHandler.is_locked(request, {"username": username}))
+def _paused(
+    request: HttpRequest, username: str, *, device: RegisteredDevice | None = None, kiosk: bool = False
+) -> HttpResponse | None:
+    """The "wait and try again" page when recent wrong tries slow this sign-in down (no password is checked then)."""
+    seconds = selectors.sign_in_wait(username=username, device=device, ip=context.current().ip)
+    if not seconds:
+        return None
+    minutes = max(1, math.ceil(seconds / 60))
+    return render(request, "identity/locked_out.html", {"kiosk": kiosk, "minutes": minutes}, status=429)
 
 
 @public
@@ -61,12 +68,11 @@ def login(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        if _locked(request, username):
-            return render(request, "identity/locked_out.html", status=403)
+        paused = _paused(request, username)
+        if paused is not None:
+            return paused
         user = services.staff_password_check(request=request, username=username, password=form.cleaned_data["password"])
         if user is None:
-            if _locked(request, username):
-                return render(request, "identity/locked_out.html", status=403)
             form.add_error(None, STAFF_FAILURE)
         else:
             request.session.cycle_key()
@@ -96,9 +102,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("identity:enrol"))
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _locked(request, user.username):
+        paused = _paused(request, user.username)
+        if paused is not None:
             request.session.flush()
-            return render(request, "identity/locked_out.html", status=403)
+            return paused
         allowed, _reason = device.verify_is_allowed()
         if not allowed:
             # django-otp slows down guessing after a wrong code: say so, rather than call a right code wrong.
@@ -108,7 +115,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             services.staff_login(request=request, user=user, device=device)
             return HttpResponseRedirect(next_url)
         else:
-            user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+            services.sign_in_failure_record(username=user.username, device=None)
             form.add_error("token", _("The security code is not right. Check your app and try again."))
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "identity/verify.html", {"form": form}, status=status)
@@ -129,7 +136,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if services.totp_confirm_enrolment(request=request, user=user, device=device, token=form.cleaned_data["token"]):
             messages.success(request, _("Your authenticator app is set up."))
             return HttpResponseRedirect(reverse("identity:home"))
-        user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+        services.sign_in_failure_record(username=user.username, device=None)
         form.add_error("token", _("The security code is not right. Check your app and try again."))
     buffer = BytesIO()
     qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
@@ -180,16 +187,15 @@ def kiosk_login(request: HttpRequest) -> HttpResponse:
     form = ResidentLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         prison_number = form.cleaned_data["prison_number"]
-        if _locked(request, prison_number):
-            return render(request, "identity/locked_out.html", {"kiosk": True}, status=403)
+        paused = _paused(request, prison_number, device=device, kiosk=True)
+        if paused is not None:
+            return paused
         request.session.cycle_key()
         user = services.resident_login(
             request=request, prison_number=prison_number, pin=form.cleaned_data["pin"], device=device
         )
         if user is not None:
             return HttpResponseRedirect(reverse("identity:home"))
-        if _locked(request, prison_number):
-            return render(request, "identity/locked_out.html", {"kiosk": True}, status=403)
         form.add_error(None, RESIDENT_FAILURE)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "identity/kiosk_login.html", {"form": form, "device": device}, status=status)

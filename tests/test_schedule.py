@@ -39,13 +39,13 @@ def failing_job(*, slot: datetime) -> dict[str, int]:
 COUNTING = schedule.Job(
     name="test.count",
     title="Count",
-    run="throughgate.core.tests.test_schedule.counting_job",
+    run="tests.test_schedule.counting_job",
     cadence=schedule.Every(15),
 )
 FAILING = schedule.Job(
     name="test.fail",
     title="Always in trouble",
-    run="throughgate.core.tests.test_schedule.failing_job",
+    run="tests.test_schedule.failing_job",
     cadence=schedule.Daily(at=time(4, 30)),
     max_attempts=3,
     retry_after=timedelta(minutes=5),
@@ -55,7 +55,7 @@ JOBS = [COUNTING, FAILING]
 
 @pytest.fixture(autouse=True)
 def _reset(settings):
-    settings.THROUGHGATE_SCHEDULE = "throughgate.core.tests.test_schedule.JOBS"
+    settings.THROUGHGATE_SCHEDULE = "tests.test_schedule.JOBS"
     CALLS.clear()
     FAIL_TIMES["count"] = 0
 
@@ -87,7 +87,7 @@ def test_daily_follows_uk_time_in_summer_and_winter():
 
 
 def test_job_names_must_be_unique(settings):
-    settings.THROUGHGATE_SCHEDULE = "throughgate.core.tests.test_schedule.TWICE"
+    settings.THROUGHGATE_SCHEDULE = "tests.test_schedule.TWICE"
     with pytest.raises(ValueError, match="same name"):
         schedule.jobs()
 
