@@ -144,7 +144,8 @@ def labelled_report(
 
 def stored_flags_report(*, start: date, end: date, n_boot: int = 200, establishment: Any = None) -> dict[str, Any]:
     """The audit on stored flags between two days. Outcomes (self-harm incidents in the activity stream) are used
-    when there are any; otherwise only alert rates are reported."""
+    when there are any and some scored days are old enough for theirs to be known; otherwise only alert rates are
+    reported."""
     from throughgate.core import activity
     from throughgate.core.models import ActivityEvent
     from throughgate.welfare.models import Flag
@@ -165,7 +166,10 @@ def stored_flags_report(*, start: date, end: date, n_boot: int = 200, establishm
     ).values_list("person", "occurred_at"):
         incidents.setdefault(number, []).append(moment.date())
     if incidents and (end - start).days > HORIZON_DAYS:
-        return labelled_report(scores, people, incidents, n_boot=n_boot)
+        labelled = labelled_report(scores, people, incidents, n_boot=n_boot)
+        if labelled["features"]:
+            return labelled
+        # Every scored day is too recent for its outcome to be known: alert rates only, not "nothing scored".
     frame = scores.assign(alert=scores["colour"].isin(["red", "amber"])).merge(
         attributes(people, end), on="prison_number"
     )

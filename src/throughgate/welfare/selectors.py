@@ -129,7 +129,19 @@ def trigger_dates_for(*, flag: Flag) -> list[TriggerDate]:
 
 
 def triages_for(*, flag: Flag) -> list[Triage]:
-    return list(flag.triages.order_by("-at"))
+    """What staff recorded about the flag's alert: an alert stays on the list from the day it was raised and is
+    triaged once, on whichever day's flag staff opened, so the day's flag shows the triages of the alert's earlier
+    days too (a flag with no alert, only its own)."""
+    if flag.alert_since is None or flag.colour not in (Colour.RED, Colour.AMBER):
+        return list(flag.triages.order_by("-at"))
+    return list(
+        Triage.objects.filter(
+            flag__person_id=flag.person_id,
+            flag__establishment_id=flag.establishment_id,  # (the flag's own establishment only: scoped as the flag)
+            flag__as_of__gte=flag.alert_since,
+            flag__as_of__lte=flag.as_of,
+        ).order_by("-at")
+    )
 
 
 def overdue_reviews(*, user: User, establishment: Establishment | None, today: date) -> list[Triage]:

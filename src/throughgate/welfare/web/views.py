@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from throughgate.core.access import requires
 from throughgate.core.errors import DomainError, NotVisible
@@ -159,13 +159,15 @@ def trigger_date(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 
 @requires("welfare.triage_flags")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, triage_id: int) -> HttpResponse:
     user = acting_user(request)
     flags = selectors.flags_visible_to(user=user, establishment=_establishment(request))
     found = Triage.objects.select_related("flag", "flag__person").filter(pk=triage_id, flag__in=flags).first()
     if found is None:
         raise NotVisible(_("No review was found"))
+    if request.method == "GET":  # a reminder links here: the review is recorded on its flag's page
+        return HttpResponseRedirect(reverse("welfare:flag", args=[found.flag_id]) + f"#review-note-{found.pk}")
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
