@@ -37,7 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from throughgate.access import policy, squid_conf  # noqa: E402  (stdlib-only modules)
+from throughgate.access import squid_conf  # noqa: E402
+from throughgate_squid_helper import policy  # noqa: E402  (standard library only)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 SECRET = "bench-secret-0123456789abcdef"  # noqa: S105 - a throwaway secret for loopback only
@@ -215,7 +216,7 @@ def bench_helper(runs: int = 3) -> dict[str, Any]:
         secret = work / "secret"
         secret.write_text(SECRET)
         squid_conf.write(work / "helper", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON)
-        compiled = (work / "helper" / "libfastpath.so").exists()
+        compiled = (work / "helper" / squid_conf.PACKAGE / "libfastpath.so").exists()
         print(f"  helper's compiled fast path: {'built' if compiled else 'NOT built (pure Python)'}", flush=True)
         pairs = request_urls(LINES)
         helper_lines = [f"{k % 100} {ip} GET {url}\n".encode() for k, (ip, url) in enumerate(pairs)]
@@ -641,8 +642,8 @@ def bench_squid(seconds: int = 3, runs: int = 10, pure_python: bool = False, flo
         server = SnapshotServer(json.dumps(snap).encode())
         squid_conf.write(work / "throughgate", base_url=server.url, secret_file=secret, python=SYSTEM_PYTHON, ttl=30)
         if pure_python:
-            (work / "throughgate" / "libfastpath.so").unlink()
-        compiled = (work / "throughgate" / "libfastpath.so").exists()
+            (work / "throughgate" / squid_conf.PACKAGE / "libfastpath.so").unlink()
+        compiled = (work / "throughgate" / squid_conf.PACKAGE / "libfastpath.so").exists()
         print(f"  helper's compiled fast path: {'in use' if compiled else 'not in use (pure Python)'}", flush=True)
         sides = {"static": (static_conf, static_port), "helper": (helper_conf, helper_port)}
         floors = ("always_ok", "always_ok_notes") if floor else ()

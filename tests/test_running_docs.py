@@ -1,8 +1,9 @@
 """docs/running.md's table of environment variables names exactly the variables the code reads.
 
-Scanned: the Python in config/, src/throughgate (not its tests), bench/, scripts/ and manage.py, plus
-tests/browser/support.py (the browser tests' knobs, CHROMIUM_PATH and THROUGHGATE_SCREENSHOTS); the bash scripts in
-scripts/ (``${NAME:-default}`` and the like). The rest of tests/ only sets variables for itself and is not scanned.
+Scanned: the Python in config/, src/throughgate (not its tests), src/throughgate_squid_helper, bench/, scripts/ and
+manage.py, plus tests/browser/support.py (the browser tests' knobs, CHROMIUM_PATH and THROUGHGATE_SCREENSHOTS); the
+bash scripts in scripts/ (``${NAME:-default}`` and the like). The rest of tests/ only sets variables for itself and
+is not scanned.
 
 Python reads are found with ``ast``: ``os.environ[NAME]``, ``os.environ.get(NAME)``, ``os.getenv(NAME)``,
 ``NAME in os.environ`` (also through ``from os import environ, getenv``), and calls of any function whose body reads
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RUNNING = ROOT / "docs" / "running.md"
 
-PYTHON_DIRS = ("config", "src/throughgate", "bench", "scripts")
+PYTHON_DIRS = ("config", "src/throughgate", "src/throughgate_squid_helper", "bench", "scripts")
 PYTHON_FILES = ("manage.py", "tests/browser/support.py")
 # ${NAME:-x}, ${NAME-x}, ${NAME:=x}, ${NAME:+x}, ${NAME:?x}: a variable the script reads with a fallback.
 BASH_READ = re.compile(r"\$\{([A-Z_][A-Z0-9_]*):?[-=+?]")

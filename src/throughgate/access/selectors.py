@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from throughgate.access import events, policy, snapshot
+from throughgate.access import events, snapshot
 from throughgate.access.models import (
     AccessGroup,
     AccessWindow,
@@ -33,6 +33,7 @@ from throughgate.core.models import AuditEntry
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record, people_visible_to
+from throughgate_squid_helper import policy
 
 
 def devices_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[NetworkDevice]:

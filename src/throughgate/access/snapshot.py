@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
-from throughgate.access import policy
 from throughgate.access.models import (
     AccessGroup,
     AccessWindow,
@@ -22,6 +21,7 @@ from throughgate.access.models import (
 )
 from throughgate.identity.models import Establishment
 from throughgate.people.models import Alert, Person
+from throughgate_squid_helper import policy
 
 CATALOGUE = "catalogue"
 POLICY = "policy"

@@ -16,9 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from throughgate.access import fastpath, squid_helper
 from throughgate.access.management.commands.access import DatabaseSource
 from throughgate.access.tests import world as world_module
+from throughgate_squid_helper import fastpath
+from throughgate_squid_helper.helper import Helper, _clean
+from throughgate_squid_helper.serve import ANSWER_EVERY, serve
 
 
 class Unreachable:
@@ -32,13 +34,13 @@ class Unreachable:
 @pytest.fixture
 def helper(db):  # type: ignore[no-untyped-def]
     world = world_module.build()
-    helper = squid_helper.Helper(DatabaseSource())
+    helper = Helper(DatabaseSource())
     assert helper.refresh()
     helper.world = world  # type: ignore[attr-defined]
     return helper
 
 
-def reply(helper: squid_helper.Helper, line: str) -> str:
+def reply(helper: Helper, line: str) -> str:
     return helper.answer(line.encode()).decode()
 
 
@@ -79,7 +81,7 @@ def test_an_unreachable_source_denies_everything(helper) -> None:  # type: ignor
 
 
 def test_never_ready_without_a_source() -> None:
-    helper = squid_helper.Helper(None)
+    helper = Helper(None)
     helper.refresh()
     assert reply(helper, "1 10.0.0.1 GET http://learning.test/\n").startswith("1 ERR")
 
@@ -90,7 +92,7 @@ def test_serve_answers_each_line_in_order_and_counts_decisions(helper) -> None: 
         f"1 {ips['enhanced']} GET http://learning.test/\n2 {ips['basic']} GET http://jobs.test/\n".encode()
     )
     stdout = io.BytesIO()
-    squid_helper.serve(helper, stdin, stdout, refresh_seconds=60, report_seconds=60)
+    serve(helper, stdin, stdout, refresh_seconds=60, report_seconds=60)
     lines = stdout.getvalue().decode().splitlines()
     assert [line.split()[:2] for line in lines] == [["1", "OK"], ["2", "ERR"]]
     from throughgate.access.models import InternetUsage
@@ -128,7 +130,7 @@ def test_finished_hours_become_one_activity_event_each(helper) -> None:  # type:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes_never_crash_and_never_yield_ok(raw: bytes) -> None:
-    helper = squid_helper.Helper(None)
+    helper = Helper(None)
     helper.ready = True  # even with a snapshot in place (empty: nothing is allowed)
     answer = helper.answer(raw)
     assert answer.endswith(b"\n")
@@ -145,7 +147,7 @@ def test_random_bytes_never_crash_and_never_yield_ok(raw: bytes) -> None:
     st.text(max_size=80),
 )
 def test_structured_garbage_never_yields_ok(channel: str, ip: str, method: str, url: str) -> None:
-    helper = squid_helper.Helper(None)
+    helper = Helper(None)
     helper.ready = True
     answer = helper.answer(f"{channel} {ip} {method} {url}\n".encode("utf-8", errors="replace"))
     assert answer.split()[0] == channel.encode()
@@ -158,7 +160,7 @@ def test_structured_garbage_never_yields_ok(channel: str, ip: str, method: str, 
 def _snapshot() -> Any:
     import datetime as dt
 
-    from throughgate.access import policy
+    from throughgate_squid_helper import policy
 
     now = dt.datetime.now(tz=dt.UTC)
     rules = [
@@ -229,8 +231,8 @@ def compiled() -> fastpath.Library:
 PATHS = ["python", "compiled"]
 
 
-def _helper_with(snapshot: Any, path: str = "python") -> squid_helper.Helper:
-    helper = squid_helper.Helper(None, compiled=compiled() if path == "compiled" else None)
+def _helper_with(snapshot: Any, path: str = "python") -> Helper:
+    helper = Helper(None, compiled=compiled() if path == "compiled" else None)
     helper.snapshot = snapshot
     helper.ready = True
     return helper
@@ -339,8 +341,7 @@ def test_serve_writes_long_reads_in_blocks_in_order(path: str) -> None:
     now = datetime.now(tz=UTC)
     hosts = ["learning.test", "unlisted.test", "www.jobs.test", "gov.test/benefits", "family.test"]
     lines = [
-        f"{n % 50} 10.0.0.{n % 8} GET http://{hosts[n % len(hosts)]}/{n}".encode()
-        for n in range(squid_helper.ANSWER_EVERY * 2 + 37)
+        f"{n % 50} 10.0.0.{n % 8} GET http://{hosts[n % len(hosts)]}/{n}".encode() for n in range(ANSWER_EVERY * 2 + 37)
     ]
 
     class Writes(io.BytesIO):
@@ -354,7 +355,7 @@ def test_serve_writes_long_reads_in_blocks_in_order(path: str) -> None:
     helper.clock = lambda: now
     helper.refresh = lambda: True  # type: ignore[method-assign]
     stdout = Writes()
-    squid_helper.serve(helper, io.BytesIO(b"\n".join(lines) + b"\n"), stdout, 3600, 3600)
+    serve(helper, io.BytesIO(b"\n".join(lines) + b"\n"), stdout, 3600, 3600)
     single = _helper_with(snapshot)
     assert stdout.getvalue() == b"".join(single.answer(line, now) for line in lines)
     assert stdout.count == 3
@@ -366,7 +367,7 @@ def test_gates_kept_from_one_second_to_the_next_answer_and_count_as_line_by_line
     import dataclasses
     import datetime as dt
 
-    from throughgate.access import policy
+    from throughgate_squid_helper import policy
 
     snapshot = _snapshot()
     every_day = frozenset(range(7))
@@ -400,7 +401,7 @@ def test_gates_from_one_second_to_the_next_answer_and_count_as_line_by_line_on_t
     import dataclasses
     import datetime as dt
 
-    from throughgate.access import policy
+    from throughgate_squid_helper import policy
 
     snapshot = _snapshot()
     every_day = frozenset(range(7))
@@ -463,7 +464,7 @@ def test_serve_on_the_compiled_path_answers_as_on_the_python_path(
         taken: list[Any] = []
         helper.report = lambda helper=helper, taken=taken: taken.extend(helper.take_counts())  # type: ignore[method-assign]
         stdout = io.BytesIO()
-        squid_helper.serve(helper, Trickle(data, sizes), stdout, 3600, 3600)
+        serve(helper, Trickle(data, sizes), stdout, 3600, 3600)
         outputs.append(stdout.getvalue())
         counts.append(sorted(map(repr, taken)))
     assert outputs[0] == outputs[1]
@@ -492,9 +493,10 @@ def test_squid_conf_builds_the_fast_path_next_to_the_helper(tmp_path: Path) -> N
     secret = tmp_path / "secret"
     squid_conf.write(tmp_path / "out", base_url="http://127.0.0.1:1", secret_file=secret, warn=warnings.append)
     assert warnings == []
-    assert fastpath.load(tmp_path / "out" / fastpath.LIBRARY) is not None
+    package = tmp_path / "out" / squid_conf.PACKAGE
+    assert fastpath.load(package / fastpath.LIBRARY) is not None
     # the standalone copy, without the throughgate package (-S: no site-packages), loads it
-    code = "import squid_helper; print(squid_helper.Helper(None).tables is not None)"
+    code = "from throughgate_squid_helper.helper import Helper; print(Helper(None).tables is not None)"
     run = subprocess.run(  # noqa: S603
         [sys.executable, "-S", "-c", code], cwd=tmp_path / "out", capture_output=True, text=True, check=True
     )
@@ -506,8 +508,34 @@ def test_squid_conf_builds_the_fast_path_next_to_the_helper(tmp_path: Path) -> N
     )  # fmt: skip
     assert len(warnings) == 1
     assert "pure Python" in warnings[0]
-    assert not (tmp_path / "out" / fastpath.LIBRARY).exists()
-    assert (tmp_path / "out" / "fastpath.c").exists()
+    assert not (package / fastpath.LIBRARY).exists()
+    assert (package / "fastpath.c").exists()
+
+
+def test_squid_conf_copies_the_helper_package_and_removes_the_files_of_the_old_layout(tmp_path: Path) -> None:
+    from throughgate.access import squid_conf
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("policy.py", "fastpath.py", "fastpath.c", "libfastpath.so"):  # as squid-conf wrote them before
+        (out / name).write_text("old")
+    fragment = squid_conf.write(out, base_url="http://127.0.0.1:1", secret_file=tmp_path / "secret")
+    assert sorted(path.name for path in out.iterdir()) == [
+        "errors",
+        "squid-throughgate.conf",
+        "squid_helper.py",
+        "throughgate_squid_helper",
+    ]
+    package = out / squid_conf.PACKAGE
+    modules = sorted(path.name for path in squid_conf.HELPER.glob("*.py"))
+    assert modules == sorted(path.name for path in package.glob("*.py"))
+    assert (package / "fastpath.c").exists()
+    assert f"/usr/bin/python3 {out / 'squid_helper.py'} --url http://127.0.0.1:1 " in fragment.read_text()
+    # the launcher starts the copied package with nothing else on the import path (-S: no site-packages)
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-S", str(out / "squid_helper.py"), "--help"], capture_output=True, text=True, check=True
+    )
+    assert "Throughgate external ACL helper for Squid" in run.stdout
 
 
 def test_a_library_from_another_version_is_not_used(tmp_path: Path) -> None:
@@ -521,7 +549,7 @@ def test_a_library_from_another_version_is_not_used(tmp_path: Path) -> None:
 
 def test_counted_hosts_come_back_whatever_bytes_they_hold() -> None:
     """Hosts counted by the Python path reach C as bytes; a newline inside one does not shift the others."""
-    tables = fastpath.Tables(compiled(), b" ERR\n", squid_helper._clean)
+    tables = fastpath.Tables(compiled(), b" ERR\n", _clean)
     base = tables.block("A1", "MDI", "2026-12-07T10:00:00+00:00")
     tables.count(base, 1, b"a\nb.test")
     tables.count(base, 0, b"c.test")
@@ -540,7 +568,7 @@ def test_catalogues_applied_from_the_source_are_used_by_the_compiled_path() -> N
     """apply() builds the compiled catalogue beside the answering thread and swaps it in with the snapshot."""
     from datetime import UTC, datetime
 
-    from throughgate.access import policy
+    from throughgate_squid_helper import policy
 
     snapshot = _snapshot()
     rules = [rule for entries in snapshot.sites.values() for rule in entries]
@@ -556,7 +584,7 @@ def test_catalogues_applied_from_the_source_are_used_by_the_compiled_path() -> N
     lines = [f"{n} 10.0.0.{n % 9} GET http://{host}/".encode() for n, host in enumerate(_HOSTS * 2)]
     lines.append(b"99 10.0.0.0 GET http://jobs.test/")
     now = datetime.now(tz=UTC)
-    helpers = [squid_helper.Helper(None, compiled=compiled()), squid_helper.Helper(None, compiled=None)]
+    helpers = [Helper(None, compiled=compiled()), Helper(None, compiled=None)]
     for data in (first, second):
         for helper in helpers:
             helper.apply(data)

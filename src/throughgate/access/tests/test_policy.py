@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from throughgate.access import policy, snapshot
+from throughgate.access import snapshot
 from throughgate.access.tests import world as world_module
+from throughgate_squid_helper import policy
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,9 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
-from throughgate.access import fastpath, services, snapshot, squid_conf
+from throughgate.access import services, snapshot, squid_conf
 from throughgate.access.tests import world as world_module
+from throughgate_squid_helper import fastpath
 
 SQUID = shutil.which("squid") or "/usr/sbin/squid"
 PYTHON = "/usr/bin/python3"
@@ -87,7 +88,7 @@ class Squid:
             command=command,
         )
         if not command:  # the real Squid runs the helper with its compiled fast path (CI installs gcc)
-            assert (self.dir / "throughgate" / fastpath.LIBRARY).exists()
+            assert (self.dir / "throughgate" / squid_conf.PACKAGE / fastpath.LIBRARY).exists()
         hosts = self.dir / "hosts"
         hosts.write_text("127.0.0.1 learning.test jobs.test gov.test elsewhere.test localhost\n")
         logs = self.dir / "logs"

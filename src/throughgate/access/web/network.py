@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from throughgate.access import policy, radius, services, snapshot
+from throughgate.access import radius, services, snapshot
 from throughgate.core.access import public
+from throughgate_squid_helper import policy
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from throughgate.access import fastpath, observations, policy, radius, services, snapshot, squid_conf, squid_helper
+from throughgate.access import observations, radius, services, snapshot, squid_conf
+from throughgate_squid_helper import fastpath, policy
+from throughgate_squid_helper.helper import Helper
+from throughgate_squid_helper.serve import serve
+from throughgate_squid_helper.source import HttpSource, Source
 
 
 def close_stale_connections() -> None:
@@ -126,16 +130,16 @@ class Command(BaseCommand):
         handler(options)
 
     def squid_helper(self, options: dict[str, Any]) -> None:
-        source: squid_helper.Source
+        source: Source
         if options["url"]:
             secret = os.environ.get("THROUGHGATE_NETWORK_SECRET", "")
             if options["secret_file"]:
                 secret = Path(options["secret_file"]).read_text(encoding="utf-8").strip()
-            source = squid_helper.HttpSource(options["url"], secret)
+            source = HttpSource(options["url"], secret)
         else:
             source = DatabaseSource()
-        helper = squid_helper.Helper(source)
-        squid_helper.serve(helper, sys.stdin.buffer, sys.stdout.buffer, options["refresh"], options["report"])
+        helper = Helper(source)
+        serve(helper, sys.stdin.buffer, sys.stdout.buffer, options["refresh"], options["report"])
 
     def squid_conf(self, options: dict[str, Any]) -> None:
         command = ""
@@ -157,7 +161,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Wrote {fragment}: add `include {fragment}` to squid.conf before other http_access lines.")
         self.stdout.write("The helper runs as Squid's user (proxy): it must be able to read the secret file.")
-        library = Path(options["out"]) / fastpath.LIBRARY
+        library = Path(options["out"]) / squid_conf.PACKAGE / fastpath.LIBRARY
         if not command and library.exists():
             self.stdout.write(f"Built the helper's compiled fast path, {library}.")
 

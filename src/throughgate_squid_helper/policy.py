@@ -1,8 +1,9 @@
 """The internet decision: a pure function of a policy snapshot, a time, a device (or person) and a web address.
 
-Standard library only: the Squid helper copies this file next to itself (``throughgate access squid-conf``) and
-runs under the system Python as the ``proxy`` user, without Django. The staff "can this person reach this URL"
-page calls the same function on a snapshot built for one person, so both always agree.
+Standard library only: the Squid helper, this package, runs from a copy (``throughgate access squid-conf``) under
+the system Python as the ``proxy`` user, without Django. Throughgate builds its snapshots with the same classes,
+and the staff "can this person reach this URL" page calls the same function on a snapshot built for one person,
+so both always agree.
 
 Rules, in order (the first refusal ends the chain; every step is kept, in plain words):
 device known and issued -> who it is issued to -> no alert that removes internet -> no sanction now ->

@@ -1,11 +1,9 @@
-"""The Squid external ACL helper: reads ``channel-ID client-IP method URL`` lines (Squid's concurrency protocol),
-answers ``channel-ID OK|ERR key=value...`` from an in-memory policy snapshot, one flushed line per request.
+"""The helper's decisions: reads ``channel-ID client-IP method URL`` lines (Squid's concurrency protocol) and
+answers ``channel-ID OK|ERR key=value...`` from an in-memory policy snapshot, and counts the decisions.
 
-Standard library only, so that Squid's ``proxy`` user can run it with the system Python from a copy written by
-``throughgate access squid-conf`` (next to a copy of policy.py). ``throughgate access squid-helper`` runs the same
-loop inside Django. A background thread asks the source for the policy versions every few seconds and fetches
-only the sections that changed; while the source cannot be reached, every answer is ERR (fail closed). A line
-that cannot be read gets ERR (or BH when even its channel ID is unreadable); nothing on the input crashes it.
+A background thread (serve.py) asks the source for the policy versions every few seconds and fetches only the
+sections that changed; while the source cannot be reached, every answer is ERR (fail closed). A line that cannot
+be read gets ERR (or BH when even its channel ID is unreadable); nothing on the input crashes it.
 
 Batches of lines are answered by a compiled hot path when ``libfastpath.so`` (built from fastpath.c by squid-conf)
 is next to fastpath.py, and by pure Python otherwise, with the same answers and counts (docs/adr/0009).
@@ -13,68 +11,20 @@ is next to fastpath.py, and by pure Python otherwise, with the same answers and 
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import re
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, Protocol
-from urllib.parse import unquote, urlencode
+from typing import Any
+from urllib.parse import unquote
 
-try:
-    from throughgate.access import fastpath, policy
-except ImportError:  # pragma: no cover - the standalone copy, next to policy.py and fastpath.py
-    import fastpath  # type: ignore[no-redef]
-    import policy  # type: ignore[no-redef]
+from throughgate_squid_helper import fastpath, policy
+from throughgate_squid_helper.source import Source
 
 MAX_LINE = 16384
 HOSTS_PER_ROW = 20
 UNAVAILABLE = "Internet access is not available right now. Try again later."
-SECRET_HEADER = "X-Throughgate-Secret"  # noqa: S105 - a header name, not a secret
-
-
-class Source(Protocol):
-    def fetch(self, versions: dict[str, int]) -> dict[str, Any]: ...
-
-    def report(self, counts: list[dict[str, Any]]) -> None: ...
-
-
-class HttpSource:
-    """Throughgate over HTTP(S): GET /squid/snapshot, POST /squid/usage, with the shared secret header."""
-
-    def __init__(self, base_url: str, secret: str, timeout: float = 10.0) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError("the Throughgate URL must start with http:// or https://")
-        self.base_url = base_url.rstrip("/")
-        self.secret = secret
-        self.timeout = timeout
-
-    def _open(self, request: urllib.request.Request) -> bytes:
-        request.add_header(SECRET_HEADER, self.secret)
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - URL from config
-            body: bytes = response.read()
-            return body
-
-    def fetch(self, versions: dict[str, int]) -> dict[str, Any]:
-        query = urlencode({key: str(value) for key, value in versions.items()})
-        request = urllib.request.Request(f"{self.base_url}/squid/snapshot?{query}")  # noqa: S310
-        data = json.loads(self._open(request))
-        if not isinstance(data, dict) or "versions" not in data:
-            raise ValueError("not a snapshot")
-        return data
-
-    def report(self, counts: list[dict[str, Any]]) -> None:
-        body = json.dumps({"counts": counts}).encode()
-        request = urllib.request.Request(  # noqa: S310 - the base URL comes from the configuration
-            f"{self.base_url}/squid/usage", data=body, headers={"Content-Type": "application/json"}, method="POST"
-        )
-        self._open(request)
 
 
 _QUOTE_TABLE = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\\": "/", '"': "'"})
@@ -193,7 +143,7 @@ class Helper:
         try:
             return self._answer(raw, now)
         except Exception:  # noqa: BLE001 - a bug must not crash Squid's helper or allow anything
-            channel = _channel(raw)
+            channel = channel_of(raw)
             return f"{channel + ' ' if channel else ''}BH message={quote(UNAVAILABLE)} log=helper_error\n".encode()
 
     def _answer(self, raw: bytes, now: datetime | None = None) -> bytes:
@@ -718,138 +668,8 @@ def _row(
     }
 
 
-def _channel(line: bytes) -> str | None:
+def channel_of(line: bytes) -> str | None:
     head = line.split(None, 1)[0] if line.strip() else b""
     if head.isdigit() and len(head) <= 10:
         return head.decode()
     return None
-
-
-def background(helper: Helper, refresh_seconds: float, report_seconds: float, stop: threading.Event) -> None:
-    last_report = time.monotonic()
-    while not stop.wait(refresh_seconds):
-        helper.refresh()
-        if time.monotonic() - last_report >= report_seconds:
-            helper.report()
-            last_report = time.monotonic()
-
-
-def serve(helper: Helper, stdin: BinaryIO, stdout: BinaryIO, refresh_seconds: float, report_seconds: float) -> None:
-    """The loop Squid talks to: first snapshot, then one answer per line until end of input. Lines are taken as
-    they arrive; the answers to what was read are written and flushed in blocks of ANSWER_EVERY lines before the
-    next read, so Squid never waits for the answer to a line it has sent for long (and a busy helper is not one
-    system call per line)."""
-    helper.refresh()
-    stop = threading.Event()
-    worker = threading.Thread(
-        target=background, args=(helper, refresh_seconds, report_seconds, stop), daemon=True, name="tg-refresh"
-    )
-    worker.start()
-    for stream in (stdin, stdout):
-        _widen(stream)
-    read = getattr(stdin, "read1", stdin.read)
-    pending = b""
-    skipping = False  # inside an over-long line that was already answered: drop bytes up to its end
-    try:
-        while True:
-            chunk = read(READ_SIZE)
-            if not chunk:
-                break
-            data = pending + chunk
-            if helper.tables is not None:  # the compiled path takes the lines as they were read, unsplit
-                cut = data.rfind(b"\n")
-                start = 0
-                if skipping:
-                    if cut < 0:
-                        pending = b""
-                        continue
-                    start = data.find(b"\n") + 1
-                    skipping = False
-                if cut < 0:
-                    pending = data
-                else:
-                    block, pending = data[:cut], data[cut + 1 :]
-                    now = helper.clock()
-                    while start <= len(block):
-                        answers, start = helper.answer_block(block, now, start, ANSWER_EVERY)
-                        stdout.write(answers)
-                        stdout.flush()
-            else:
-                lines = data.split(b"\n")
-                pending = lines.pop()
-                if skipping:
-                    if not lines:
-                        pending = b""
-                        continue
-                    lines.pop(0)
-                    skipping = False
-                now = helper.clock()
-                for start in range(0, len(lines), ANSWER_EVERY):
-                    stdout.write(helper.answer_batch(lines[start : start + ANSWER_EVERY], now))
-                    stdout.flush()
-            if len(pending) > MAX_LINE:
-                channel = _channel(pending)
-                prefix = f"{channel} ERR" if channel else "BH"
-                stdout.write(f'{prefix} message="Request could not be read." log=too_long\n'.encode())
-                stdout.flush()
-                pending, skipping = b"", True
-        if pending and not skipping:
-            stdout.write(helper.answer(pending))
-            stdout.flush()
-    finally:
-        stop.set()
-        worker.join(timeout=5)
-        helper.report()  # what was counted since the last report
-
-
-READ_SIZE = 1 << 20
-# Answers are written every this many lines of a read, not once per read: Squid (or whatever reads them) takes
-# the first answers while the helper works on the next ones, so a 1 MB read (about 20,000 requests) neither holds
-# its first answer back until the last is decided nor fills the pipe and waits for the reader to empty it.
-ANSWER_EVERY = 1024
-PIPE_SIZE = 1 << 20
-
-
-def _widen(stream: Any) -> None:
-    """Give a pipe (or socket) to Squid a 1 MB buffer when the system allows it, so that a busy helper reads and
-    answers in large batches (fewer system calls and context switches); harmless when it cannot."""
-    try:
-        fd = stream.fileno()
-    except (AttributeError, OSError, ValueError):
-        return
-    try:
-        import fcntl
-        import socket
-        import stat
-
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISFIFO(mode):
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        elif stat.S_ISSOCK(mode):
-            with socket.socket(fileno=os.dup(fd)) as sock:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, PIPE_SIZE)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, PIPE_SIZE)
-    except (ImportError, OSError, AttributeError):
-        pass
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Throughgate external ACL helper for Squid")
-    parser.add_argument("--url", required=True, help="Throughgate base URL, e.g. https://throughgate.internal")
-    parser.add_argument("--secret-file", help="File holding the shared secret (else THROUGHGATE_NETWORK_SECRET)")
-    parser.add_argument("--refresh", type=float, default=2.0, help="Seconds between policy version checks")
-    parser.add_argument("--report", type=float, default=15.0, help="Seconds between usage reports")
-    parser.add_argument(
-        "--pure-python", action="store_true", help="Do not use the compiled fast path (libfastpath.so) even if present"
-    )
-    args = parser.parse_args(argv)
-    secret = os.environ.get("THROUGHGATE_NETWORK_SECRET", "")
-    if args.secret_file:
-        with open(args.secret_file, encoding="utf-8") as handle:
-            secret = handle.read().strip()
-    helper = Helper(HttpSource(args.url, secret), compiled=None if args.pure_python else "auto")
-    serve(helper, sys.stdin.buffer, sys.stdout.buffer, args.refresh, args.report)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,8 +1,8 @@
 """The Squid helper's compiled hot path: builds and loads ``fastpath.c`` (plain C, no Python headers) with ctypes.
 
-Standard library only, like the helper: ``throughgate access squid-conf`` copies this file and fastpath.c next to
-squid_helper.py and compiles ``libfastpath.so`` there when a C compiler is present; the helper loads it if it is there
-and answers in pure Python if not (the same answers, more CPU per request). See docs/adr/0009.
+Standard library only, like the rest of the helper: ``throughgate access squid-conf`` copies this package, fastpath.c
+included, and compiles ``libfastpath.so`` next to this file when a C compiler is present; the helper loads it if it
+is there and answers in pure Python if not (the same answers, more CPU per request). See docs/adr/0009.
 """
 
 from __future__ import annotations
@@ -19,10 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-try:
-    from throughgate.access import policy
-except ImportError:  # pragma: no cover - the standalone copy, next to policy.py
-    import policy  # type: ignore[no-redef]
+from throughgate_squid_helper import policy
 
 VERSION = 2  # TG_VERSION in fastpath.c: a library built from another version of the C file is not used
 SOURCE = "fastpath.c"
