@@ -3,6 +3,7 @@ sanctions, unapproved devices, the catalogue, the establishment policy, groups a
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -32,7 +33,14 @@ class SiteRequestForm(GovukForm):
     reason = forms.CharField(
         label=gettext_lazy("Why do you need it?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Made when the form is shown, so a double tap or a retry on a bad link is stored once (services keep one
+    # request per person and key). Not required: a page shown before keys were made still sends its request.
+    idempotency_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
 class CheckForm(GovukForm):
