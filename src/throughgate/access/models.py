@@ -83,7 +83,7 @@ class SiteRequest(models.Model):
     reason = models.CharField(max_length=500)
     status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW)
     submitted_at = models.DateTimeField(default=timezone.now)
-    idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001  (NULL: no key, unique per person)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -93,6 +93,9 @@ class SiteRequest(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "idempotency_key"], name="one_site_request_per_person_and_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.address} ({self.status})"

@@ -59,7 +59,7 @@ def site_request_submit(*, by: User, address: str, reason: str, idempotency_key:
                 detail={"address": request.address},
             )
     except IntegrityError:
-        return SiteRequest.objects.get(idempotency_key=idempotency_key)
+        return SiteRequest.objects.get(person=person, idempotency_key=idempotency_key)
     return request
 
 

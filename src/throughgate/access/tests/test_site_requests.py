@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import EstablishmentFactory, make_resident, sign_in_resident
+from throughgate.access import services
 from throughgate.access.models import SiteRequest
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,18 @@ def test_the_request_form_carries_a_key_made_when_shown_so_a_double_tap_stores_o
     assert first.status_code == again.status_code == 302
     assert SiteRequest.objects.filter(person=resident).count() == 1
     assert SiteRequest.objects.get(person=resident).idempotency_key == key
+
+
+def test_keys_are_per_person_and_a_retry_returns_the_first_request() -> None:
+    establishment = EstablishmentFactory()
+    first, second = make_resident(establishment), make_resident(establishment)
+    mine = services.site_request_submit(by=first.user, address="open.ac.uk", reason="Course", idempotency_key="k-1")
+    retried = services.site_request_submit(by=first.user, address="open.ac.uk", reason="Again", idempotency_key="k-1")
+    assert retried.pk == mine.pk
+    assert retried.reason == "Course"
+    # another resident's device may make the same key: theirs is a request of their own, not the first one's
+    theirs = services.site_request_submit(by=second.user, address="gov.uk", reason="Benefits", idempotency_key="k-1")
+    assert theirs.pk != mine.pk
+    assert theirs.person == second
+    assert theirs.address == "gov.uk"
+    assert SiteRequest.objects.filter(idempotency_key="k-1").count() == 2
