@@ -29,10 +29,11 @@ def _own_person(user: User) -> Person:
 
 
 def site_request_submit(*, by: User, address: str, reason: str, idempotency_key: str = "") -> SiteRequest:
-    """A resident asks for a site. A retried submission (same key) is stored once."""
+    """A resident asks for a site, stored as the catalogue would store its address. A retried submission (the
+    same person and key) is stored once: the retry gets the first request back."""
     ensure_can(by, "access.request_site")
     person = _own_person(by)
-    normalise_address(address)
+    domain, prefix = normalise_address(address)
     if not reason.strip():
         raise InvalidInput(_("Say why you need this site"), code="reason_required", field="reason")
     if idempotency_key:
@@ -47,7 +48,7 @@ def site_request_submit(*, by: User, address: str, reason: str, idempotency_key:
         with transaction.atomic():
             request = SiteRequest.objects.create(
                 person=person,
-                address=address.strip()[:300],
+                address=f"{domain}{prefix}"[:300],
                 reason=reason.strip()[:500],
                 idempotency_key=idempotency_key or None,
             )

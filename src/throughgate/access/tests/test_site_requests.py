@@ -49,3 +49,11 @@ def test_keys_are_per_person_and_a_retry_returns_the_first_request() -> None:
     assert theirs.person == second
     assert theirs.address == "gov.uk"
     assert SiteRequest.objects.filter(idempotency_key="k-1").count() == 2
+
+
+def test_the_address_is_stored_as_the_catalogue_would_store_it() -> None:
+    resident = make_resident(EstablishmentFactory())
+    typed = "  HTTPS://WWW.Open.ac.uk:443/Courses/Maths/?utm=kiosk#top "
+    request = services.site_request_submit(by=resident.user, address=typed, reason="For my course")
+    request.refresh_from_db()
+    assert request.address == "open.ac.uk/courses/maths"
