@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,10 +223,6 @@ def monitoring(*, user: User, establishment: Establishment | None, now: datetime
         alerts=alerts,
         unapproved=unapproved,
     )
-
-
-def usage_total(*, person: str) -> int:
-    return int(InternetUsage.objects.filter(person=person).aggregate(total=Sum("count"))["total"] or 0)
 
 
 def observations_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[UnapprovedDevice]:
