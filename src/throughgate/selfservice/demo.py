@@ -8,7 +8,9 @@ the activity stream agree (no new events are written):
   escalated to the governor;
 - each ``money.received`` is a credit: Friday 10:00 wages into spends, other money from family into private cash;
 - each ``canteen.ordered`` (value in pounds) is a canteen order of that total, paid from spends, with lines from the
-  prison's canteen list; a "balance brought forward" credit at the start keeps spends from going below zero.
+  prison's canteen list, delivered on the prison's delivery day; the orders of the demo's last week are not delivered
+  yet (canteen staff find them on the deliveries page); a "balance brought forward" credit at the start keeps spends
+  from going below zero.
 
 The departments and app types, canteen list, spend limits and complaint settings of every establishment are set up
 first (staff of the demo are put in departments by role; the governor leads most of them and receives overdue
@@ -67,6 +69,7 @@ DEMO_SOURCE = "demo"  # people.demo.SOURCE: events written by demo_estate
 KEY_PREFIX = "demo-"
 BATCH = 2000
 OTHER_AREAS = ("meals", "timetable", "content")
+NOT_YET_DELIVERED = timedelta(days=7)  # the canteen orders of the demo's last week are not delivered yet
 
 # The demo's app labels (people.demo.APP_TYPES) and the default app types they are (selfservice.defaults).
 APP_TYPE_OF = {
@@ -549,6 +552,11 @@ def _make_money(
                 accounts.append((next_account, resident.person_id, kind, now - timedelta(days=120)))
                 next_account += 1
     _insert(Account, ("id", "person", "kind", "opened_at"), accounts)
+    last_order = max(
+        (at for events in by_person.values() for _pk, kind, at, _v in events if kind == activity.CANTEEN_ORDERED),
+        default=now,
+    )
+    waiting_from = min(now, last_order) - NOT_YET_DELIVERED  # orders placed after this wait for delivery
     next_order = _next_id(CanteenOrder)
     orders: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
@@ -574,7 +582,7 @@ def _make_money(
             delivered = closes + timedelta(
                 days=(place.schedule.delivery_weekday - place.schedule.cutoff_weekday) % 7 or 7
             )
-            done = delivered <= now
+            done = delivered <= now and at <= waiting_from
             orders.append(
                 (
                     order_id,
