@@ -132,10 +132,6 @@ class MealWeek:
 
         return [str(Marker(code).label) for code in Marker.values if code in self.needs]
 
-    @property
-    def chosen_count(self) -> int:
-        return sum(1 for slot in self.slots if slot.chosen is not None)
-
 
 def meal_week(*, person: Person, menu: Menu, now: dt.datetime | None = None) -> MealWeek:
     """One week of a menu as one person sees it: the dishes that suit them, what they picked, their defaults."""

@@ -86,10 +86,6 @@ class CanteenWeek:
         return max((self.limit or 0) - self.spent, 0)
 
     @property
-    def can_spend(self) -> int:
-        return min(self.left, self.spends)
-
-    @property
     def spends_pounds(self) -> str:
         return services.pounds(self.spends)
 
@@ -111,11 +107,6 @@ def canteen_week_of_resident(*, user: User) -> CanteenWeek:
         spent=services.spent_in_week(person, closes_at),
         spends=spends_of_resident(user=user),
     )
-
-
-def orders_of_resident(*, user: User, limit: int = 20) -> list[CanteenOrder]:
-    person = resident_person(user=user)
-    return list(CanteenOrder.objects.filter(person=person).prefetch_related("lines__item")[:limit])
 
 
 def order_of_resident(*, user: User, order_id: int) -> CanteenOrder:

@@ -10,7 +10,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from throughgate.core.forms import GovukForm
 from throughgate.selfservice.content.models import ContentCategory, ContentKind, ContentLanguage
 from throughgate.selfservice.web.forms import KeyedForm
 
@@ -151,10 +150,6 @@ class ContentForm(KeyedForm):
     def member_numbers(self) -> list[str]:
         raw = self.cleaned_data.get("members") or ""
         return [part.strip() for part in raw.replace(",", "\n").splitlines() if part.strip()]
-
-
-class ContentActionForm(GovukForm):
-    pass
 
 
 class NoticeForm(KeyedForm):
