@@ -125,6 +125,17 @@ def own_record(*, user: User) -> Person:
     return person
 
 
+def own_record_for(*, user: User, permission: str) -> Person:
+    """A resident's own record for a feature they use: they must hold ``permission`` and be in an establishment
+    (otherwise it looks like no record at all)."""
+    if not user.has_perm(permission):
+        raise NotVisible(_("No record found"))
+    person = own_record(user=user)
+    if person.establishment_id is None:
+        raise NotVisible(_("No record found"))
+    return person
+
+
 def person_lookup_for_partner(
     *, user: User, prison_number: str = "", crn: str = "", pnc_id: str = "", nhs_number: str = ""
 ) -> Person:

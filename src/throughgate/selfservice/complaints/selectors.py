@@ -14,15 +14,17 @@ from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import establishments_for
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
+from throughgate.selfservice.complaints.models import Complaint, ComplaintStage, ComplaintStatus
 from throughgate.selfservice.complaints.services import appeal_closes_on
-from throughgate.selfservice.models import Complaint, ComplaintStage, ComplaintStatus
-from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS
-from throughgate.selfservice.selectors import resident_person
+from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS, USE_COMPLAINTS
 
 
 def complaints_of_resident(*, user: User) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(person=resident_person(user=user)).select_related("appeal_of")
+    return Complaint.objects.filter(person=own_record_for(user=user, permission=USE_COMPLAINTS)).select_related(
+        "appeal_of"
+    )
 
 
 def complaint_of_resident(*, user: User, complaint_id: int) -> Complaint:

@@ -12,8 +12,10 @@ from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
-from throughgate.selfservice.models import (
+from throughgate.selfservice.money import services
+from throughgate.selfservice.money.models import (
     Account,
     AccountKind,
     CanteenItem,
@@ -23,9 +25,7 @@ from throughgate.selfservice.models import (
     SpendLimit,
     TransferRule,
 )
-from throughgate.selfservice.money import services
-from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY
-from throughgate.selfservice.selectors import resident_person
+from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Balance:
 
 def balances_of_resident(*, user: User) -> list[Balance]:
     """The resident's three accounts, spends first; an account with no money yet shows £0.00."""
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     accounts = {a.kind: a for a in Account.objects.filter(person=person)}
     return [
         Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
@@ -50,7 +50,7 @@ def balances_of_resident(*, user: User) -> list[Balance]:
 
 
 def spends_of_resident(*, user: User) -> int:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     last = (
         LedgerEntry.objects.filter(account__person=person, account__kind=AccountKind.SPENDS)
         .order_by("-seq")
@@ -64,12 +64,12 @@ def statement_of_resident(*, user: User, kind: str, limit: int = 100) -> list[Le
     """The latest entries of one of the resident's accounts, newest first, each with the balance after it."""
     if kind not in AccountKind.values:
         raise InvalidInput("Choose an account.", code="account_invalid", field="account")
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     return list(LedgerEntry.objects.filter(account__person=person, account__kind=kind).order_by("-seq")[:limit])
 
 
 def transfer_rules_for_resident(*, user: User) -> list[TransferRule]:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     return list(TransferRule.objects.filter(establishment=person.establishment, resident_may=True))
 
 
@@ -95,7 +95,7 @@ class CanteenWeek:
 
 
 def canteen_week_of_resident(*, user: User) -> CanteenWeek:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     closes_at = services.week_closes_at(services.schedule_of(person), timezone.now())
     limit = SpendLimit.objects.filter(
         establishment=person.establishment, incentive_level=person.incentive_level
@@ -110,7 +110,7 @@ def canteen_week_of_resident(*, user: User) -> CanteenWeek:
 
 
 def order_of_resident(*, user: User, order_id: int) -> CanteenOrder:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     order = CanteenOrder.objects.filter(person=person, pk=order_id).prefetch_related("lines__item").first()
     if order is None:
         raise NotVisible("No order found")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from throughgate.core import activity, audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
 from throughgate.identity.models import Establishment, User
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
 from throughgate.selfservice import events
 from throughgate.selfservice.permissions import MANAGE_ACTIVITIES, RECORD_ATTENDANCE
@@ -41,7 +42,6 @@ from throughgate.selfservice.timetable.rules import (
     PAY_RULE,
     session_bounds,
 )
-from throughgate.selfservice.timetable.selectors import staff_may_act_in
 
 SOURCE = "selfservice"
 HORIZON_DAYS = 28  # sessions are made this far ahead (the daily command keeps the horizon moving)
@@ -50,8 +50,8 @@ WEEKDAYS = range(7)
 
 
 def _ensure(user: User, permission: str, establishment: Establishment) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(permission)
+    """The user holds ``permission`` and acts in ``establishment`` (elsewhere looks like nothing there)."""
+    ensure_can(user, permission)
     if not staff_may_act_in(user, establishment):
         raise NotVisible(_("Not found"))
 
