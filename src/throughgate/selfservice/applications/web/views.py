@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from throughgate.core.access import requires
-from throughgate.core.errors import DomainError, NotVisible
+from throughgate.core.errors import DomainError
 from throughgate.core.forms import KeyedForm, add_domain_error
 from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.selfservice.applications import selectors, services
@@ -65,8 +65,6 @@ def app_write(request: HttpRequest, type_id: int) -> HttpResponse:
             submitted = services.app_submit(
                 user=user, app_type=app_type, body=form.cleaned_data["body"], idempotency_key=form.cleaned_data["key"]
             )
-        except NotVisible:
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             refused = exc.status
@@ -229,8 +227,6 @@ def staff_app_action(request: HttpRequest, app_id: int, action: str) -> HttpResp
         else:
             services.app_respond(app=app, by=user, decision=data["decision"], reply=data["reply"], idempotency_key=key)
             done = _("Answer sent.")
-    except NotVisible:
-        raise
     except DomainError as exc:
         if exc.field and exc.field in form.fields:
             add_domain_error(form, exc)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from throughgate.core.access import requires
-from throughgate.core.errors import DomainError, NotVisible
+from throughgate.core.errors import DomainError
 from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.selfservice.complaints import selectors, services
 from throughgate.selfservice.complaints.models import ComplaintStage
@@ -39,8 +39,6 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 idempotency_key=form.cleaned_data["key"],
             )
-        except NotVisible:
-            raise
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             refused = exc.status
@@ -84,8 +82,6 @@ def complaint_appeal(request: HttpRequest, complaint_id: int) -> HttpResponse:
             idempotency_key=form.cleaned_data["key"],
             appeal_of=original,
         )
-    except NotVisible:
-        raise
     except DomainError as exc:
         form.add_error("body" if exc.field == "body" else None, exc.message)
         return _resident_page(request, complaint_id, form, status=exc.status)
@@ -128,8 +124,6 @@ def staff_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.complaint_answer(by=user, complaint=complaint, reply=form.cleaned_data["reply"])
-            except NotVisible:
-                raise
             except DomainError as exc:
                 form.add_error("reply" if exc.field == "reply" else None, exc.message)
                 status = exc.status

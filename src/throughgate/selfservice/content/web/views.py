@@ -289,8 +289,6 @@ def manage_item_action(request: HttpRequest, item_id: int, action: str) -> HttpR
             messages.success(request, _("Withdrawn. Residents can no longer see it."))
         else:
             raise Http404
-    except NotVisible:
-        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("selfservice:content_manage_item", args=[content.pk]))
@@ -397,8 +395,6 @@ def notice_withdraw(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_for_staff(user=user, establishment=acting_establishment(request), notice_id=notice_id)
     try:
         services.notice_withdraw(by=user, notice=notice)
-    except NotVisible:
-        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

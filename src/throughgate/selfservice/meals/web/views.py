@@ -90,8 +90,6 @@ def meals(request: HttpRequest) -> HttpResponse:
             choices=form.choices(),
             idempotency_key=form.cleaned_data["key"],
         )
-    except NotVisible:
-        raise
     except services.MealsClosed as exc:
         fields = [field_name(slot) for slot in exc.changed if field_name(slot) in form.fields]
         for name in fields:
@@ -166,8 +164,6 @@ def menu_new(request: HttpRequest) -> HttpResponse:
             week_start=form.cleaned_data["week_start"],
             copy=form.cleaned_data["copy"],
         )
-    except NotVisible:
-        raise
     except DomainError as exc:
         form.add_error("week_start" if exc.field == "week_start" else None, exc.message)
         return _menus_page(request, new_form=form, status=exc.status)
@@ -190,8 +186,6 @@ def meal_settings(request: HttpRequest) -> HttpResponse:
             cutoff_weekday=form.cleaned_data["cutoff_weekday"],
             cutoff_time=form.cleaned_data["cutoff_time"],
         )
-    except NotVisible:
-        raise
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _menus_page(request, settings_form=form, status=exc.status)
@@ -257,8 +251,6 @@ def menu_action(request: HttpRequest, menu_id: int, action: str) -> HttpResponse
         else:
             services.menu_publish(by=user, menu=found)
             done = _("Menu published. People can now pick their meals.")
-    except NotVisible:
-        raise
     except DomainError as exc:
         if form is not None and exc.field in form.fields:
             form.add_error(exc.field, exc.message)
@@ -393,8 +385,6 @@ def diet(request: HttpRequest, prison_number: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                 )
-            except NotVisible:
-                raise
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 status = exc.status

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from throughgate.core.access import requires
-from throughgate.core.errors import DomainError, NotVisible
+from throughgate.core.errors import DomainError
 from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.money import selectors, services
@@ -54,8 +54,6 @@ def money(request: HttpRequest) -> HttpResponse:
                 amount=form.cleaned_data["amount"],
                 idempotency_key=form.cleaned_data["key"],
             )
-        except NotVisible:
-            raise
         except DomainError as exc:
             form.add_error("amount" if exc.field == "amount" else None, exc.message)
             refused = exc.status
@@ -94,8 +92,6 @@ def canteen(request: HttpRequest) -> HttpResponse:
             placed = services.canteen_order_place(
                 user=user, quantities=form.quantities(), idempotency_key=form.cleaned_data["key"]
             )
-        except NotVisible:
-            raise
         except DomainError as exc:
             form.add_error(None, exc.message)
             return _canteen_page(request, form, status=exc.status)
@@ -132,8 +128,6 @@ def canteen_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
     missing = [int(v) for v in request.POST.getlist("unavailable") if v.isdigit()]
     try:
         order = services.canteen_order_deliver(by=user, order=order, unavailable_item_ids=missing)
-    except NotVisible:
-        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -170,8 +164,6 @@ def finance_person(request: HttpRequest, prison_number: str) -> HttpResponse:
                     idempotency_key=data["key"],
                     reason=data["reason"],
                 )
-            except NotVisible:
-                raise
             except DomainError as exc:
                 form.add_error(
                     exc.field if exc.field in form.fields else ("amount" if exc.code == "insufficient_funds" else None),

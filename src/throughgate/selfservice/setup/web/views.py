@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from throughgate.core.access import requires
-from throughgate.core.errors import DomainError, NotVisible
+from throughgate.core.errors import DomainError
 from throughgate.core.forms import add_domain_error
 from throughgate.identity.models import User
 from throughgate.identity.selectors import acting_establishment, acting_user
@@ -42,8 +42,6 @@ def _save(
         return 400
     try:
         saved = save(form.cleaned_data)
-    except NotVisible:
-        raise
     except DomainError as exc:
         add_domain_error(form, exc)
         return exc.status

@@ -154,8 +154,6 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
             return _register_page(request, session, error=_("Tick the people who attended."), status=400)
     try:
         made = services.register_mark_attended(by=user, session=session, person_ids=chosen)
-    except NotVisible:
-        raise
     except DomainError as exc:
         return _register_page(request, session, error=exc.message, status=exc.status)
     messages.success(request, _("%(count)s people marked as attended.") % {"count": made})
@@ -207,8 +205,6 @@ def attendance(request: HttpRequest, session_id: int, prison_number: str) -> Htt
                 else:
                     services.attendance_record(session=session, person=row.person, **arguments)
                     done = _("Attendance recorded.")
-            except NotVisible:
-                raise
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status
@@ -236,8 +232,6 @@ def activities(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 made = services.activity_create(by=user, establishment=establishment, **data)
-            except NotVisible:
-                raise
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status
@@ -286,8 +280,6 @@ def activity_schedule(request: HttpRequest, activity_id: int) -> HttpResponse:
         return _activity_page(request, found, forms={"schedule": form}, status=400)
     try:
         services.schedule_add(by=user, activity=found, **form.cleaned_data)
-    except NotVisible:
-        raise
     except DomainError as exc:
         add_domain_error(form, exc)
         return _activity_page(request, found, forms={"schedule": form}, status=exc.status)
@@ -331,8 +323,6 @@ def allocation_end(request: HttpRequest, activity_id: int, allocation_id: int) -
         if form.is_valid():
             try:
                 services.allocation_end(by=user, allocation=allocation, **form.cleaned_data)
-            except NotVisible:
-                raise
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status
