@@ -52,7 +52,7 @@ from throughgate.selfservice.money.models import (
     EntryKind,
     LedgerEntry,
 )
-from throughgate.selfservice.money.services import week_closes_at
+from throughgate.selfservice.money.selectors import week_closes_at
 from throughgate.selfservice.workdays import ENGLAND, WALES, add_working_days
 
 DEMO_SOURCE = "demo"  # people.demo.SOURCE: events written by demo_estate

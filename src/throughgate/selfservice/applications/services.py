@@ -50,12 +50,8 @@ def _clean_text(raw: str, *, field: str, required: bool, empty_message: str) -> 
     return text
 
 
-def subdivision_of(establishment: Establishment) -> str:
-    return workdays.WALES if establishment.is_welsh else workdays.ENGLAND
-
-
 def due_date(*, establishment: Establishment, submitted: date, response_days: int) -> date:
-    return workdays.add_working_days(submitted, response_days, subdivision_of(establishment))
+    return workdays.add_working_days(submitted, response_days, workdays.subdivision_of(establishment))
 
 
 # --- Residents -----------------------------------------------------------------------------------------------

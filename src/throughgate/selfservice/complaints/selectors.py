@@ -15,10 +15,24 @@ from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import establishments_for
 from throughgate.people.selectors import own_record_for
-from throughgate.selfservice import events
-from throughgate.selfservice.complaints.models import Complaint, ComplaintStage, ComplaintStatus
-from throughgate.selfservice.complaints.services import appeal_closes_on
+from throughgate.selfservice import events, workdays
+from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
 from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS, USE_COMPLAINTS
+
+
+def settings_of(establishment: Establishment) -> ComplaintSettings:
+    found = ComplaintSettings.objects.filter(establishment=establishment).first()
+    return found or ComplaintSettings(establishment=establishment)
+
+
+def appeal_closes_on(complaint: Complaint) -> date | None:
+    """The last day an answered COMP1 can be appealed."""
+    if complaint.stage != ComplaintStage.COMP1 or complaint.answered_at is None:
+        return None
+    days = settings_of(complaint.establishment).appeal_days
+    return workdays.add_working_days(
+        timezone.localdate(complaint.answered_at), days, workdays.subdivision_of(complaint.establishment)
+    )
 
 
 def complaints_of_resident(*, user: User) -> QuerySet[Complaint]:

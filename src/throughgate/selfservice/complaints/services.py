@@ -16,20 +16,16 @@ from throughgate.core import activity, audit
 from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, LimitExceeded, NotVisible
 from throughgate.core.idempotency import clean_idempotency_key
-from throughgate.identity.models import Establishment, User
+from throughgate.identity.models import User
 from throughgate.identity.services import notification_send
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events, workdays
-from throughgate.selfservice.applications.services import MAX_TEXT, subdivision_of
+from throughgate.selfservice.applications.services import MAX_TEXT
 from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.complaints.selectors import appeal_closes_on, settings_of
 from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS, USE_COMPLAINTS
 
 SOURCE = "selfservice"
-
-
-def settings_of(establishment: Establishment) -> ComplaintSettings:
-    found = ComplaintSettings.objects.filter(establishment=establishment).first()
-    return found or ComplaintSettings(establishment=establishment)
 
 
 def _text(raw: str, field: str, empty: str) -> str:
@@ -39,16 +35,6 @@ def _text(raw: str, field: str, empty: str) -> str:
     if len(text) > MAX_TEXT:
         raise InvalidInput(_("Use 2000 characters or fewer."), code="too_long", field=field)
     return text
-
-
-def appeal_closes_on(complaint: Complaint) -> date | None:
-    """The last day an answered COMP1 can be appealed."""
-    if complaint.stage != ComplaintStage.COMP1 or complaint.answered_at is None:
-        return None
-    days = settings_of(complaint.establishment).appeal_days
-    return workdays.add_working_days(
-        timezone.localdate(complaint.answered_at), days, subdivision_of(complaint.establishment)
-    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +77,9 @@ def complaint_submit(
     else:
         appeal_of = None
     now = timezone.now()
-    due = workdays.add_working_days(today, settings_of(establishment).days_for(stage), subdivision_of(establishment))
+    due = workdays.add_working_days(
+        today, settings_of(establishment).days_for(stage), workdays.subdivision_of(establishment)
+    )
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(

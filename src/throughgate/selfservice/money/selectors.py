@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,18 +15,46 @@ from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
-from throughgate.selfservice.money import services
 from throughgate.selfservice.money.models import (
     Account,
     AccountKind,
     CanteenItem,
     CanteenOrder,
     CanteenOrderStatus,
+    CanteenSchedule,
     LedgerEntry,
     SpendLimit,
     TransferRule,
+    pounds,
 )
 from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
+
+# --- Reads the money services share -------------------------------------------------------------------------
+
+
+def balance(account: Account) -> int:
+    last = LedgerEntry.objects.filter(account=account).order_by("-seq").values_list("balance_after", flat=True).first()
+    return int(last or 0)
+
+
+def schedule_of(person: Person) -> CanteenSchedule:
+    schedule = CanteenSchedule.objects.filter(establishment=person.establishment).first()
+    return schedule or CanteenSchedule(establishment=person.establishment)
+
+
+def week_closes_at(schedule: CanteenSchedule, now: datetime) -> datetime:
+    """The cut-off the order placed at ``now`` counts towards: this week's if it has not passed, else next week's."""
+    local = timezone.localtime(now)
+    day = local.date() + timedelta(days=(schedule.cutoff_weekday - local.weekday()))
+    closes = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=schedule.cutoff_hour))
+    return closes if local < closes else closes + timedelta(days=7)
+
+
+def spent_in_week(person: Person, closes_at: datetime) -> int:
+    totals = CanteenOrder.objects.filter(person=person, week_closes_at=closes_at).aggregate(
+        paid=Sum("total"), back=Sum("refunded")
+    )
+    return int(totals["paid"] or 0) - int(totals["back"] or 0)
 
 
 @dataclass(frozen=True)
@@ -36,7 +65,7 @@ class Balance:
 
     @property
     def pounds(self) -> str:
-        return services.pounds(self.pence)
+        return pounds(self.pence)
 
 
 def balances_of_resident(*, user: User) -> list[Balance]:
@@ -44,7 +73,7 @@ def balances_of_resident(*, user: User) -> list[Balance]:
     person = own_record_for(user=user, permission=USE_MONEY)
     accounts = {a.kind: a for a in Account.objects.filter(person=person)}
     return [
-        Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
+        Balance(kind, str(label), balance(accounts[kind]) if kind in accounts else 0)
         for kind, label in AccountKind.choices
     ]
 
@@ -87,16 +116,16 @@ class CanteenWeek:
 
     @property
     def spends_pounds(self) -> str:
-        return services.pounds(self.spends)
+        return pounds(self.spends)
 
     @property
     def left_pounds(self) -> str:
-        return services.pounds(self.left)
+        return pounds(self.left)
 
 
 def canteen_week_of_resident(*, user: User) -> CanteenWeek:
     person = own_record_for(user=user, permission=USE_MONEY)
-    closes_at = services.week_closes_at(services.schedule_of(person), timezone.now())
+    closes_at = week_closes_at(schedule_of(person), timezone.now())
     limit = SpendLimit.objects.filter(
         establishment=person.establishment, incentive_level=person.incentive_level
     ).first()
@@ -104,7 +133,7 @@ def canteen_week_of_resident(*, user: User) -> CanteenWeek:
         items=list(CanteenItem.objects.filter(establishment=person.establishment, active=True)),
         closes_at=closes_at,
         limit=limit.weekly_limit if limit else None,
-        spent=services.spent_in_week(person, closes_at),
+        spent=spent_in_week(person, closes_at),
         spends=spends_of_resident(user=user),
     )
 
@@ -159,7 +188,7 @@ def person_for_finance(*, user: User, establishment: Establishment | None, priso
         raise NotVisible(_("No person with that prison number was found"))
     accounts = {a.kind: a for a in Account.objects.filter(person=person)}
     balances = [
-        Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
+        Balance(kind, str(label), balance(accounts[kind]) if kind in accounts else 0)
         for kind, label in AccountKind.choices
     ]
     entries = list(

@@ -32,22 +32,18 @@ from throughgate.selfservice.money.models import (
     CanteenOrder,
     CanteenOrderLine,
     CanteenOrderStatus,
-    CanteenSchedule,
     EntryKind,
     LedgerEntry,
     SpendLimit,
     TransferRule,
+    pounds,
 )
-from throughgate.selfservice.money.models import pounds as models_pounds
+from throughgate.selfservice.money.selectors import schedule_of, spent_in_week, week_closes_at
 from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
 
 SOURCE = "selfservice"
 MAX_AMOUNT = 1_000_000  # £10,000 in pence: anything bigger is a typing mistake
 MAX_QUANTITY = 20
-
-
-def pounds(pence: int) -> str:
-    return models_pounds(pence)
 
 
 def _clean_amount(amount: int) -> int:
@@ -79,11 +75,6 @@ def account_of(person: Person, kind: str) -> Account:
 def _lock(*accounts: Account) -> None:
     """Lock the account rows, in id order, for the rest of the transaction."""
     list(Account.objects.select_for_update().filter(pk__in=[a.pk for a in accounts]).order_by("pk"))
-
-
-def balance(account: Account) -> int:
-    last = LedgerEntry.objects.filter(account=account).order_by("-seq").values_list("balance_after", flat=True).first()
-    return int(last or 0)
 
 
 def _post(
@@ -324,19 +315,6 @@ def money_transfer(
 # --- Canteen -------------------------------------------------------------------------------------------------
 
 
-def schedule_of(person: Person) -> CanteenSchedule:
-    schedule = CanteenSchedule.objects.filter(establishment=person.establishment).first()
-    return schedule or CanteenSchedule(establishment=person.establishment)
-
-
-def week_closes_at(schedule: CanteenSchedule, now: datetime) -> datetime:
-    """The cut-off the order placed at ``now`` counts towards: this week's if it has not passed, else next week's."""
-    local = timezone.localtime(now)
-    day = local.date() + timedelta(days=(schedule.cutoff_weekday - local.weekday()))
-    closes = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=schedule.cutoff_hour))
-    return closes if local < closes else closes + timedelta(days=7)
-
-
 def weekly_limit_of(person: Person) -> int:
     limit = SpendLimit.objects.filter(
         establishment=person.establishment, incentive_level=person.incentive_level
@@ -344,13 +322,6 @@ def weekly_limit_of(person: Person) -> int:
     if limit is None:
         raise LimitExceeded(_("Canteen is not set up for your level here yet. Ask an officer."), code="no_spend_limit")
     return limit.weekly_limit
-
-
-def spent_in_week(person: Person, closes_at: datetime) -> int:
-    totals = CanteenOrder.objects.filter(person=person, week_closes_at=closes_at).aggregate(
-        paid=Sum("total"), back=Sum("refunded")
-    )
-    return int(totals["paid"] or 0) - int(totals["back"] or 0)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def assert_ledger_sound(person: Any) -> None:
     for account in Account.objects.filter(person=person):
         entries = list(account.entries.order_by("seq"))
         total = sum(e.amount for e in entries)
-        assert services.balance(account) == total
+        assert selectors.balance(account) == total
         assert total >= 0
         assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
         running = 0
@@ -260,7 +260,7 @@ def test_unavailable_items_are_refunded_on_delivery(shop: Any, finance: Any) -> 
     with pytest.raises(LimitExceeded, match="already been delivered"):
         services.canteen_order_deliver(by=canteen, order=order, unavailable_item_ids=[tea.pk])
     # The refund is money the person may spend again this week.
-    assert services.spent_in_week(person, order.week_closes_at) == 250
+    assert selectors.spent_in_week(person, order.week_closes_at) == 250
     assert_ledger_sound(person)
 
 
@@ -276,7 +276,7 @@ def test_unavailable_items_are_refunded_on_delivery(shop: Any, finance: Any) -> 
 def test_an_order_counts_towards_the_week_whose_cut_off_is_next(now: dt.datetime, closes: dt.datetime) -> None:
     london = ZoneInfo("Europe/London")
     schedule = CanteenSchedule(cutoff_weekday=2, cutoff_hour=12)
-    assert services.week_closes_at(schedule, now.replace(tzinfo=london)) == closes.replace(tzinfo=london)
+    assert selectors.week_closes_at(schedule, now.replace(tzinfo=london)) == closes.replace(tzinfo=london)
 
 
 # --- The property: any sequence keeps every balance equal to the sum of its entries, never below zero ----------
@@ -295,7 +295,7 @@ def test_any_sequence_keeps_the_ledger_sound(shop: Any, finance: Any, steps: lis
     person = make_resident(shop, incentive_level="Basic")
     limit = 1000
     for step in steps:
-        before = {a.kind: services.balance(a) for a in Account.objects.filter(person=person)}
+        before = {a.kind: selectors.balance(a) for a in Account.objects.filter(person=person)}
         spent_before = CanteenOrder.objects.filter(person=person).aggregate(t=Sum("total"))["t"] or 0
         try:
             if step[0] == "credit":
@@ -326,7 +326,7 @@ def test_any_sequence_keeps_the_ledger_sound(shop: Any, finance: Any, steps: lis
                     raise refused.value
                 services.canteen_order_place(user=person.user, quantities={chosen.pk: step[2]}, idempotency_key=key())
         except (LimitExceeded, InvalidInput):
-            after = {a.kind: services.balance(a) for a in Account.objects.filter(person=person)}
+            after = {a.kind: selectors.balance(a) for a in Account.objects.filter(person=person)}
             assert {k: v for k, v in after.items() if v or k in before} == {
                 k: v for k, v in before.items() if v or k in after
             }  # a refused step changes no balance

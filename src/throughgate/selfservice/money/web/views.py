@@ -16,7 +16,7 @@ from throughgate.core.errors import DomainError
 from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.money import selectors, services
-from throughgate.selfservice.money.models import AccountKind
+from throughgate.selfservice.money.models import AccountKind, pounds
 from throughgate.selfservice.money.web.forms import CanteenForm, MoneyForm, TransferForm
 from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
 
@@ -77,7 +77,7 @@ def statement(request: HttpRequest, kind: str) -> HttpResponse:
 def _canteen_page(request: HttpRequest, form: CanteenForm, status: int = 200) -> HttpResponse:
     week = selectors.canteen_week_of_resident(user=acting_user(request))
     rows: list[dict[str, Any]] = [{"item": item, "field": form[f"item_{item.pk}"]} for item in week.items]
-    context = {"week": week, "rows": rows, "form": form, "pounds": services.pounds}
+    context = {"week": week, "rows": rows, "form": form, "pounds": pounds}
     return render(request, "selfservice/canteen.html", context, status=status)
 
 
@@ -107,8 +107,8 @@ def canteen_order(request: HttpRequest, order_id: int) -> HttpResponse:
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        "spends": services.pounds(selectors.spends_of_resident(user=user)),
-        "pounds": services.pounds,
+        "spends": pounds(selectors.spends_of_resident(user=user)),
+        "pounds": pounds,
     }
     return render(request, "selfservice/canteen_order.html", context)
 
@@ -134,7 +134,7 @@ def canteen_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
         messages.success(
             request,
             _("Order %(number)s delivered. Refunded: %(refund)s.")
-            % {"number": order.pk, "refund": services.pounds(order.refunded)},
+            % {"number": order.pk, "refund": pounds(order.refunded)},
         )
     return HttpResponseRedirect(reverse("selfservice:canteen_deliveries"))
 
