@@ -14,7 +14,7 @@ from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, 
 from throughgate.identity.models import User
 from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.applications import selectors, services
-from throughgate.selfservice.applications.models import App, AppEvent, Department
+from throughgate.selfservice.applications.models import App, AppEvent
 from throughgate.selfservice.permissions import ANSWER_APPS, USE_APPS
 
 router = Router(published_as="throughgate.selfservice.api")  # the operation ids the API was first published with
@@ -232,7 +232,7 @@ def staff_app(request: HttpRequest, app_id: int, establishment: str = "") -> "Ap
 @requires(ANSWER_APPS)
 def app_start(request: HttpRequest, app_id: int, payload: KeyIn, establishment: str = "") -> "AppOut":
     user, app = _staff_app(request, app_id, establishment)
-    app = services.app_start(app=app, by=user, idempotency_key=payload.idempotency_key)
+    app = services.app_act(app=app, by=user, action="start", data={}, idempotency_key=payload.idempotency_key)
     return AppOut.of(app, selectors.app_history(app=app))
 
 
@@ -242,8 +242,8 @@ def app_start(request: HttpRequest, app_id: int, payload: KeyIn, establishment: 
 @requires(ANSWER_APPS)
 def app_respond(request: HttpRequest, app_id: int, payload: RespondIn, establishment: str = "") -> "AppOut":
     user, app = _staff_app(request, app_id, establishment)
-    app = services.app_respond(
-        app=app, by=user, decision=payload.decision, reply=payload.reply, idempotency_key=payload.idempotency_key
+    app = services.app_act(
+        app=app, by=user, action="respond", data=payload.model_dump(), idempotency_key=payload.idempotency_key
     )
     return AppOut.of(app, selectors.app_history(app=app))
 
@@ -254,8 +254,8 @@ def app_respond(request: HttpRequest, app_id: int, payload: RespondIn, establish
 @requires(ANSWER_APPS)
 def app_comment(request: HttpRequest, app_id: int, payload: CommentIn, establishment: str = "") -> "AppOut":
     user, app = _staff_app(request, app_id, establishment)
-    app = services.app_comment(
-        app=app, by=user, text=payload.text, shared=payload.shared, idempotency_key=payload.idempotency_key
+    app = services.app_act(
+        app=app, by=user, action="comment", data=payload.model_dump(), idempotency_key=payload.idempotency_key
     )
     return AppOut.of(app, selectors.app_history(app=app))
 
@@ -269,11 +269,8 @@ def app_comment(request: HttpRequest, app_id: int, payload: CommentIn, establish
 @requires(ANSWER_APPS)
 def app_forward(request: HttpRequest, app_id: int, payload: ForwardIn, establishment: str = "") -> "AppOut":
     user, app = _staff_app(request, app_id, establishment)
-    department = Department.objects.filter(establishment_id=app.establishment_id, code=payload.department).first()
-    if department is None:
-        raise InvalidInput("There is no such department here.", code="department_unknown", field="department")
-    app = services.app_forward(
-        app=app, by=user, department=department, comment=payload.comment, idempotency_key=payload.idempotency_key
+    app = services.app_act(
+        app=app, by=user, action="forward", data=payload.model_dump(), idempotency_key=payload.idempotency_key
     )
     return AppOut.of(app, selectors.app_history(app=app))
 

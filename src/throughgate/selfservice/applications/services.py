@@ -7,8 +7,10 @@ app stored the first time instead of storing another.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -343,6 +345,44 @@ def app_comment(*, app: App, by: User, text: str, shared: bool, idempotency_key:
         detail={"shared": shared},
     )
     return app
+
+
+# --- One table of staff actions, used by the pages and the API ---------------------------------------------------
+
+
+def _department_named(app: App, code: str) -> Department:
+    department = Department.objects.filter(establishment_id=app.establishment_id, code=code).first()
+    if department is None:
+        raise InvalidInput(_("There is no such department here."), code="department_unknown", field="department")
+    return department
+
+
+StaffAction = Callable[[App, User, Mapping[str, Any], "str | None"], App]
+
+STAFF_ACTIONS: dict[str, StaffAction] = {
+    "start": lambda app, by, data, key: app_start(app=app, by=by, idempotency_key=key),
+    "comment": lambda app, by, data, key: app_comment(
+        app=app, by=by, text=data["text"], shared=data["shared"], idempotency_key=key
+    ),
+    "forward": lambda app, by, data, key: app_forward(
+        app=app,
+        by=by,
+        department=_department_named(app, data["department"]),
+        comment=data["comment"],
+        idempotency_key=key,
+    ),
+    "respond": lambda app, by, data, key: app_respond(
+        app=app, by=by, decision=data["decision"], reply=data["reply"], idempotency_key=key
+    ),
+}
+
+
+def app_act(*, app: App, by: User, action: str, data: Mapping[str, Any], idempotency_key: str | None) -> App:
+    """One staff action on an app, by name (``STAFF_ACTIONS``), with what the form or the API sent."""
+    act = STAFF_ACTIONS.get(action)
+    if act is None:
+        raise NotVisible(_("No app found"))
+    return act(app, by, data, idempotency_key)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from throughgate.core.errors import DomainError
 from throughgate.core.forms import KeyedForm, add_domain_error
 from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.selfservice.applications import selectors, services
-from throughgate.selfservice.applications.models import App, AppStatus, Department
+from throughgate.selfservice.applications.models import App, AppStatus
 from throughgate.selfservice.applications.web.forms import (
     AppForm,
     AssignForm,
@@ -187,52 +188,43 @@ def staff_app(request: HttpRequest, app_id: int) -> HttpResponse:
     return _staff_app_page(request, app)
 
 
-ACTIONS = ("start", "comment", "forward", "respond")
+ACTION_FORMS: dict[str, type[KeyedForm]] = {
+    "start": StartForm,
+    "comment": CommentForm,
+    "forward": ForwardForm,
+    "respond": RespondForm,
+}
+ACTION_DONE: dict[str, Callable[[App], str]] = {
+    "start": lambda app: _("You have started work on this app."),
+    "comment": lambda app: _("Comment added."),
+    "forward": lambda app: _("App passed to %(department)s.") % {"department": app.department.display_name},
+    "respond": lambda app: _("Answer sent."),
+}
 
 
 @requires(ANSWER_APPS)
 @require_POST
 def staff_app_action(request: HttpRequest, app_id: int, action: str) -> HttpResponse:
-    """One of the actions on an app. A rule that refuses it is shown on the app's page, saying why."""
-    if action not in ACTIONS:
+    """One of the actions on an app (``services.STAFF_ACTIONS``). A rule that refuses it is shown on the app's
+    page, saying why."""
+    if action not in ACTION_FORMS:
         raise Http404
     user = acting_user(request)
     app = selectors.app_for_staff(user=user, establishment=acting_establishment(request), app_id=app_id)
-    departments = [(d.code, d.display_name) for d in selectors.forward_targets(app=app)]
-    auto_id = f"{action}_%s"
-    form: KeyedForm
-    if action == "start":
-        form = StartForm(request.POST, auto_id=auto_id)
-    elif action == "comment":
-        form = CommentForm(request.POST, auto_id=auto_id)
-    elif action == "forward":
-        form = ForwardForm(request.POST, auto_id=auto_id, departments=departments)
-    else:
-        form = RespondForm(request.POST, auto_id=auto_id)
+    extra = {"departments": [(d.code, d.display_name) for d in selectors.forward_targets(app=app)]}
+    form = ACTION_FORMS[action](request.POST, auto_id=f"{action}_%s", **(extra if action == "forward" else {}))
     if not form.is_valid():
         return _staff_app_page(request, app, forms={action: form}, status=400)
     data = form.cleaned_data
-    key = data["key"]
     try:
-        if action == "start":
-            services.app_start(app=app, by=user, idempotency_key=key)
-            done = _("You have started work on this app.")
-        elif action == "comment":
-            services.app_comment(app=app, by=user, text=data["text"], shared=data["shared"], idempotency_key=key)
-            done = _("Comment added.")
-        elif action == "forward":
-            department = Department.objects.get(establishment_id=app.establishment_id, code=data["department"])
-            services.app_forward(app=app, by=user, department=department, comment=data["comment"], idempotency_key=key)
-            done = _("App passed to %(department)s.") % {"department": department.display_name}
-        else:
-            services.app_respond(app=app, by=user, decision=data["decision"], reply=data["reply"], idempotency_key=key)
-            done = _("Answer sent.")
+        app = services.app_act(app=app, by=user, action=action, data=data, idempotency_key=data["key"])
     except DomainError as exc:
         if exc.field and exc.field in form.fields:
             add_domain_error(form, exc)
             return _staff_app_page(request, app, forms={action: form}, status=exc.status)
         app.refresh_from_db()
         return _staff_app_page(request, app, error=exc.message, status=exc.status)
+    done = ACTION_DONE[action](app)
     messages.success(request, done)
     if (
         action == "forward"
