@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
-from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import staff_may_act_in
-from throughgate.people.selectors import own_record_for
+from throughgate.people.selectors import own_record_for, person_matching
 from throughgate.selfservice import events
 from throughgate.selfservice.applications.models import OPEN_STATUSES, App, AppEvent, AppType, Department
 from throughgate.selfservice.permissions import ANSWER_APPS, OVERSEE_APPS, USE_APPS
@@ -126,16 +125,8 @@ def app_queue(*, user: User, establishment: Establishment | None, filters: Queue
         apps = apps.filter(status__in=OPEN_STATUSES, due_on__lt=filters.today or timezone.localdate())
     if filters.escalated_to_me:
         apps = apps.filter(escalated_to=user)
-    query = filters.query.strip()
-    if query:
-        candidate = normalise(query)
-        if is_valid_prison_number(candidate):
-            apps = apps.filter(person__prison_number=candidate)
-        else:
-            condition = Q()
-            for term in query.split():
-                condition &= Q(person__first_name__icontains=term) | Q(person__last_name__icontains=term)
-            apps = apps.filter(condition)
+    if filters.query.strip():
+        apps = apps.filter(person_matching(filters.query, via="person__"))
     return apps.order_by("due_on", "submitted_at", "id")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
-from throughgate.identity.selectors import establishments_for
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events, workdays
 from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
@@ -67,9 +67,7 @@ def next_step(*, complaint: Complaint) -> NextStep:
 
 
 def complaints_visible_to_staff(*, user: User, establishment: Establishment | None) -> QuerySet[Complaint]:
-    if establishment is None or not user.is_staff_member or not user.has_perm(ANSWER_COMPLAINTS):
-        return Complaint.objects.none()
-    if not establishments_for(user=user).filter(pk=establishment.pk).exists():
+    if not user.has_perm(ANSWER_COMPLAINTS) or not staff_may_act_in(user, establishment):
         return Complaint.objects.none()
     complaints = Complaint.objects.filter(establishment=establishment).select_related("person")
     if not user.has_perm(READ_CONFIDENTIAL_COMPLAINTS):
