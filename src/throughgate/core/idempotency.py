@@ -25,3 +25,9 @@ def clean_idempotency_key(raw: str) -> str:
             _("This form is out of date. Go back and try again."), code="idempotency_key_invalid", field="key"
         )
     return key
+
+
+def key_of(actor_id: int, raw: str | None) -> str | None:
+    """The stored form of an actor's key in a column unique across everyone (``"<actor id>:<key>"``), so one
+    person's key never replays another's; None when the write carries no key."""
+    return f"{actor_id}:{clean_idempotency_key(raw)}" if raw else None

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from throughgate.core import activity, audit
 from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
-from throughgate.core.idempotency import clean_idempotency_key
+from throughgate.core.idempotency import clean_idempotency_key, key_of
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.services import notification_send
 from throughgate.people.models import Person
@@ -171,13 +171,6 @@ def _locked(app: App, user: User) -> App:
     return fresh
 
 
-def _replayed(user: User, idempotency_key: str | None) -> str | None:
-    """The stored key of a staff action, or None when the action has no key."""
-    if not idempotency_key:
-        return None
-    return f"{user.pk}:{clean_idempotency_key(idempotency_key)}"
-
-
 def _event(
     app: App,
     *,
@@ -231,7 +224,7 @@ def app_transition(*, app: App, to: str, by: User, text: str = "", key: str | No
 def app_start(*, app: App, by: User, idempotency_key: str | None = None) -> App:
     """A member of staff starts work on a new app (and takes it, if nobody has)."""
     ensure_can(by, ANSWER_APPS)
-    key = _replayed(by, idempotency_key)
+    key = key_of(by.pk, idempotency_key)
     if key and AppEvent.objects.filter(idempotency_key=key).exists():
         return App.objects.get(pk=app.pk)
     app = _locked(app, by)
@@ -248,7 +241,7 @@ def app_respond(*, app: App, by: User, decision: str, reply: str, idempotency_ke
     """Staff answer an app: approved, declined or rejected, with a reply the resident reads. A new app is started
     first (both steps are in the history)."""
     ensure_can(by, ANSWER_APPS)
-    key = _replayed(by, idempotency_key)
+    key = key_of(by.pk, idempotency_key)
     if key and AppEvent.objects.filter(idempotency_key=key).exists():
         return App.objects.get(pk=app.pk)
     if decision not in DECISIONS:
@@ -282,7 +275,7 @@ def app_forward(
 ) -> App:
     """Pass an open app to another department of the same establishment. It leaves the assignee's hands."""
     ensure_can(by, ANSWER_APPS)
-    key = _replayed(by, idempotency_key)
+    key = key_of(by.pk, idempotency_key)
     if key and AppEvent.objects.filter(idempotency_key=key).exists():
         return App.objects.get(pk=app.pk)
     app = _locked(app, by)
@@ -331,7 +324,7 @@ def _ensure_open(app: App) -> None:
 def app_comment(*, app: App, by: User, text: str, shared: bool, idempotency_key: str | None = None) -> App:
     """Add a comment: shared with the resident, or for staff only."""
     ensure_can(by, ANSWER_APPS)
-    key = _replayed(by, idempotency_key)
+    key = key_of(by.pk, idempotency_key)
     if key and AppEvent.objects.filter(idempotency_key=key).exists():
         return App.objects.get(pk=app.pk)
     comment = _clean_text(text, field="text", required=True, empty_message=_("Write a comment."))

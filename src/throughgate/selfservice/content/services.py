@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from throughgate.core import activity, audit
 from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
-from throughgate.core.idempotency import clean_idempotency_key
+from throughgate.core.idempotency import key_of
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import establishments_for
@@ -63,10 +63,6 @@ def _text(raw: str, *, field: str, limit: int, required: str | None = None) -> s
     if len(text) > limit:
         raise InvalidInput(_("Use %(max)s characters or fewer.") % {"max": limit}, code="too_long", field=field)
     return text
-
-
-def _staff_key(user: User, idempotency_key: str | None) -> str | None:
-    return f"{user.pk}:{clean_idempotency_key(idempotency_key)}" if idempotency_key else None
 
 
 def _ensure_place(user: User, establishment: Establishment | None, *, estate_wide_ok: bool) -> None:
@@ -146,7 +142,7 @@ def content_add(
     Checks the files (type read from their content, size, captions for video, transcript for audio), stores them
     with the storage API, and publishes the item at once unless ``new.publish`` is False. Once per key."""
     ensure_can(by, MANAGE_CONTENT)
-    key = _staff_key(by, idempotency_key)
+    key = key_of(by.pk, idempotency_key)
     if key:
         existing = ContentItem.objects.filter(idempotency_key=key).first()
         if existing is not None:
@@ -432,7 +428,7 @@ def notice_save(
     whole establishment needs ``manage_prison_notices`` (changing one's scope needs both). Once per key."""
     if not (by.has_perm(MANAGE_NOTICES) or by.has_perm(MANAGE_PRISON_NOTICES)):
         raise PermissionDenied(MANAGE_NOTICES)
-    key = _staff_key(by, idempotency_key) if notice is None else None
+    key = key_of(by.pk, idempotency_key) if notice is None else None
     if key:
         existing = Notice.objects.filter(idempotency_key=key).first()
         if existing is not None:
