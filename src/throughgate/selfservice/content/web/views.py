@@ -37,14 +37,19 @@ CHUNK = 64 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PARTS = ("file", "captions")
 CATEGORY_ICONS = {
-    ContentCategory.EDUCATION: "book",
-    ContentCategory.FAITH: "faith",
-    ContentCategory.HEALTH: "health",
-    ContentCategory.INDUCTION: "home",
-    ContentCategory.RESETTLEMENT: "key",
-    ContentCategory.WELLBEING: "person",
+    ContentCategory.EDUCATION: "selfservice/icons/book.svg",
+    ContentCategory.FAITH: "selfservice/icons/faith.svg",
+    ContentCategory.HEALTH: "selfservice/icons/health.svg",
+    ContentCategory.INDUCTION: "core/icons/home.svg",
+    ContentCategory.RESETTLEMENT: "core/icons/key.svg",
+    ContentCategory.WELLBEING: "core/icons/person.svg",
 }
-KIND_ICONS = {"text": "book", "pdf": "document", "audio": "audio", "video": "play"}
+KIND_ICONS = {
+    "text": "selfservice/icons/book.svg",
+    "pdf": "selfservice/icons/document.svg",
+    "audio": "selfservice/icons/audio.svg",
+    "video": "selfservice/icons/play.svg",
+}
 
 
 # --- Serving files ---------------------------------------------------------------------------------------------
@@ -123,7 +128,11 @@ def library(request: HttpRequest) -> HttpResponse:
         category = ""
     items = list(selectors.library_for_resident(user=user, category=category)[:60])
     subjects = [
-        {"code": code, "label": ContentCategory(code).label, "icon": CATEGORY_ICONS.get(ContentCategory(code), "book")}
+        {
+            "code": code,
+            "label": ContentCategory(code).label,
+            "icon": CATEGORY_ICONS.get(ContentCategory(code), KIND_ICONS["text"]),
+        }
         for code in selectors.categories_for_resident(user=user)
     ]
     context = {
