@@ -49,7 +49,7 @@ MAX_COMMENT = 1000
 WEEKDAYS = range(7)
 
 
-def _ensure(user: User, permission: str, establishment: Establishment) -> None:
+def _ensure_staff_in(user: User, permission: str, establishment: Establishment) -> None:
     """The user holds ``permission`` and acts in ``establishment`` (elsewhere looks like nothing there)."""
     ensure_can(user, permission)
     if not staff_may_act_in(user, establishment):
@@ -73,7 +73,7 @@ def activity_create(
     location_cy: str = "",
 ) -> Activity:
     """Set up an activity in an establishment."""
-    _ensure(by, MANAGE_ACTIVITIES, establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, establishment)
     if category not in ActivityCategory.values:
         raise InvalidInput(_("Choose a kind of activity."), code="category_invalid", field="category")
     if capacity < 1:
@@ -119,7 +119,7 @@ def schedule_add(
 ) -> ActivitySchedule:
     """Add a weekly session to an activity and make its dated sessions up to the horizon. Refused if it would put
     someone already allocated to the activity in two places at once."""
-    _ensure(by, MANAGE_ACTIVITIES, activity.establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, activity.establishment)
     if weekday not in WEEKDAYS:
         raise InvalidInput(_("Choose a day of the week."), code="weekday_invalid", field="weekday")
     if slot not in Slot.values:
@@ -287,7 +287,7 @@ def allocate(
 ) -> Allocation:
     """Allocate a person to an activity. Refused when the activity is full, when the person is already on it for
     those dates, or when any of its weekly sessions overlaps a session of another activity the person is on."""
-    _ensure(by, MANAGE_ACTIVITIES, activity.establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, activity.establishment)
     # One writer per person at a time (a row lock on PostgreSQL): two allocations cannot both pass the check.
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.establishment_id != activity.establishment_id:
@@ -340,7 +340,7 @@ def allocate(
 def allocation_end(*, by: User, allocation: Allocation, ends_on: date, reason: str) -> Allocation:
     """End an allocation on a date (the person is on the registers up to and including that day)."""
     allocation = Allocation.objects.select_for_update().select_related("activity", "person").get(pk=allocation.pk)
-    _ensure(by, MANAGE_ACTIVITIES, allocation.activity.establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, allocation.activity.establishment)
     text = (reason or "").strip()
     if not text:
         raise InvalidInput(_("Say why the allocation ends."), code="required", field="reason")
@@ -418,7 +418,7 @@ def _on_register(session: ActivitySession, person: Person) -> bool:
 
 def _check_session(by: User, session: ActivitySession) -> ActivitySession:
     session = ActivitySession.objects.select_related("activity", "activity__establishment").get(pk=session.pk)
-    _ensure(by, RECORD_ATTENDANCE, session.activity.establishment)
+    _ensure_staff_in(by, RECORD_ATTENDANCE, session.activity.establishment)
     if session.date > timezone.localdate():
         raise InvalidTransition(
             _("This session is on %(date)s. You can take the register on the day.")
