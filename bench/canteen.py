@@ -78,8 +78,8 @@ def _set_up(writers: int, shared: bool) -> dict[str, Any]:
     from tests.factories import make_resident  # the same helper the tests use: a resident who can sign in
     from throughgate.identity.models import Establishment
     from throughgate.selfservice import defaults
-    from throughgate.selfservice.models import CanteenItem, SpendLimit
     from throughgate.selfservice.money import services
+    from throughgate.selfservice.money.models import CanteenItem, SpendLimit
 
     place, _created = Establishment.objects.get_or_create(code=CODE, defaults={"name": "HMP Bench"})
     defaults.install_money_defaults(establishment=place)
@@ -155,7 +155,7 @@ def _round(kind: str, writers: int, setup: dict[str, Any], seconds: float) -> tu
 def _check_ledger() -> list[str]:
     from django.db.models import Count, Sum
 
-    from throughgate.selfservice.models import Account, CanteenOrder, LedgerEntry
+    from throughgate.selfservice.money.models import Account, CanteenOrder, LedgerEntry
 
     problems = []
     for account in Account.objects.filter(person__establishment__code=CODE):

@@ -144,8 +144,8 @@ def prepare() -> tuple[dict[str, str], int]:
 
     from tests.factories import make_device, make_resident
     from throughgate.identity.middleware import SESSION_DEVICE, SESSION_ESTABLISHMENT, SESSION_LAST_SEEN
+    from throughgate.selfservice.applications.models import AppType
     from throughgate.selfservice.defaults import install_defaults
-    from throughgate.selfservice.models import AppType
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -9,12 +9,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from throughgate.core.access import public
-from throughgate.core.errors import DomainError
+from throughgate.core.errors import ServiceError
 from throughgate.identity.api import API_AUTH
 from throughgate.people.api import router as people_router
-from throughgate.selfservice.api import router as selfservice_router
-from throughgate.selfservice.meals.api import router as meals_router
-from throughgate.selfservice.timetable.api import router as timetable_router
+from throughgate.selfservice.api import ROUTERS as SELFSERVICE_ROUTERS
 
 api = NinjaAPI(
     title="Throughgate API",
@@ -26,9 +24,8 @@ api = NinjaAPI(
     docs_decorator=public,
 )
 api.add_router("/people/", people_router, tags=["people"])
-api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
-api.add_router("/selfservice/", timetable_router, tags=["selfservice"])
-api.add_router("/selfservice/", meals_router, tags=["selfservice"])
+for selfservice_router in SELFSERVICE_ROUTERS:
+    api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
 
 
 @public
@@ -45,8 +42,8 @@ def envelope(
     return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
 
 
-@api.exception_handler(DomainError)
-def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+@api.exception_handler(ServiceError)
+def domain_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     fields = {exc.field: [exc.message]} if exc.field else None
     return envelope(request, exc.status, exc.code, exc.message, fields)
 

@@ -128,7 +128,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "throughgate.identity.context_processors.shell",
-                "throughgate.selfservice.context_processors.home_panels",
             ],
         },
     }

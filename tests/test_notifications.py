@@ -20,7 +20,7 @@ from throughgate.identity import selectors, services
 from throughgate.identity.models import Notification, User
 from throughgate.selfservice import jobs as selfservice_jobs
 from throughgate.selfservice.complaints import services as complaint_services
-from throughgate.selfservice.models import ComplaintSettings
+from throughgate.selfservice.complaints.models import ComplaintSettings
 from throughgate.selfservice.tests.factories import key, raise_app, staff_in
 from throughgate.welfare import jobs as welfare_jobs
 from throughgate.welfare.models import Triage

@@ -189,7 +189,7 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
 def meals_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
     """Meals: next week's published menu in MDI (made once per estate)."""
     from throughgate.selfservice.meals.models import Menu
-    from throughgate.selfservice.tests.meal_factories import make_menu
+    from throughgate.selfservice.meals.tests.factories import make_menu
 
     menu = Menu.objects.filter(establishment=estate.mdi).first() or make_menu(estate.mdi)
     week = {"week_start": menu.week_start.isoformat()}

@@ -226,9 +226,9 @@ def test_there_are_resident_tiles() -> None:
 
 @pytest.mark.parametrize("tile", RESIDENT_TILES, ids=lambda tile: tile.url_name)
 def test_resident_tile_has_an_icon_and_plain_words(tile: Any) -> None:
-    """The tiles template includes core/icons/<icon>.svg. The shared icons live in core's templates; an app may
-    ship its own under its templates/core/icons/, which the same include finds."""
-    name = f"core/icons/{tile.icon}.svg"
+    """The tiles template includes the tile's icon template: one of the shared icons in core's templates
+    (core/icons/<icon>.svg), or an app's own under its own namespace (selfservice/icons/<icon>.svg)."""
+    name = tile.icon_template
     try:
         origin = Path(get_template(name).origin.name)
     except TemplateDoesNotExist:

@@ -23,9 +23,9 @@ api = NinjaAPI(urls_namespace="api", auth=API_AUTH)
 api.add_router("/", router)
 
 from config.api import domain_error  # noqa: E402
-from throughgate.core.errors import DomainError  # noqa: E402
+from throughgate.core.errors import ServiceError  # noqa: E402
 
-api.add_exception_handler(DomainError, domain_error)
+api.add_exception_handler(ServiceError, domain_error)
 
 urlpatterns = [
     path("undeclared/", undeclared_view),

@@ -277,7 +277,7 @@ def _timetable(world: World) -> dict[str, str]:
     """A workshop with a session today, the resident and the subject on it (made once, when a page first needs it)."""
     found: dict[str, str] | None = getattr(world, "timetable", None)
     if found is None:
-        from throughgate.selfservice.tests.timetable_helpers import activity, allocate, session_on, weekly
+        from throughgate.selfservice.timetable.tests.helpers import activity, allocate, session_on, weekly
 
         today = timezone.localdate()
         workshop = activity(world.establishments[0], "workshop-a11y", "WORK", name="Workshop")
@@ -358,7 +358,7 @@ def _meals(world: World) -> str:
     it); the resident has a halal diet."""
     found: str | None = getattr(world, "meals", None)
     if found is None:
-        from throughgate.selfservice.tests.meal_factories import make_menu, open_until_sunday, set_diet
+        from throughgate.selfservice.meals.tests.factories import make_menu, open_until_sunday, set_diet
 
         place = world.resident.establishment
         open_until_sunday(place)

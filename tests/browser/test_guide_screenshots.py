@@ -36,7 +36,7 @@ from throughgate.selfservice.content.models import ContentItem, ContentStatus, N
 from throughgate.selfservice.meals import demo as meals_demo
 from throughgate.selfservice.meals import services as meal_services
 from throughgate.selfservice.meals.models import MealSettings, Menu, MenuOption, MenuStatus, RecordedDiet
-from throughgate.selfservice.tests.meal_factories import next_monday
+from throughgate.selfservice.meals.tests.factories import next_monday
 from throughgate.selfservice.timetable import services as timetable_services
 from throughgate.selfservice.timetable.models import ActivitySession, AttendanceRecord
 

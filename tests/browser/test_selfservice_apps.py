@@ -20,7 +20,7 @@ from tests.browser.support import (
     watch_errors,
 )
 from tests.factories import make_device, make_resident
-from throughgate.selfservice.models import App
+from throughgate.selfservice.applications.models import App
 from throughgate.selfservice.tests.factories import app_type, staff_in
 
 pytestmark = pytest.mark.browser

@@ -18,8 +18,8 @@ from tests.browser.support import (
 )
 from tests.factories import make_device, make_resident
 from throughgate.selfservice import defaults
-from throughgate.selfservice.models import CanteenItem, CanteenOrder
 from throughgate.selfservice.money import services
+from throughgate.selfservice.money.models import CanteenItem, CanteenOrder
 from throughgate.selfservice.tests.factories import key
 
 pytestmark = pytest.mark.browser

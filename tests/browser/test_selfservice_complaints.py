@@ -20,7 +20,7 @@ from tests.browser.support import (
     watch_errors,
 )
 from tests.factories import make_device, make_resident, make_staff
-from throughgate.selfservice.models import Complaint
+from throughgate.selfservice.complaints.models import Complaint
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ from tests.browser.support import (
 from tests.factories import cell_in, make_device, make_resident, make_staff
 from throughgate.selfservice.meals import demo
 from throughgate.selfservice.meals.models import MealSheet, Menu, MenuOption, MenuStatus
-from throughgate.selfservice.tests.meal_factories import closed_since_monday, next_monday, open_until_sunday, set_diet
+from throughgate.selfservice.meals.tests.factories import closed_since_monday, next_monday, open_until_sunday, set_diet
 
 pytestmark = pytest.mark.browser
 

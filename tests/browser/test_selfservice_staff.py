@@ -27,8 +27,10 @@ from tests.browser.support import (
 )
 from tests.factories import make_device, make_resident, make_staff
 from throughgate.selfservice import defaults
+from throughgate.selfservice.applications.models import Department
 from throughgate.selfservice.complaints import services as complaint_services
-from throughgate.selfservice.models import Complaint, ComplaintSettings, Department, LedgerEntry
+from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings
+from throughgate.selfservice.money.models import LedgerEntry
 from throughgate.selfservice.tests.factories import key, raise_app, set_up_apps
 
 pytestmark = pytest.mark.browser

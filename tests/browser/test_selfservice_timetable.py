@@ -22,8 +22,8 @@ from tests.browser.support import (
     watch_errors,
 )
 from tests.factories import make_device, make_resident, make_staff
-from throughgate.selfservice.tests.timetable_helpers import activity, allocate, sessions_between, weekly
 from throughgate.selfservice.timetable.models import ActivitySession, AttendanceRecord
+from throughgate.selfservice.timetable.tests.helpers import activity, allocate, sessions_between, weekly
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
+
+from django.core.exceptions import PermissionDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,6 +73,19 @@ def requires(permission: str) -> Callable[[F], F]:
         return _declare(func, Rule(kind="permission", permission=permission))
 
     return decorator
+
+
+class HoldsPermissions(Protocol):
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
+
+
+def ensure_can(user: HoldsPermissions, permission: str) -> None:
+    """The check a service makes before it writes: PermissionDenied unless ``user`` holds ``permission`` (a
+    registered code, so a misspelt one fails at once rather than refusing everybody)."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"Unregistered permission {permission!r}: register it with register_permission")
+    if not user.has_perm(permission):
+        raise PermissionDenied(permission)
 
 
 def rule_for(func: Callable[..., Any]) -> Rule | None:

@@ -3,9 +3,13 @@ aria-describedby that links it to its hint and error message."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+
+from throughgate.core.errors import DomainError
+from throughgate.core.idempotency import new_key
 
 WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.TextInput: "govuk-input",
@@ -51,3 +55,30 @@ class GovukForm(forms.Form):
                     field.widget.attrs["class"] = " ".join([*classes, error_class])
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """A service's refusal shown on the form: next to its field when the form has one by that name, else on top."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+class KeyedForm(GovukForm):
+    """A form whose submission is stored once however often it is sent: the key is made when the form is shown."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("key", new_key())
+
+
+def pounds_field(label: Any, **kwargs: Any) -> forms.DecimalField:
+    """An amount of money typed in pounds and pence (services take pence)."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+        **kwargs,
+    )

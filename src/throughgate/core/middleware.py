@@ -79,10 +79,10 @@ class DomainErrorMiddleware:
         from django.http import Http404
         from django.shortcuts import render
 
-        from throughgate.core.errors import DomainError, NotVisible
+        from throughgate.core.errors import NotVisible, ServiceError
 
         if isinstance(exception, NotVisible):
             raise Http404(exception.message) from exception
-        if isinstance(exception, DomainError):
+        if isinstance(exception, ServiceError):
             return render(request, "core/errors/domain.html", {"error": exception}, status=exception.status)
         return None

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from throughgate.identity import selectors
 from throughgate.identity.middleware import SESSION_DEVICE
 from throughgate.identity.models import User
+from throughgate.identity.permissions import VIEW_NOTIFICATIONS
 
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
@@ -50,14 +51,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     unread: int | None = None
     if isinstance(user, User) and user.is_authenticated and user.is_staff_member:
         establishments = list(selectors.establishments_for(user=user))
-        if "identity.view_notifications" in user.permission_codes():
+        if VIEW_NOTIFICATIONS in user.permission_codes():
             unread = selectors.unread_notification_count(user=user)
     return {
         "shell": {
             "layout": "kiosk" if on_device else "staff",
             "template": "core/layout_kiosk.html" if on_device else "core/layout_staff.html",
             "languages": languages,
-            "establishment": getattr(request, "establishment", None),
+            "establishment": selectors.acting_establishment(request),
             "establishments": establishments,
             "unread_notifications": unread,
             "idle_seconds": settings.KIOSK_IDLE_SECONDS if on_device else settings.STAFF_IDLE_SECONDS,

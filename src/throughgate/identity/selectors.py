@@ -31,6 +31,13 @@ def establishments_for(*, user: User) -> QuerySet[Establishment]:
     return Establishment.objects.filter(active=True, assignments__user=user).distinct()
 
 
+def staff_may_act_in(user: User, establishment: Establishment | None) -> bool:
+    """Whether a member of staff may act in ``establishment`` (one of theirs, or any for HQ roles)."""
+    if establishment is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
+        return False
+    return establishments_for(user=user).filter(pk=establishment.pk).exists()
+
+
 def device_from_cookie(token: str) -> RegisteredDevice | None:
     if not token or len(token) > 200:
         return None
@@ -58,6 +65,20 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied
     return user
+
+
+def acting_establishment(request: HttpRequest) -> Establishment | None:
+    """The establishment a signed-in page acts in: the one the establishment middleware chose for the session."""
+    return getattr(request, "establishment", None)
+
+
+def establishment_named(request: HttpRequest, *, user: User, code: str = "") -> Establishment | None:
+    """The establishment an API call by ``user`` acts in: the one it names by ``code`` if the user may act there
+    (None if not), else the session's, else the first the user may act in."""
+    places = establishments_for(user=user)
+    if code:
+        return places.filter(code=code).first()
+    return acting_establishment(request) or places.first()
 
 
 def _staff_roles_granting(permission: str) -> list[int]:

@@ -20,7 +20,7 @@ class Tile:
     url_name: str
     title: Promise
     hint: Promise
-    icon: str
+    icon: str  # a shared icon's name (core/icons/<name>.svg), or an app's own icon template
     permission: str
     audience: str  # "resident" or "staff"
     order: int = 100
@@ -28,6 +28,11 @@ class Tile:
     @property
     def href(self) -> str:
         return reverse(self.url_name)
+
+    @property
+    def icon_template(self) -> str:
+        """``icon`` names one of core's shared icons, or is the template path of an app's own."""
+        return self.icon if self.icon.endswith(".svg") else f"core/icons/{self.icon}.svg"
 
 
 TILES: list[Tile] = []

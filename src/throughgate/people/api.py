@@ -21,6 +21,7 @@ from throughgate.identity.api import ERRORS, ErrorOut, Router, acting_user
 from throughgate.identity.selectors import establishments_for
 from throughgate.people import selectors
 from throughgate.people.models import Person
+from throughgate.people.permissions import LOOKUP_PERSON, VIEW_OWN_RECORD, VIEW_PERSON
 
 router = Router()
 
@@ -67,7 +68,7 @@ def clean_identifier(field: str, raw: str) -> str:
 @router.get(
     "/lookup", response={200: PersonSummary, **ERRORS, 429: ErrorOut}, summary="Find one person by one identifier"
 )
-@requires("people.lookup_person")
+@requires(LOOKUP_PERSON)
 def lookup(
     request: HttpRequest, prison_number: str = "", crn: str = "", pnc_id: str = "", nhs_number: str = ""
 ) -> PersonSummary:
@@ -80,7 +81,7 @@ def lookup(
 
 
 @router.get("/me", response={200: PersonSummary, **ERRORS}, summary="The signed-in resident's own details")
-@requires("people.view_own_record")
+@requires(VIEW_OWN_RECORD)
 def me(request: HttpRequest) -> PersonSummary:
     return PersonSummary.of(selectors.own_record(user=acting_user(request)))
 
@@ -88,7 +89,7 @@ def me(request: HttpRequest) -> PersonSummary:
 @router.get(
     "/{prison_number}", response={200: PersonSummary, **ERRORS}, summary="A person's record, for staff (audited)"
 )
-@requires("people.view_person")
+@requires(VIEW_PERSON)
 def person_detail(
     request: HttpRequest, prison_number: str, purpose: str = "", establishment: str = ""
 ) -> PersonSummary:

@@ -56,6 +56,19 @@ def people_visible_to(*, user: User, establishment: Establishment | None) -> Que
     return base.filter(establishment=establishment)
 
 
+def person_matching(query: str, *, via: str = "") -> Q:
+    """A condition for the person a text names: their prison number, or every word of it in their first or last
+    name. ``via`` reaches the person from another model (``"person__"``)."""
+    text = query.strip()
+    candidate = normalise(text)
+    if is_valid_prison_number(candidate):
+        return Q(**{f"{via}prison_number": candidate})
+    condition = Q()
+    for term in text.split():
+        condition &= Q(**{f"{via}first_name__icontains": term}) | Q(**{f"{via}last_name__icontains": term})
+    return condition
+
+
 def person_search(
     *,
     user: User,
@@ -75,14 +88,8 @@ def person_search(
     if not query and not identifiers:
         return []
     matches = people_visible_to(user=user, establishment=establishment).filter(**identifiers)
-    candidate = normalise(query)
-    if query and is_valid_prison_number(candidate):
-        matches = matches.filter(prison_number=candidate)
-    elif query:
-        condition = Q()
-        for term in query.split():
-            condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
-        matches = matches.filter(condition)
+    if query:
+        matches = matches.filter(person_matching(query))
     results = list(matches[:limit])
     audit.record(
         action=PEOPLE_SEARCHED,
@@ -122,6 +129,17 @@ def own_record(*, user: User) -> Person:
         if person is None:
             raise NotVisible(_("No record found"))
         user._own_record_cache = person  # type: ignore[attr-defined]
+    return person
+
+
+def own_record_for(*, user: User, permission: str) -> Person:
+    """A resident's own record for a feature they use: they must hold ``permission`` and be in an establishment
+    (otherwise it looks like no record at all)."""
+    if not user.has_perm(permission):
+        raise NotVisible(_("No record found"))
+    person = own_record(user=user)
+    if person.establishment_id is None:
+        raise NotVisible(_("No record found"))
     return person
 
 

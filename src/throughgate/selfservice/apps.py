@@ -11,6 +11,7 @@ class SelfserviceConfig(AppConfig):
     def ready(self) -> None:
         from throughgate.people import demo_hooks
         from throughgate.selfservice import events, permissions  # noqa: F401  (registration side effects)
+        from throughgate.selfservice import panels as _panels  # noqa: F401
         from throughgate.selfservice import tiles as _tiles  # noqa: F401
 
         demo_hooks.register("self-service history", _demo_history, reset=_demo_reset)

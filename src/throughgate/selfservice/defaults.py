@@ -8,15 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from throughgate.identity.models import Establishment
-from throughgate.selfservice.models import (
-    AccountKind,
-    AppType,
-    CanteenItem,
-    CanteenSchedule,
-    Department,
-    SpendLimit,
-    TransferRule,
-)
+from throughgate.selfservice.applications.models import AppType, Department
+from throughgate.selfservice.money.models import AccountKind, CanteenItem, CanteenSchedule, SpendLimit, TransferRule
 
 
 @dataclass(frozen=True)

@@ -41,28 +41,20 @@ from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.selfservice import defaults
-from throughgate.selfservice.models import (
+from throughgate.selfservice.applications.models import App, AppEvent, AppEventKind, AppStatus, AppType, Department
+from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.money.models import (
     Account,
     AccountKind,
-    App,
-    AppEvent,
-    AppEventKind,
-    AppStatus,
-    AppType,
     CanteenItem,
     CanteenOrder,
     CanteenOrderLine,
     CanteenOrderStatus,
     CanteenSchedule,
-    Complaint,
-    ComplaintSettings,
-    ComplaintStage,
-    ComplaintStatus,
-    Department,
     EntryKind,
     LedgerEntry,
 )
-from throughgate.selfservice.money.services import week_closes_at
+from throughgate.selfservice.money.selectors import week_closes_at
 from throughgate.selfservice.workdays import ENGLAND, WALES, add_working_days
 
 DEMO_SOURCE = "demo"  # people.demo.SOURCE: events written by demo_estate

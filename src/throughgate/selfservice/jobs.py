@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from throughgate.selfservice import services
+from throughgate.selfservice.applications import services
 from throughgate.selfservice.complaints import services as complaint_services
 from throughgate.selfservice.timetable.services import HORIZON_DAYS, sessions_generate
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from throughgate.core.errors import InvalidTransition
-from throughgate.selfservice.models import AppStatus
+from throughgate.selfservice.applications.models import AppStatus
 
 ALLOWED: dict[str, frozenset[str]] = {
     AppStatus.NEW: frozenset({AppStatus.IN_PROGRESS}),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from throughgate.selfservice import services
+from throughgate.selfservice.applications import services
 from throughgate.selfservice.complaints import services as complaint_services
 
 

@@ -3,17 +3,37 @@
 from django.utils.translation import gettext_lazy as _
 
 from throughgate.identity.tiles import Tile, register_tile
-
-register_tile(
-    Tile("selfservice:my_apps", _("Apps"), _("Ask staff for something"), "app", "selfservice.use_apps", "resident", 20)
+from throughgate.selfservice.permissions import (
+    ANSWER_APPS,
+    ANSWER_COMPLAINTS,
+    CONFIGURE,
+    MANAGE_ACTIVITIES,
+    MANAGE_CANTEEN,
+    MANAGE_CONTENT,
+    MANAGE_MENUS,
+    MANAGE_MONEY,
+    MANAGE_NOTICES,
+    RECORD_ATTENDANCE,
+    RECORD_DIETS,
+    USE_APPS,
+    USE_COMPLAINTS,
+    USE_CONTENT,
+    USE_MEALS,
+    USE_MONEY,
+    USE_TIMETABLE,
+    VIEW_ACTIVITY_HOURS,
+    VIEW_KITCHEN_TOTALS,
+    VIEW_SELFSERVICE_HISTORY,
 )
+
+register_tile(Tile("selfservice:my_apps", _("Apps"), _("Ask staff for something"), "app", USE_APPS, "resident", 20))
 register_tile(
     Tile(
         "selfservice:queue",
         _("App queue"),
         _("Answer apps sent to your departments"),
         "list",
-        "selfservice.answer_apps",
+        ANSWER_APPS,
         "staff",
         20,
     )
@@ -24,7 +44,7 @@ register_tile(
         _("Money"),
         _("See your money and move it"),
         "money",
-        "selfservice.use_money",
+        USE_MONEY,
         "resident",
         30,
     )
@@ -35,7 +55,7 @@ register_tile(
         _("Canteen"),
         _("Buy food and other things"),
         "basket",
-        "selfservice.use_money",
+        USE_MONEY,
         "resident",
         40,
     )
@@ -46,7 +66,7 @@ register_tile(
         _("Canteen deliveries"),
         _("Deliver orders and refund what was missing"),
         "basket",
-        "selfservice.manage_canteen",
+        MANAGE_CANTEEN,
         "staff",
         30,
     )
@@ -57,7 +77,7 @@ register_tile(
         _("Complaints"),
         _("Tell us when something is wrong"),
         "complaint",
-        "selfservice.use_complaints",
+        USE_COMPLAINTS,
         "resident",
         50,
     )
@@ -68,7 +88,7 @@ register_tile(
         _("Complaints to answer"),
         _("Complaints by deadline, soonest first"),
         "list",
-        "selfservice.answer_complaints",
+        ANSWER_COMPLAINTS,
         "staff",
         25,
     )
@@ -79,7 +99,7 @@ register_tile(
         _("Money in and out"),
         _("Pay in money received, take out deductions"),
         "money",
-        "selfservice.manage_money",
+        MANAGE_MONEY,
         "staff",
         35,
     )
@@ -90,7 +110,7 @@ register_tile(
         _("Self-service history"),
         _("A person's apps, complaints, money and canteen on one page"),
         "person",
-        "selfservice.view_history",
+        VIEW_SELFSERVICE_HISTORY,
         "staff",
         26,
     )
@@ -101,7 +121,7 @@ register_tile(
         _("Set up self-service"),
         _("Departments, app types, complaint deadlines, canteen list"),
         "key",
-        "selfservice.configure",
+        CONFIGURE,
         "staff",
         90,
     )
@@ -111,8 +131,8 @@ register_tile(
         "selfservice:my_timetable",
         _("My timetable"),
         _("See what you are doing this week"),
-        "calendar",
-        "selfservice.use_timetable",
+        "selfservice/icons/calendar.svg",
+        USE_TIMETABLE,
         "resident",
         35,
     )
@@ -122,8 +142,8 @@ register_tile(
         "selfservice:timetable_registers",
         _("Registers"),
         _("Take the register for today's sessions"),
-        "register",
-        "selfservice.record_attendance",
+        "selfservice/icons/register.svg",
+        RECORD_ATTENDANCE,
         "staff",
         40,
     )
@@ -133,8 +153,8 @@ register_tile(
         "selfservice:timetable_activities",
         _("Activities"),
         _("Set up activities and allocate people"),
-        "calendar",
-        "selfservice.manage_activities",
+        "selfservice/icons/calendar.svg",
+        MANAGE_ACTIVITIES,
         "staff",
         41,
     )
@@ -144,8 +164,8 @@ register_tile(
         "selfservice:timetable_hours",
         _("Purposeful activity hours"),
         _("Hours of work, learning and gym per person and week"),
-        "calendar",
-        "selfservice.view_activity_hours",
+        "selfservice/icons/calendar.svg",
+        VIEW_ACTIVITY_HOURS,
         "staff",
         42,
     )
@@ -156,8 +176,8 @@ register_tile(
         "selfservice:content_library",
         _("Library"),
         _("Read, watch and listen"),
-        "book",
-        "selfservice.use_content",
+        "selfservice/icons/book.svg",
+        USE_CONTENT,
         "resident",
         60,
     )
@@ -167,8 +187,8 @@ register_tile(
         "selfservice:notices",
         _("Notices"),
         _("News for your wing"),
-        "notice",
-        "selfservice.use_content",
+        "selfservice/icons/notice.svg",
+        USE_CONTENT,
         "resident",
         65,
     )
@@ -178,8 +198,8 @@ register_tile(
         "selfservice:content_manage",
         _("Content library"),
         _("Publish articles, documents, sound and video, and group session recordings"),
-        "book",
-        "selfservice.manage_content",
+        "selfservice/icons/book.svg",
+        MANAGE_CONTENT,
         "staff",
         60,
     )
@@ -189,8 +209,8 @@ register_tile(
         "selfservice:notices_manage",
         _("Notices"),
         _("Put up notices for a wing or the whole prison"),
-        "notice",
-        "selfservice.manage_notices",
+        "selfservice/icons/notice.svg",
+        MANAGE_NOTICES,
         "staff",
         65,
     )
@@ -200,8 +220,8 @@ register_tile(
         "selfservice:meals",
         _("Meals"),
         _("Choose your meals for next week"),
-        "meal",
-        "selfservice.use_meals",
+        "selfservice/icons/meal.svg",
+        USE_MEALS,
         "resident",
         45,
     )
@@ -212,7 +232,7 @@ register_tile(
         _("Kitchen totals"),
         _("How many of each dish, per wing and day, to print"),
         "list",
-        "selfservice.view_kitchen_totals",
+        VIEW_KITCHEN_TOTALS,
         "staff",
         50,
     )
@@ -223,7 +243,7 @@ register_tile(
         _("Menus"),
         _("Build and publish the weekly menus"),
         "list",
-        "selfservice.manage_menus",
+        MANAGE_MENUS,
         "staff",
         51,
     )
@@ -234,7 +254,7 @@ register_tile(
         _("Diets"),
         _("Record a person's religious or medical diet"),
         "person",
-        "selfservice.record_diets",
+        RECORD_DIETS,
         "staff",
         52,
     )

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import holidays
 
+from throughgate.identity.models import Establishment
+
 ENGLAND = "ENG"
 WALES = "WLS"
 
@@ -45,3 +47,8 @@ def working_days_between(start: date, end: date, subdivision: str = ENGLAND) -> 
         if is_working_day(day, subdivision):
             count += 1
     return count
+
+
+def subdivision_of(establishment: Establishment) -> str:
+    """The bank-holiday list an establishment keeps: Wales's or England's."""
+    return WALES if establishment.is_welsh else ENGLAND

@@ -31,12 +31,13 @@ from throughgate.welfare.models import (
     TriageAction,
     TriggerDate,
 )
+from throughgate.welfare.permissions import MANAGE_SETTINGS, TRIAGE_FLAGS, VIEW_FLAGS, VIEW_OVERSIGHT
 
 FLAG_VIEWED = audit.register_action("welfare.flag.viewed", gettext_lazy("Opened an AIM flag"))
 HISTORY_VIEWED = audit.register_action("welfare.history.viewed", gettext_lazy("Read a person's AIM flag history"))
 LIST_VIEWED = audit.register_action("welfare.list.viewed", gettext_lazy("Read the AIM daily list"))
 
-WELFARE_PERMISSIONS = ("welfare.view_flags", "welfare.triage_flags", "welfare.manage_settings")
+WELFARE_PERMISSIONS = (VIEW_FLAGS, TRIAGE_FLAGS, MANAGE_SETTINGS)
 
 
 def _may_see_flags(user: User) -> bool:
@@ -254,7 +255,7 @@ def _oversight_flags(*, user: User, establishment: Establishment) -> QuerySet[Fl
         and user.is_active
         and not user.is_resident
         and user.is_staff_member
-        and ("welfare.view_oversight" in user.permission_codes() or _may_see_flags(user))
+        and (VIEW_OVERSIGHT in user.permission_codes() or _may_see_flags(user))
     )
     return Flag.objects.filter(establishment=establishment) if allowed else Flag.objects.none()
 

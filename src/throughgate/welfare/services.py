@@ -7,17 +7,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.welfare.models import AimSettings, Flag, SettingsChange, Triage, TriageAction, TriggerDate, TriggerKind
+from throughgate.welfare.permissions import MANAGE_SETTINGS, TRIAGE_FLAGS
 
 FLAG_TRIAGED = audit.register_action("welfare.flag.triaged", gettext_lazy("Recorded what was done about an AIM flag"))
 REVIEW_COMPLETED = audit.register_action("welfare.review.completed", gettext_lazy("Completed an AIM follow-up review"))
@@ -29,17 +30,12 @@ TRIGGER_RECORDED = audit.register_action(
 )
 
 
-def _ensure(user: User, permission: str) -> None:
-    if user.is_resident or permission not in user.permission_codes():
-        raise PermissionDenied
-
-
 @transaction.atomic
 def flag_triage(
     *, flag: Flag, by: User, action: str, note: str, review_on: date | None, today: date | None = None
 ) -> Triage:
     """Record who looked at a flag, when, what they did and why; optionally a date to look again."""
-    _ensure(by, "welfare.triage_flags")
+    ensure_can(by, TRIAGE_FLAGS)
     if action not in TriageAction.values:
         raise InvalidInput(_("Choose what you did"), code="action_required", field="action")
     today = today or timezone.localdate()
@@ -64,7 +60,7 @@ def flag_triage(
 @transaction.atomic
 def review_complete(*, triage: Triage, by: User, note: str) -> Triage:
     """Mark a follow-up review as done, with what was found."""
-    _ensure(by, "welfare.triage_flags")
+    ensure_can(by, TRIAGE_FLAGS)
     if triage.review_on is None or triage.reviewed_at is not None:
         raise InvalidTransition(_("This review is not due"))
     if not note.strip():
@@ -109,7 +105,7 @@ def settings_change(
 ) -> AimSettings:
     """Change an establishment's thresholds, alert budget and alert periods. The change, its reason and the values
     before and after are kept (SettingsChange) and audited."""
-    _ensure(by, "welfare.manage_settings")
+    ensure_can(by, MANAGE_SETTINGS)
     if not 0 < amber_threshold < red_threshold:
         raise InvalidInput(_("The red threshold must be higher than the amber threshold"), field="red_threshold")
     if not reason.strip():
@@ -148,7 +144,7 @@ def settings_change(
 @transaction.atomic
 def trigger_date_record(*, person: Person, by: User, kind: str, on: date, note: str) -> TriggerDate:
     """Record a date that may weigh on a person (an anniversary, every year; a court date, once)."""
-    _ensure(by, "welfare.triage_flags")
+    ensure_can(by, TRIAGE_FLAGS)
     if kind not in TriggerKind.values:
         raise InvalidInput(_("Choose what kind of date it is"), code="kind_required", field="kind")
     trigger = TriggerDate.objects.create(

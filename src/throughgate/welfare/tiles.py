@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from throughgate.identity.tiles import Tile, register_tile
+from throughgate.welfare.permissions import VIEW_FLAGS, VIEW_OVERSIGHT
 
 register_tile(
     Tile(
@@ -10,7 +11,7 @@ register_tile(
         _("AIM welfare flags"),
         _("Today's list of people whose routine has changed"),
         "list",
-        "welfare.view_flags",
+        VIEW_FLAGS,
         "staff",
         30,
     )
@@ -21,7 +22,7 @@ register_tile(
         _("AIM oversight"),
         _("Flags by wing and week, triage times, outcomes, fairness"),
         "list",
-        "welfare.view_oversight",
+        VIEW_OVERSIGHT,
         "staff",
         40,
     )

@@ -16,7 +16,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_GET
 
 from throughgate.core import selectors
-from throughgate.core.access import public, requires
+from throughgate.core.access import VIEW_AUDIT, VIEW_JOBS, public, requires
 from throughgate.core.web.forms import AuditSearchForm
 
 
@@ -62,7 +62,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@requires("core.view_audit")
+@requires(VIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     page = None
@@ -75,7 +75,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_log.html", {"form": form, "page": page}, status=status)
 
 
-@requires("core.view_jobs")
+@requires(VIEW_JOBS)
 @require_GET
 def jobs(request: HttpRequest) -> HttpResponse:
     """Every scheduled job: when it runs, how its last run went (result, duration, failure), and recent runs."""

@@ -26,6 +26,8 @@ from throughgate.core.access import public, requires
 from throughgate.identity import selectors, services
 from throughgate.identity.middleware import SESSION_DEVICE
 from throughgate.identity.models import RegisteredDevice, User
+from throughgate.identity.panels import panels_for, panels_key
+from throughgate.identity.permissions import SWITCH_ESTABLISHMENT, VIEW_HOME, VIEW_NOTIFICATIONS
 from throughgate.identity.selectors import acting_user
 from throughgate.identity.tiles import tiles_for
 from throughgate.identity.web.forms import (
@@ -211,16 +213,24 @@ def logout(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("identity:kiosk_login" if on_device else "identity:login"))
 
 
-@requires("identity.view_home")
+@requires(VIEW_HOME)
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     template = "identity/home_resident_page.html" if user.is_resident else "identity/home_staff.html"
     tiles = tiles_for(user)
-    # The tiles a page shows follow from which ones it is (their words from the language, which memo keys on too).
-    return render(request, template, {"tiles": tiles, "tiles_key": tuple(tile.url_name for tile in tiles)})
+    panels = panels_for(user)
+    # The tiles a page shows follow from which ones it is (their words from the language, which memo keys on too);
+    # the panels from their own keys.
+    context = {
+        "tiles": tiles,
+        "tiles_key": tuple(tile.url_name for tile in tiles),
+        "home_panels": panels,
+        "home_key": panels_key(panels),
+    }
+    return render(request, template, context)
 
 
-@requires("identity.switch_establishment")
+@requires(SWITCH_ESTABLISHMENT)
 @require_POST
 def switch_establishment(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -236,14 +246,14 @@ def switch_establishment(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_safe_next(request, form.cleaned_data.get("next"), reverse("identity:home")))
 
 
-@requires("identity.view_home")
+@requires(VIEW_HOME)
 @require_POST
 def keepalive(request: HttpRequest) -> HttpResponse:
     """The kiosk page says the person is still using it (the middleware has already refreshed the idle clock)."""
     return HttpResponse(status=204)
 
 
-@requires("identity.view_notifications")
+@requires(VIEW_NOTIFICATIONS)
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
     """A staff member's notifications, unread first in the count; mark one or all of them read."""

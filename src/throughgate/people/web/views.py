@@ -9,24 +9,25 @@ from django.utils import timezone
 
 from throughgate.core.access import requires
 from throughgate.core.errors import NotVisible
-from throughgate.identity.selectors import acting_user
+from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people import selectors
+from throughgate.people.permissions import SEARCH_PEOPLE, VIEW_OWN_RECORD, VIEW_PERSON
 from throughgate.people.web.forms import PersonSearchForm, PurposeForm
 
 
-@requires("people.search_people")
+@requires(SEARCH_PEOPLE)
 def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():
         results = selectors.person_search(
-            user=acting_user(request), establishment=getattr(request, "establishment", None), **form.cleaned_data
+            user=acting_user(request), establishment=acting_establishment(request), **form.cleaned_data
         )
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "people/search.html", {"form": form, "results": results}, status=status)
 
 
-@requires("people.view_person")
+@requires(VIEW_PERSON)
 def detail(request: HttpRequest, prison_number: str) -> HttpResponse:
     """A person's record. Staff first say why they are opening it; the view is then audited with that purpose.
     A resident is sent to their own details page, and finds nobody else's."""
@@ -37,9 +38,7 @@ def detail(request: HttpRequest, prison_number: str) -> HttpResponse:
     form = PurposeForm(request.GET if "purpose" in request.GET else None)
     if not form.is_bound or not form.is_valid():
         if (
-            not selectors.people_visible_to(
-                user=acting_user(request), establishment=getattr(request, "establishment", None)
-            )
+            not selectors.people_visible_to(user=acting_user(request), establishment=acting_establishment(request))
             .filter(prison_number=prison_number)
             .exists()
         ):
@@ -48,7 +47,7 @@ def detail(request: HttpRequest, prison_number: str) -> HttpResponse:
         return render(request, "people/purpose.html", {"form": form, "prison_number": prison_number}, status=status)
     person = selectors.person_record(
         user=acting_user(request),
-        establishment=getattr(request, "establishment", None),
+        establishment=acting_establishment(request),
         prison_number=prison_number,
         purpose=form.cleaned_data["purpose"],
     )
@@ -65,7 +64,7 @@ def detail(request: HttpRequest, prison_number: str) -> HttpResponse:
     return render(request, "people/detail.html", context)
 
 
-@requires("people.view_own_record")
+@requires(VIEW_OWN_RECORD)
 def me(request: HttpRequest) -> HttpResponse:
     person = selectors.own_record(user=acting_user(request))
     return render(request, "people/me.html", {"person": person})

@@ -13,16 +13,32 @@ from django.utils.translation import gettext as _
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
-from throughgate.identity.selectors import establishments_for
-from throughgate.selfservice import events
-from throughgate.selfservice.complaints.services import appeal_closes_on
-from throughgate.selfservice.models import Complaint, ComplaintStage, ComplaintStatus
-from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS
-from throughgate.selfservice.selectors import resident_person
+from throughgate.identity.selectors import staff_may_act_in
+from throughgate.people.selectors import own_record_for
+from throughgate.selfservice import events, workdays
+from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS, USE_COMPLAINTS
+
+
+def settings_of(establishment: Establishment) -> ComplaintSettings:
+    found = ComplaintSettings.objects.filter(establishment=establishment).first()
+    return found or ComplaintSettings(establishment=establishment)
+
+
+def appeal_closes_on(complaint: Complaint) -> date | None:
+    """The last day an answered COMP1 can be appealed."""
+    if complaint.stage != ComplaintStage.COMP1 or complaint.answered_at is None:
+        return None
+    days = settings_of(complaint.establishment).appeal_days
+    return workdays.add_working_days(
+        timezone.localdate(complaint.answered_at), days, workdays.subdivision_of(complaint.establishment)
+    )
 
 
 def complaints_of_resident(*, user: User) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(person=resident_person(user=user)).select_related("appeal_of")
+    return Complaint.objects.filter(person=own_record_for(user=user, permission=USE_COMPLAINTS)).select_related(
+        "appeal_of"
+    )
 
 
 def complaint_of_resident(*, user: User, complaint_id: int) -> Complaint:
@@ -51,9 +67,7 @@ def next_step(*, complaint: Complaint) -> NextStep:
 
 
 def complaints_visible_to_staff(*, user: User, establishment: Establishment | None) -> QuerySet[Complaint]:
-    if establishment is None or not user.is_staff_member or not user.has_perm(ANSWER_COMPLAINTS):
-        return Complaint.objects.none()
-    if not establishments_for(user=user).filter(pk=establishment.pk).exists():
+    if not user.has_perm(ANSWER_COMPLAINTS) or not staff_may_act_in(user, establishment):
         return Complaint.objects.none()
     complaints = Complaint.objects.filter(establishment=establishment).select_related("person")
     if not user.has_perm(READ_CONFIDENTIAL_COMPLAINTS):

@@ -7,28 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, LimitExceeded, NotVisible
-from throughgate.identity.models import Establishment, User
+from throughgate.core.idempotency import clean_idempotency_key
+from throughgate.identity.models import User
 from throughgate.identity.services import notification_send
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events, workdays
-from throughgate.selfservice.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.applications.services import MAX_TEXT
+from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.complaints.selectors import appeal_closes_on, settings_of
 from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, READ_CONFIDENTIAL_COMPLAINTS, USE_COMPLAINTS
-from throughgate.selfservice.selectors import resident_person
-from throughgate.selfservice.services import MAX_TEXT, clean_idempotency_key, subdivision_of
 
 SOURCE = "selfservice"
-
-
-def settings_of(establishment: Establishment) -> ComplaintSettings:
-    found = ComplaintSettings.objects.filter(establishment=establishment).first()
-    return found or ComplaintSettings(establishment=establishment)
 
 
 def _text(raw: str, field: str, empty: str) -> str:
@@ -38,16 +35,6 @@ def _text(raw: str, field: str, empty: str) -> str:
     if len(text) > MAX_TEXT:
         raise InvalidInput(_("Use 2000 characters or fewer."), code="too_long", field=field)
     return text
-
-
-def appeal_closes_on(complaint: Complaint) -> date | None:
-    """The last day an answered COMP1 can be appealed."""
-    if complaint.stage != ComplaintStage.COMP1 or complaint.answered_at is None:
-        return None
-    days = settings_of(complaint.establishment).appeal_days
-    return workdays.add_working_days(
-        timezone.localdate(complaint.answered_at), days, subdivision_of(complaint.establishment)
-    )
 
 
 @dataclass(frozen=True)
@@ -60,9 +47,8 @@ def complaint_submit(
     *, user: User, stage: str, body: str, idempotency_key: str, appeal_of: Complaint | None = None
 ) -> Made:
     """A resident makes a COMP1 or COMP2, or appeals an answered COMP1 (COMP1A). Once per idempotency key."""
-    if not user.has_perm(USE_COMPLAINTS):
-        raise PermissionDenied(USE_COMPLAINTS)
-    person = resident_person(user=user)
+    ensure_can(user, USE_COMPLAINTS)
+    person = own_record_for(user=user, permission=USE_COMPLAINTS)
     key = clean_idempotency_key(idempotency_key)
     existing = Complaint.objects.filter(person=person, idempotency_key=key).first()
     if existing is not None:
@@ -91,7 +77,9 @@ def complaint_submit(
     else:
         appeal_of = None
     now = timezone.now()
-    due = workdays.add_working_days(today, settings_of(establishment).days_for(stage), subdivision_of(establishment))
+    due = workdays.add_working_days(
+        today, settings_of(establishment).days_for(stage), workdays.subdivision_of(establishment)
+    )
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(

@@ -151,10 +151,6 @@ class ContentItem(models.Model):
         return self.audience in (ContentAudience.WING, ContentAudience.GROUP)
 
     @property
-    def is_media(self) -> bool:
-        return self.kind in (ContentKind.AUDIO, ContentKind.VIDEO)
-
-    @property
     def language_label(self) -> str:
         if self.language == ContentLanguage.OTHER and self.language_name:
             return self.language_name
@@ -232,10 +228,6 @@ class Notice(models.Model):
     @property
     def display_body(self) -> str:
         return self.body_cy if self.body_cy and self._welsh() else self.body
-
-    @property
-    def for_whole_establishment(self) -> bool:
-        return self.wing_id is None
 
     def is_showing(self, day: object = None) -> bool:
         today = day or timezone.localdate()

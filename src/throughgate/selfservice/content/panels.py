@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import User
+from throughgate.identity.panels import Panel
 from throughgate.selfservice.content.selectors import home_notices_for_resident
 from throughgate.selfservice.permissions import USE_CONTENT
 
 HOME_NOTICES = 3
 
 
-def notices_panel(user: User) -> list[dict[str, Any]]:
+def notices_panel(user: User) -> list[Panel]:
     """No panel when the person may not read notices, or none is showing."""
     if not user.has_perm(USE_CONTENT):
         return []
@@ -23,4 +22,4 @@ def notices_panel(user: User) -> list[dict[str, Any]]:
     if not notices:
         return []
     shown = tuple((notice.pk, notice.title, notice.body, notice.title_cy, notice.body_cy) for notice in notices)
-    return [{"template": "selfservice/content/notices_panel.html", "notices": notices, "key": shown}]
+    return [Panel("selfservice/content/notices_panel.html", key=shown, data={"notices": notices})]

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from throughgate.core.errors import NotVisible
 from throughgate.identity import principals
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
-from throughgate.identity.selectors import establishments_for
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
-from throughgate.people.selectors import own_record
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.content.models import (
     ContentAudience,
     ContentItem,
@@ -31,16 +31,6 @@ from throughgate.selfservice.content.models import (
 from throughgate.selfservice.permissions import MANAGE_CONTENT, MANAGE_NOTICES, MANAGE_PRISON_NOTICES, USE_CONTENT
 
 # --- Residents -----------------------------------------------------------------------------------------------
-
-
-def resident_reader(*, user: User) -> Person:
-    """The signed-in resident's own record, if they may use the content library."""
-    if not user.has_perm(USE_CONTENT) or not user.is_resident:
-        raise NotVisible(_("No record found"))
-    person = own_record(user=user)
-    if person.establishment_id is None:
-        raise NotVisible(_("No record found"))
-    return person
 
 
 def wing_of(person: Person) -> Location | None:
@@ -74,7 +64,7 @@ def _resident_items(person: Person) -> QuerySet[ContentItem]:
 
 def library_for_resident(*, user: User, category: str = "") -> QuerySet[ContentItem]:
     """The library shelf: newest first, optionally one subject."""
-    items = _resident_items(resident_reader(user=user)).filter(audience=ContentAudience.LIBRARY)
+    items = _resident_items(own_record_for(user=user, permission=USE_CONTENT)).filter(audience=ContentAudience.LIBRARY)
     if category:
         items = items.filter(category=category)
     return items.order_by("-published_at", "-id")
@@ -82,18 +72,18 @@ def library_for_resident(*, user: User, category: str = "") -> QuerySet[ContentI
 
 def recordings_for_resident(*, user: User) -> QuerySet[ContentItem]:
     """Recorded group sessions for the resident's wing or groups, the latest session first."""
-    items = _resident_items(resident_reader(user=user)).exclude(audience=ContentAudience.LIBRARY)
+    items = _resident_items(own_record_for(user=user, permission=USE_CONTENT)).exclude(audience=ContentAudience.LIBRARY)
     return items.order_by("-session_on", "-published_at", "-id")
 
 
 def categories_for_resident(*, user: User) -> list[str]:
     """The subjects the resident's library has something in."""
-    items = _resident_items(resident_reader(user=user)).filter(audience=ContentAudience.LIBRARY)
+    items = _resident_items(own_record_for(user=user, permission=USE_CONTENT)).filter(audience=ContentAudience.LIBRARY)
     return sorted(set(items.values_list("category", flat=True)))
 
 
 def content_for_resident(*, user: User, item_id: int) -> ContentItem:
-    item = _resident_items(resident_reader(user=user)).filter(pk=item_id).first()
+    item = _resident_items(own_record_for(user=user, permission=USE_CONTENT)).filter(pk=item_id).first()
     if item is None:
         raise NotVisible(_("No item found"))
     return item
@@ -101,7 +91,7 @@ def content_for_resident(*, user: User, item_id: int) -> ContentItem:
 
 def notices_for_resident(*, user: User, today: date | None = None) -> QuerySet[Notice]:
     """Notices showing today for the resident's establishment and wing, the most recent first."""
-    person = resident_reader(user=user)
+    person = own_record_for(user=user, permission=USE_CONTENT)
     day = today or timezone.localdate()
     wing = wing_of(person)
     where = Q(wing__isnull=True) | Q(wing=wing) if wing is not None else Q(wing__isnull=True)
@@ -118,7 +108,7 @@ def home_notices_for_resident(*, user: User, limit: int) -> tuple[Notice, ...]:
     """The first ``limit`` notices of ``notices_for_resident``, for the home page. Everyone on a wing sees the same
     ones, so they are kept for a few seconds per wing and day (identity/principals.py; a notice saved in this
     process clears them at once)."""
-    person = resident_reader(user=user)
+    person = own_record_for(user=user, permission=USE_CONTENT)
     day = timezone.localdate()
     wing = wing_of(person)
     key = ("home-notices", person.establishment_id, wing.pk if wing is not None else None, day, limit)
@@ -136,15 +126,9 @@ def notice_for_resident(*, user: User, notice_id: int) -> Notice:
 # --- Staff ---------------------------------------------------------------------------------------------------
 
 
-def _may_act_in(user: User, establishment: Establishment | None) -> bool:
-    if establishment is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
-        return False
-    return establishments_for(user=user).filter(pk=establishment.pk).exists()
-
-
 def content_for_staff(*, user: User, establishment: Establishment | None) -> QuerySet[ContentItem]:
     """The establishment's items and those for every establishment, with their view counts."""
-    if not user.has_perm(MANAGE_CONTENT) or not _may_act_in(user, establishment):
+    if not user.has_perm(MANAGE_CONTENT) or not staff_may_act_in(user, establishment):
         return ContentItem.objects.none()
     return (
         ContentItem.objects.filter(Q(establishment=establishment) | Q(establishment__isnull=True))
@@ -185,7 +169,7 @@ def wing_for_staff(*, user: User, establishment: Establishment | None, wing_id: 
     """A wing of the establishment the user acts in (None when none was chosen)."""
     if wing_id is None:
         return None
-    if not _may_act_in(user, establishment):
+    if not staff_may_act_in(user, establishment):
         raise NotVisible(_("No wing found"))
     wing = wings_of(establishment=establishment).filter(pk=wing_id).first()
     if wing is None:
@@ -197,7 +181,7 @@ def notices_for_staff(*, user: User, establishment: Establishment | None) -> Que
     """Every notice of the establishment, the latest start first."""
     if not (user.has_perm(MANAGE_NOTICES) or user.has_perm(MANAGE_PRISON_NOTICES)):
         return Notice.objects.none()
-    if not _may_act_in(user, establishment):
+    if not staff_may_act_in(user, establishment):
         return Notice.objects.none()
     return Notice.objects.filter(establishment=establishment).select_related("wing")
 

@@ -20,11 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
+from throughgate.core.idempotency import key_of
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import establishments_for
 from throughgate.people.models import Person
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
 from throughgate.selfservice.content import files
 from throughgate.selfservice.content.models import (
@@ -37,9 +40,8 @@ from throughgate.selfservice.content.models import (
     ContentView,
     Notice,
 )
-from throughgate.selfservice.content.selectors import content_for_resident, resident_reader
-from throughgate.selfservice.permissions import MANAGE_CONTENT, MANAGE_NOTICES, MANAGE_PRISON_NOTICES
-from throughgate.selfservice.services import clean_idempotency_key
+from throughgate.selfservice.content.selectors import content_for_resident
+from throughgate.selfservice.permissions import MANAGE_CONTENT, MANAGE_NOTICES, MANAGE_PRISON_NOTICES, USE_CONTENT
 
 SOURCE = "selfservice"
 MAX_TITLE = 120
@@ -61,10 +63,6 @@ def _text(raw: str, *, field: str, limit: int, required: str | None = None) -> s
     if len(text) > limit:
         raise InvalidInput(_("Use %(max)s characters or fewer.") % {"max": limit}, code="too_long", field=field)
     return text
-
-
-def _staff_key(user: User, idempotency_key: str | None) -> str | None:
-    return f"{user.pk}:{clean_idempotency_key(idempotency_key)}" if idempotency_key else None
 
 
 def _ensure_place(user: User, establishment: Establishment | None, *, estate_wide_ok: bool) -> None:
@@ -143,9 +141,8 @@ def content_add(
     """Add an item to a library (``establishment`` None: every library) or a recording for a wing or a group.
     Checks the files (type read from their content, size, captions for video, transcript for audio), stores them
     with the storage API, and publishes the item at once unless ``new.publish`` is False. Once per key."""
-    if not by.has_perm(MANAGE_CONTENT):
-        raise PermissionDenied(MANAGE_CONTENT)
-    key = _staff_key(by, idempotency_key)
+    ensure_can(by, MANAGE_CONTENT)
+    key = key_of(by.pk, idempotency_key)
     if key:
         existing = ContentItem.objects.filter(idempotency_key=key).first()
         if existing is not None:
@@ -266,8 +263,7 @@ def _remove(names: list[str]) -> None:
 
 def _ensure_manages(by: User, item: ContentItem) -> ContentItem:
     """The item, re-read with a row lock, if the user may change it."""
-    if not by.has_perm(MANAGE_CONTENT):
-        raise PermissionDenied(MANAGE_CONTENT)
+    ensure_can(by, MANAGE_CONTENT)
     # of=("self",): lock the item only (its establishment may be empty, and PostgreSQL will not lock an outer join).
     locked = ContentItem.objects.select_for_update(of=("self",)).select_related("establishment").get(pk=item.pk)
     try:
@@ -334,7 +330,7 @@ def content_view_record(*, user: User, item_id: int, at: datetime | None = None)
     """A resident opened an item. The first open in an hour stores a view, its audit row and one ``content.viewed``
     event (its idempotency key names the person, the item and the hour); later opens in that hour only count."""
     item = content_for_resident(user=user, item_id=item_id)
-    person = resident_reader(user=user)
+    person = own_record_for(user=user, permission=USE_CONTENT)
     moment = at or timezone.now()
     hour = hour_of(moment)
     try:
@@ -432,7 +428,7 @@ def notice_save(
     whole establishment needs ``manage_prison_notices`` (changing one's scope needs both). Once per key."""
     if not (by.has_perm(MANAGE_NOTICES) or by.has_perm(MANAGE_PRISON_NOTICES)):
         raise PermissionDenied(MANAGE_NOTICES)
-    key = _staff_key(by, idempotency_key) if notice is None else None
+    key = key_of(by.pk, idempotency_key) if notice is None else None
     if key:
         existing = Notice.objects.filter(idempotency_key=key).first()
         if existing is not None:

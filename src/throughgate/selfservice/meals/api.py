@@ -11,10 +11,8 @@ from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import NotVisible
-from throughgate.identity.api import ERRORS, Router, acting_user
-from throughgate.identity.models import Establishment, User
-from throughgate.identity.selectors import establishments_for
-from throughgate.selfservice.api import WRITE_ERRORS, permission_first
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
+from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.meals import rules, selectors, services
 from throughgate.selfservice.meals.models import MenuOption
 from throughgate.selfservice.permissions import USE_MEALS, VIEW_KITCHEN_TOTALS
@@ -137,20 +135,12 @@ class KitchenOut(Schema):
     meals: list[KitchenMealOut]
 
 
-def _establishment(request: HttpRequest, user: User, code: str) -> Establishment | None:
-    places = establishments_for(user=user)
-    if code:
-        return places.filter(code=code).first()
-    chosen: Establishment | None = getattr(request, "establishment", None)
-    return chosen or places.first()
-
-
 @router.get("/meals/kitchen", response={200: KitchenOut, **ERRORS}, summary="Kitchen totals per wing and day")
 @requires(VIEW_KITCHEN_TOTALS)
 def kitchen(request: HttpRequest, week: date | None = None, establishment: str = "") -> KitchenOut:
     """``week`` is the Monday the week starts; next week when it is left out."""
     user = acting_user(request)
-    place = _establishment(request, user, establishment)
+    place = establishment_named(request, user=user, code=establishment)
     monday = week or rules.monday_of(timezone.localdate()) + timedelta(days=7)
     totals = selectors.kitchen_totals(user=user, establishment=place, week_start=monday)
     return KitchenOut(

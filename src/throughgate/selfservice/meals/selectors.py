@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
-from throughgate.identity.selectors import establishments_for
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
-from throughgate.people.selectors import own_record
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
 from throughgate.selfservice.meals import rules
 from throughgate.selfservice.meals.models import (
@@ -75,16 +75,6 @@ def current_choices(person: Person, menu: Menu) -> dict[tuple[dt.date, str], int
 # --- Residents -----------------------------------------------------------------------------------------------
 
 
-def resident_meals_person(*, user: User) -> Person:
-    """The signed-in resident's own record, if they may pick meals."""
-    if not user.has_perm(USE_MEALS):
-        raise NotVisible(_("No record found"))
-    person = own_record(user=user)
-    if person.establishment_id is None:
-        raise NotVisible(_("No record found"))
-    return person
-
-
 @dataclass(frozen=True)
 class MealSlot:
     day: dt.date
@@ -132,10 +122,6 @@ class MealWeek:
 
         return [str(Marker(code).label) for code in Marker.values if code in self.needs]
 
-    @property
-    def chosen_count(self) -> int:
-        return sum(1 for slot in self.slots if slot.chosen is not None)
-
 
 def meal_week(*, person: Person, menu: Menu, now: dt.datetime | None = None) -> MealWeek:
     """One week of a menu as one person sees it: the dishes that suit them, what they picked, their defaults."""
@@ -173,7 +159,7 @@ def _slots(
 def week_to_choose(*, user: User, now: dt.datetime | None = None) -> MealWeek | None:
     """The week the resident picks for now: the first published menu of a week after today whose choices are still
     open (next week's, until its cut-off); when none is open, the first one after today, shown closed."""
-    person = resident_meals_person(user=user)
+    person = own_record_for(user=user, permission=USE_MEALS)
     moment = now or timezone.now()
     menus = list(
         Menu.objects.filter(
@@ -188,7 +174,7 @@ def week_to_choose(*, user: User, now: dt.datetime | None = None) -> MealWeek | 
 
 
 def week_of_resident(*, user: User, week_start: dt.date, now: dt.datetime | None = None) -> MealWeek:
-    person = resident_meals_person(user=user)
+    person = own_record_for(user=user, permission=USE_MEALS)
     menu = Menu.objects.filter(
         establishment=person.establishment, status=MenuStatus.PUBLISHED, week_start=week_start
     ).first()
@@ -199,7 +185,7 @@ def week_of_resident(*, user: User, week_start: dt.date, now: dt.datetime | None
 
 def this_week_of_resident(*, user: User, now: dt.datetime | None = None) -> MealWeek | None:
     """The week running now, if it has a published menu (its choices are closed)."""
-    person = resident_meals_person(user=user)
+    person = own_record_for(user=user, permission=USE_MEALS)
     monday = rules.monday_of(timezone.localdate(now or timezone.now()))
     menu = Menu.objects.filter(
         establishment=person.establishment, status=MenuStatus.PUBLISHED, week_start=monday
@@ -210,14 +196,10 @@ def this_week_of_resident(*, user: User, now: dt.datetime | None = None) -> Meal
 # --- Staff ---------------------------------------------------------------------------------------------------
 
 
-def _may_act_in(user: User, establishment: Establishment | None) -> bool:
-    if establishment is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
-        return False
-    return establishments_for(user=user).filter(pk=establishment.pk).exists()
-
-
 def menus_for_staff(*, user: User, establishment: Establishment | None) -> list[Menu]:
-    if not (user.has_perm(MANAGE_MENUS) or user.has_perm(VIEW_KITCHEN_TOTALS)) or not _may_act_in(user, establishment):
+    if not (user.has_perm(MANAGE_MENUS) or user.has_perm(VIEW_KITCHEN_TOTALS)) or not staff_may_act_in(
+        user, establishment
+    ):
         return []
     return list(Menu.objects.filter(establishment=establishment).order_by("-week_start")[:60])
 
@@ -225,7 +207,7 @@ def menus_for_staff(*, user: User, establishment: Establishment | None) -> list[
 def menu_for_staff(*, user: User, establishment: Establishment | None, menu_id: int) -> Menu:
     may = user.has_perm(MANAGE_MENUS) or user.has_perm(VIEW_KITCHEN_TOTALS)
     menu = Menu.objects.filter(pk=menu_id, establishment=establishment).first() if establishment else None
-    if menu is None or not may or not _may_act_in(user, establishment):
+    if menu is None or not may or not staff_may_act_in(user, establishment):
         raise NotVisible(_("No menu found"))
     return menu
 
@@ -324,7 +306,7 @@ def _wing_codes(establishment: Establishment) -> dict[int, str]:
 def kitchen_totals(*, user: User, establishment: Establishment | None, week_start: dt.date) -> KitchenTotals:
     """How many of each dish to make, per wing and per day, for everyone held in the establishment now: what they
     picked, or their default when they did not pick (or picked a dish their recorded diet no longer allows)."""
-    if not user.has_perm(VIEW_KITCHEN_TOTALS) or not _may_act_in(user, establishment):
+    if not user.has_perm(VIEW_KITCHEN_TOTALS) or not staff_may_act_in(user, establishment):
         raise NotVisible(_("No menu found"))
     assert establishment is not None  # noqa: S101  (checked by _may_act_in)
     menu = Menu.objects.filter(establishment=establishment, week_start=week_start).first()
@@ -394,7 +376,7 @@ def kitchen_totals(*, user: User, establishment: Establishment | None, week_star
 
 def diets_for_staff(*, user: User, establishment: Establishment | None) -> list[RecordedDiet]:
     """The recorded diets of the people held in the establishment (health data for medical diets: audited)."""
-    if not user.has_perm(RECORD_DIETS) or not _may_act_in(user, establishment):
+    if not user.has_perm(RECORD_DIETS) or not staff_may_act_in(user, establishment):
         return []
     assert establishment is not None  # noqa: S101  (checked by _may_act_in)
     diets = list(
@@ -415,7 +397,7 @@ def diets_for_staff(*, user: User, establishment: Establishment | None) -> list[
 
 def person_for_diet(*, user: User, establishment: Establishment | None, prison_number: str) -> Person:
     """A person held in the establishment, for recording their diet."""
-    if not user.has_perm(RECORD_DIETS) or not _may_act_in(user, establishment):
+    if not user.has_perm(RECORD_DIETS) or not staff_may_act_in(user, establishment):
         raise NotVisible(_("No person with that prison number was found"))
     person = Person.objects.filter(establishment=establishment, prison_number=prison_number.strip().upper()).first()
     if person is None:

@@ -8,16 +8,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
+from throughgate.core.idempotency import clean_idempotency_key
 from throughgate.identity.models import Establishment, User
-from throughgate.identity.selectors import establishments_for
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
 from throughgate.selfservice.meals import rules, selectors
 from throughgate.selfservice.meals.models import (
@@ -34,20 +36,15 @@ from throughgate.selfservice.meals.models import (
     RecordedDiet,
 )
 from throughgate.selfservice.permissions import MANAGE_MENUS, RECORD_DIETS, USE_MEALS
-from throughgate.selfservice.services import clean_idempotency_key
 
 SOURCE = "selfservice"
 Slot = tuple[dt.date, str]
 
 
-def _ensure(user: User, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(permission)
-
-
-def _ensure_acts_in(user: User, establishment: Establishment) -> None:
-    if not user.is_staff_member or not establishments_for(user=user).filter(pk=establishment.pk).exists():
+def _ensure_acts_in(user: User, establishment: Establishment | None) -> Establishment:
+    if establishment is None or not staff_may_act_in(user, establishment):
         raise NotVisible(_("No menu found"))
+    return establishment
 
 
 def when(moment: dt.datetime) -> str:
@@ -89,8 +86,8 @@ def meals_choose(
     """A resident picks their meals for a week: ``choices`` maps a slot name (``2026-03-02_lunch``) to an option
     id, or None to take the default. Stored once per idempotency key. Before the cut-off the new sheet replaces the
     old one; after it, a new send is refused (``MealsClosed``, naming the meals it would change)."""
-    _ensure(user, USE_MEALS)
-    person = selectors.resident_meals_person(user=user)
+    ensure_can(user, USE_MEALS)
+    person = own_record_for(user=user, permission=USE_MEALS)
     key = clean_idempotency_key(idempotency_key)
     existing = MealSheet.objects.filter(person=person, idempotency_key=key).first()
     if existing is not None:
@@ -181,7 +178,7 @@ def _store(
 def menu_create(*, by: User, establishment: Establishment, week_start: dt.date, copy: bool = True) -> Menu:
     """Start a week's menu (a draft). With ``copy``, the dishes of the latest earlier menu come across, day by
     day, so the kitchen changes what differs instead of typing the week again."""
-    _ensure(by, MANAGE_MENUS)
+    ensure_can(by, MANAGE_MENUS)
     _ensure_acts_in(by, establishment)
     if week_start.weekday() != 0:
         raise InvalidInput(_("Choose a Monday: a menu runs Monday to Sunday."), code="not_monday", field="week_start")
@@ -239,7 +236,7 @@ def menu_option_add(
     markers: Iterable[str] = (),
 ) -> list[MenuOption]:
     """Add a dish to one meal on one or more days of the week, after the dishes already there."""
-    _ensure(by, MANAGE_MENUS)
+    ensure_can(by, MANAGE_MENUS)
     _ensure_acts_in(by, menu.establishment)
     text = (name or "").strip()
     if not text:
@@ -279,7 +276,7 @@ def menu_option_add(
 @transaction.atomic
 def menu_option_remove(*, by: User, menu: Menu, option_id: int) -> None:
     """Take a dish off the menu. Refused once someone has picked it (change it by adding another dish)."""
-    _ensure(by, MANAGE_MENUS)
+    ensure_can(by, MANAGE_MENUS)
     _ensure_acts_in(by, menu.establishment)
     option = MenuOption.objects.filter(menu=menu, pk=option_id).first()
     if option is None:
@@ -301,7 +298,7 @@ def menu_option_remove(*, by: User, menu: Menu, option_id: int) -> None:
 @transaction.atomic
 def menu_publish(*, by: User, menu: Menu) -> Menu:
     """Publish a week's menu so residents can pick from it. Every meal of every day needs at least one dish."""
-    _ensure(by, MANAGE_MENUS)
+    ensure_can(by, MANAGE_MENUS)
     _ensure_acts_in(by, menu.establishment)
     menu = Menu.objects.select_for_update().get(pk=menu.pk)
     if menu.is_published:
@@ -328,7 +325,7 @@ def meal_settings_save(
     *, by: User, establishment: Establishment, cutoff_weekday: int, cutoff_time: dt.time
 ) -> MealSettings:
     """Set when choices for the following week close (a weekday and a time, local)."""
-    _ensure(by, MANAGE_MENUS)
+    ensure_can(by, MANAGE_MENUS)
     _ensure_acts_in(by, establishment)
     if not 0 <= cutoff_weekday <= 6:
         raise InvalidInput(_("Choose a day."), code="weekday_invalid", field="cutoff_weekday")
@@ -349,12 +346,12 @@ def meal_settings_save(
 
 @transaction.atomic
 def diet_record(
-    *, by: User, establishment: Establishment, person: Person, needs: Iterable[str], reason: str, note: str = ""
+    *, by: User, establishment: Establishment | None, person: Person, needs: Iterable[str], reason: str, note: str = ""
 ) -> RecordedDiet | None:
     """Record a person's diet (what every dish they pick must be). No needs removes the record: they may pick any
     dish again. Their picks that no longer suit are served as their default instead."""
-    _ensure(by, RECORD_DIETS)
-    _ensure_acts_in(by, establishment)
+    ensure_can(by, RECORD_DIETS)
+    establishment = _ensure_acts_in(by, establishment)
     if person.establishment_id != establishment.pk:
         raise NotVisible(_("No person with that prison number was found"))
     codes = clean_markers(needs, field="needs")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,20 +13,48 @@ from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
-from throughgate.selfservice.models import (
+from throughgate.selfservice.money.models import (
     Account,
     AccountKind,
     CanteenItem,
     CanteenOrder,
     CanteenOrderStatus,
+    CanteenSchedule,
     LedgerEntry,
     SpendLimit,
     TransferRule,
+    pounds,
 )
-from throughgate.selfservice.money import services
-from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY
-from throughgate.selfservice.selectors import resident_person
+from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
+
+# --- Reads the money services share -------------------------------------------------------------------------
+
+
+def balance(account: Account) -> int:
+    last = LedgerEntry.objects.filter(account=account).order_by("-seq").values_list("balance_after", flat=True).first()
+    return int(last or 0)
+
+
+def schedule_of(person: Person) -> CanteenSchedule:
+    schedule = CanteenSchedule.objects.filter(establishment=person.establishment).first()
+    return schedule or CanteenSchedule(establishment=person.establishment)
+
+
+def week_closes_at(schedule: CanteenSchedule, now: datetime) -> datetime:
+    """The cut-off the order placed at ``now`` counts towards: this week's if it has not passed, else next week's."""
+    local = timezone.localtime(now)
+    day = local.date() + timedelta(days=(schedule.cutoff_weekday - local.weekday()))
+    closes = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=schedule.cutoff_hour))
+    return closes if local < closes else closes + timedelta(days=7)
+
+
+def spent_in_week(person: Person, closes_at: datetime) -> int:
+    totals = CanteenOrder.objects.filter(person=person, week_closes_at=closes_at).aggregate(
+        paid=Sum("total"), back=Sum("refunded")
+    )
+    return int(totals["paid"] or 0) - int(totals["back"] or 0)
 
 
 @dataclass(frozen=True)
@@ -36,21 +65,21 @@ class Balance:
 
     @property
     def pounds(self) -> str:
-        return services.pounds(self.pence)
+        return pounds(self.pence)
 
 
 def balances_of_resident(*, user: User) -> list[Balance]:
     """The resident's three accounts, spends first; an account with no money yet shows £0.00."""
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     accounts = {a.kind: a for a in Account.objects.filter(person=person)}
     return [
-        Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
+        Balance(kind, str(label), balance(accounts[kind]) if kind in accounts else 0)
         for kind, label in AccountKind.choices
     ]
 
 
 def spends_of_resident(*, user: User) -> int:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     last = (
         LedgerEntry.objects.filter(account__person=person, account__kind=AccountKind.SPENDS)
         .order_by("-seq")
@@ -64,12 +93,12 @@ def statement_of_resident(*, user: User, kind: str, limit: int = 100) -> list[Le
     """The latest entries of one of the resident's accounts, newest first, each with the balance after it."""
     if kind not in AccountKind.values:
         raise InvalidInput("Choose an account.", code="account_invalid", field="account")
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     return list(LedgerEntry.objects.filter(account__person=person, account__kind=kind).order_by("-seq")[:limit])
 
 
 def transfer_rules_for_resident(*, user: User) -> list[TransferRule]:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     return list(TransferRule.objects.filter(establishment=person.establishment, resident_may=True))
 
 
@@ -86,21 +115,17 @@ class CanteenWeek:
         return max((self.limit or 0) - self.spent, 0)
 
     @property
-    def can_spend(self) -> int:
-        return min(self.left, self.spends)
-
-    @property
     def spends_pounds(self) -> str:
-        return services.pounds(self.spends)
+        return pounds(self.spends)
 
     @property
     def left_pounds(self) -> str:
-        return services.pounds(self.left)
+        return pounds(self.left)
 
 
 def canteen_week_of_resident(*, user: User) -> CanteenWeek:
-    person = resident_person(user=user)
-    closes_at = services.week_closes_at(services.schedule_of(person), timezone.now())
+    person = own_record_for(user=user, permission=USE_MONEY)
+    closes_at = week_closes_at(schedule_of(person), timezone.now())
     limit = SpendLimit.objects.filter(
         establishment=person.establishment, incentive_level=person.incentive_level
     ).first()
@@ -108,18 +133,13 @@ def canteen_week_of_resident(*, user: User) -> CanteenWeek:
         items=list(CanteenItem.objects.filter(establishment=person.establishment, active=True)),
         closes_at=closes_at,
         limit=limit.weekly_limit if limit else None,
-        spent=services.spent_in_week(person, closes_at),
+        spent=spent_in_week(person, closes_at),
         spends=spends_of_resident(user=user),
     )
 
 
-def orders_of_resident(*, user: User, limit: int = 20) -> list[CanteenOrder]:
-    person = resident_person(user=user)
-    return list(CanteenOrder.objects.filter(person=person).prefetch_related("lines__item")[:limit])
-
-
 def order_of_resident(*, user: User, order_id: int) -> CanteenOrder:
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_MONEY)
     order = CanteenOrder.objects.filter(person=person, pk=order_id).prefetch_related("lines__item").first()
     if order is None:
         raise NotVisible("No order found")
@@ -168,7 +188,7 @@ def person_for_finance(*, user: User, establishment: Establishment | None, priso
         raise NotVisible(_("No person with that prison number was found"))
     accounts = {a.kind: a for a in Account.objects.filter(person=person)}
     balances = [
-        Balance(kind, str(label), services.balance(accounts[kind]) if kind in accounts else 0)
+        Balance(kind, str(label), balance(accounts[kind]) if kind in accounts else 0)
         for kind, label in AccountKind.choices
     ]
     entries = list(

@@ -12,47 +12,38 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import activity, audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, LimitExceeded, NotVisible
+from throughgate.core.idempotency import clean_idempotency_key
 from throughgate.identity.models import User
 from throughgate.people.models import Person
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
-from throughgate.selfservice.models import (
+from throughgate.selfservice.money.models import (
     Account,
     AccountKind,
     CanteenItem,
     CanteenOrder,
     CanteenOrderLine,
     CanteenOrderStatus,
-    CanteenSchedule,
     EntryKind,
     LedgerEntry,
     SpendLimit,
     TransferRule,
+    pounds,
 )
-from throughgate.selfservice.models import pounds as models_pounds
+from throughgate.selfservice.money.selectors import schedule_of, spent_in_week, week_closes_at
 from throughgate.selfservice.permissions import MANAGE_CANTEEN, MANAGE_MONEY, USE_MONEY
-from throughgate.selfservice.selectors import resident_person
-from throughgate.selfservice.services import clean_idempotency_key
 
 SOURCE = "selfservice"
 MAX_AMOUNT = 1_000_000  # £10,000 in pence: anything bigger is a typing mistake
 MAX_QUANTITY = 20
-
-
-def pounds(pence: int) -> str:
-    return models_pounds(pence)
-
-
-def _ensure(user: User, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(permission)
 
 
 def _clean_amount(amount: int) -> int:
@@ -84,11 +75,6 @@ def account_of(person: Person, kind: str) -> Account:
 def _lock(*accounts: Account) -> None:
     """Lock the account rows, in id order, for the rest of the transaction."""
     list(Account.objects.select_for_update().filter(pk__in=[a.pk for a in accounts]).order_by("pk"))
-
-
-def balance(account: Account) -> int:
-    last = LedgerEntry.objects.filter(account=account).order_by("-seq").values_list("balance_after", flat=True).first()
-    return int(last or 0)
 
 
 def _post(
@@ -164,7 +150,7 @@ def money_credit(
     (an import or a scheduled job). Exactly once per idempotency key. ``reason`` (family, wages, ...) goes into the
     audit row and the ``money.received`` event."""
     if by is not None:
-        _ensure(by, MANAGE_MONEY)
+        ensure_can(by, MANAGE_MONEY)
         _ensure_works_at(by, person)
     amount = _clean_amount(amount)
     description = _clean_description(description)
@@ -207,7 +193,7 @@ def money_debit(
     reason: str = "",
 ) -> LedgerEntry:
     """Take money out of an account (a damage charge, money sent out). Refused if it would go below zero."""
-    _ensure(by, MANAGE_MONEY)
+    ensure_can(by, MANAGE_MONEY)
     _ensure_works_at(by, person)
     amount = _clean_amount(amount)
     description = _clean_description(description)
@@ -258,11 +244,11 @@ def money_transfer(
     amount = _clean_amount(amount)
     from_kind, to_kind = _kind(from_kind), _kind(to_kind)
     if by.is_resident:
-        _ensure(by, USE_MONEY)
-        if resident_person(user=by).pk != person.pk:
+        ensure_can(by, USE_MONEY)
+        if own_record_for(user=by, permission=USE_MONEY).pk != person.pk:
             raise NotVisible(_("No record found"))
     else:
-        _ensure(by, MANAGE_MONEY)
+        ensure_can(by, MANAGE_MONEY)
         _ensure_works_at(by, person)
     rule = TransferRule.objects.filter(establishment=person.establishment, from_kind=from_kind, to_kind=to_kind).first()
     if rule is None or (by.is_resident and not rule.resident_may):
@@ -329,19 +315,6 @@ def money_transfer(
 # --- Canteen -------------------------------------------------------------------------------------------------
 
 
-def schedule_of(person: Person) -> CanteenSchedule:
-    schedule = CanteenSchedule.objects.filter(establishment=person.establishment).first()
-    return schedule or CanteenSchedule(establishment=person.establishment)
-
-
-def week_closes_at(schedule: CanteenSchedule, now: datetime) -> datetime:
-    """The cut-off the order placed at ``now`` counts towards: this week's if it has not passed, else next week's."""
-    local = timezone.localtime(now)
-    day = local.date() + timedelta(days=(schedule.cutoff_weekday - local.weekday()))
-    closes = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=schedule.cutoff_hour))
-    return closes if local < closes else closes + timedelta(days=7)
-
-
 def weekly_limit_of(person: Person) -> int:
     limit = SpendLimit.objects.filter(
         establishment=person.establishment, incentive_level=person.incentive_level
@@ -349,13 +322,6 @@ def weekly_limit_of(person: Person) -> int:
     if limit is None:
         raise LimitExceeded(_("Canteen is not set up for your level here yet. Ask an officer."), code="no_spend_limit")
     return limit.weekly_limit
-
-
-def spent_in_week(person: Person, closes_at: datetime) -> int:
-    totals = CanteenOrder.objects.filter(person=person, week_closes_at=closes_at).aggregate(
-        paid=Sum("total"), back=Sum("refunded")
-    )
-    return int(totals["paid"] or 0) - int(totals["back"] or 0)
 
 
 @dataclass(frozen=True)
@@ -367,8 +333,8 @@ class Ordered:
 def canteen_order_place(*, user: User, quantities: dict[int, int], idempotency_key: str) -> Ordered:
     """A resident orders from the canteen list: paid from spends now, capped by their level's weekly limit, for the
     week whose cut-off is next. Exactly once per idempotency key."""
-    _ensure(user, USE_MONEY)
-    person = resident_person(user=user)
+    ensure_can(user, USE_MONEY)
+    person = own_record_for(user=user, permission=USE_MONEY)
     key = clean_idempotency_key(idempotency_key)
     existing = CanteenOrder.objects.filter(person=person, idempotency_key=key).first()
     if existing is not None:
@@ -422,7 +388,7 @@ def _place(
         )
     order = CanteenOrder.objects.create(
         person=person,
-        establishment_id=person.establishment_id or 0,  # resident_person guarantees an establishment
+        establishment_id=person.establishment_id or 0,  # own_record_for guarantees an establishment
         week_closes_at=closes_at,
         total=total,
         placed_at=now,
@@ -476,7 +442,7 @@ def _out_of_stock(item: CanteenItem) -> LimitExceeded:
 @transaction.atomic
 def canteen_order_deliver(*, by: User, order: CanteenOrder, unavailable_item_ids: list[int]) -> CanteenOrder:
     """Canteen staff deliver an order: what was not available is refunded to spends (and put back in no stock)."""
-    _ensure(by, MANAGE_CANTEEN)
+    ensure_can(by, MANAGE_CANTEEN)
     if not by.sees_all_establishments and not by.assignments.filter(establishment_id=order.establishment_id).exists():
         raise NotVisible(_("No order found"))
     spends = account_of(order.person, AccountKind.SPENDS)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, RoleKind, User
 from throughgate.identity.selectors import establishments_for
-from throughgate.selfservice.models import AppType, CanteenItem, ComplaintSettings, Department
+from throughgate.selfservice.applications.models import AppType, Department
+from throughgate.selfservice.complaints.models import ComplaintSettings
+from throughgate.selfservice.money.models import CanteenItem
 from throughgate.selfservice.permissions import CONFIGURE, READ_CONFIDENTIAL_COMPLAINTS
 
 

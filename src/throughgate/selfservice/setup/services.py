@@ -14,7 +14,9 @@ from throughgate.core import audit
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import Establishment, User
 from throughgate.selfservice import events
-from throughgate.selfservice.models import AppType, CanteenItem, ComplaintSettings, Department
+from throughgate.selfservice.applications.models import AppType, Department
+from throughgate.selfservice.complaints.models import ComplaintSettings
+from throughgate.selfservice.money.models import CanteenItem
 from throughgate.selfservice.setup.selectors import governors_of, setup_establishment, staff_of
 
 MAX_DAYS = 60  # working days: anything longer is a typing mistake

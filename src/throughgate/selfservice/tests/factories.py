@@ -9,8 +9,9 @@ from typing import Any
 from tests.factories import make_staff
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
-from throughgate.selfservice import defaults, services
-from throughgate.selfservice.models import App, AppType, Department
+from throughgate.selfservice import defaults
+from throughgate.selfservice.applications import services
+from throughgate.selfservice.applications.models import App, AppType, Department
 
 
 def set_up_apps(establishment: Establishment) -> None:

@@ -13,8 +13,8 @@ from django.db import connection, connections
 from tests.factories import make_resident
 from throughgate.core.errors import LimitExceeded
 from throughgate.core.models import ActivityEvent, AuditEntry
-from throughgate.selfservice import services
-from throughgate.selfservice.models import App, AppEvent
+from throughgate.selfservice.applications import services
+from throughgate.selfservice.applications.models import App, AppEvent
 from throughgate.selfservice.tests.factories import app_type, key
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -97,8 +97,8 @@ def _shopper(establishment: Any, spends: int, level: str = "Enhanced") -> Any:
 
 
 def test_fifty_parallel_canteen_orders_never_overdraw_and_lose_no_entry(establishment: Any) -> None:
-    from throughgate.selfservice.models import CanteenItem, CanteenOrder, LedgerEntry
     from throughgate.selfservice.money import services as money
+    from throughgate.selfservice.money.models import CanteenItem, CanteenOrder, LedgerEntry
 
     person = _shopper(establishment, spends=3000)  # enough for 24 orders of tea at £1.25
     tea = CanteenItem.objects.get(establishment=establishment, code="tea")
@@ -123,8 +123,8 @@ def test_fifty_parallel_canteen_orders_never_overdraw_and_lose_no_entry(establis
 
 
 def test_fifty_parallel_orders_never_pass_the_weekly_limit(establishment: Any) -> None:
-    from throughgate.selfservice.models import CanteenItem, CanteenOrder
     from throughgate.selfservice.money import services as money
+    from throughgate.selfservice.money.models import CanteenItem, CanteenOrder
 
     person = _shopper(establishment, spends=100_000, level="Basic")  # rich, but Basic: £10.00 a week
     tea = CanteenItem.objects.get(establishment=establishment, code="tea")
@@ -140,8 +140,8 @@ def test_fifty_parallel_orders_never_pass_the_weekly_limit(establishment: Any) -
 
 
 def test_fifty_parallel_orders_never_take_more_than_the_stock(establishment: Any) -> None:
-    from throughgate.selfservice.models import CanteenItem, CanteenOrder, LedgerEntry
     from throughgate.selfservice.money import services as money
+    from throughgate.selfservice.money.models import CanteenItem, CanteenOrder, LedgerEntry
 
     shoppers = [_shopper(establishment, spends=10_000) for _ in range(5)]
     CanteenItem.objects.filter(establishment=establishment, code="tuna").update(stock=7)
@@ -164,7 +164,7 @@ def test_fifty_parallel_orders_never_take_more_than_the_stock(establishment: Any
 def test_the_chain_is_enforced_by_postgresql(establishment: Any) -> None:
     from django.db import DatabaseError, IntegrityError, transaction
 
-    from throughgate.selfservice.models import Account, LedgerEntry
+    from throughgate.selfservice.money.models import Account, LedgerEntry
 
     person = _shopper(establishment, spends=500)
     account = Account.objects.get(person=person, kind="spends")

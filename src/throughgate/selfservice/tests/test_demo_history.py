@@ -13,15 +13,9 @@ from django.db.models import Count, F, Sum
 from throughgate.core.models import ActivityEvent
 from throughgate.people import demo, demo_hooks
 from throughgate.selfservice import demo as selfservice_demo
-from throughgate.selfservice.models import (
-    App,
-    AppStatus,
-    CanteenOrder,
-    Complaint,
-    ComplaintStatus,
-    Department,
-    LedgerEntry,
-)
+from throughgate.selfservice.applications.models import App, AppStatus, Department
+from throughgate.selfservice.complaints.models import Complaint, ComplaintStatus
+from throughgate.selfservice.money.models import CanteenOrder, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tests.factories import EstablishmentFactory, make_resident, make_staff, sig
 from throughgate.core.models import AuditEntry
 from throughgate.selfservice import tasks
 from throughgate.selfservice.complaints import services
-from throughgate.selfservice.models import Complaint, ComplaintSettings
+from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings
 from throughgate.selfservice.tests.factories import key, raise_app, staff_in
 
 pytestmark = pytest.mark.django_db

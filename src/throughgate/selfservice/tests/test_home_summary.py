@@ -1,4 +1,4 @@
-"""The home page's numbers come from one SQL statement (selectors.resident_home_summary); they must say what the
+"""The home page's numbers come from one SQL statement (panels.resident_home_summary); they must say what the
 ORM selectors say, on SQLite and on PostgreSQL, for every mix of accounts and app states."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_resident, sign_in_resident
-from throughgate.selfservice import selectors, services
-from throughgate.selfservice.models import OPEN_STATUSES, App, AppStatus
+from throughgate.selfservice import panels
+from throughgate.selfservice.applications import services
+from throughgate.selfservice.applications.models import OPEN_STATUSES, App, AppStatus
 from throughgate.selfservice.money import selectors as money_selectors
 from throughgate.selfservice.money import services as money_services
 from throughgate.selfservice.tests.factories import key, raise_app, set_up_apps, staff_in
@@ -27,11 +28,11 @@ def open_items_by_orm(person):  # type: ignore[no-untyped-def]
         open_apps=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         answered_recently=Count("pk", filter=Q(decided_at__gte=week_ago)),
     )
-    return selectors.OpenItems(open_apps=counts["open_apps"], answered_recently=counts["answered_recently"])
+    return panels.OpenItems(open_apps=counts["open_apps"], answered_recently=counts["answered_recently"])
 
 
 def same_as_orm(person):  # type: ignore[no-untyped-def]
-    summary = selectors.resident_home_summary(user=person.user)
+    summary = panels.resident_home_summary(user=person.user)
     assert summary.spends == money_selectors.spends_of_resident(user=person.user)
     assert summary.items == open_items_by_orm(person)
     return summary

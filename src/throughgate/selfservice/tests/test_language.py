@@ -19,10 +19,11 @@ from tests.test_readability import (  # noqa: F401  (the fixture patches syllabl
     reading_ease,
 )
 from throughgate.core.tests.test_translations import WELSH_PO, assert_welsh
-from throughgate.selfservice import defaults, services
+from throughgate.selfservice import defaults
+from throughgate.selfservice.applications import services
 from throughgate.selfservice.complaints import services as complaint_services
-from throughgate.selfservice.models import CanteenItem
 from throughgate.selfservice.money import services as money
+from throughgate.selfservice.money.models import CanteenItem
 from throughgate.selfservice.tests.factories import app_type, key, raise_app, staff_in
 
 pytestmark = pytest.mark.django_db

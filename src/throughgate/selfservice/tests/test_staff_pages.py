@@ -15,8 +15,8 @@ from throughgate.core.errors import NotVisible
 from throughgate.core.models import ActivityEvent, AuditEntry
 from throughgate.selfservice import defaults
 from throughgate.selfservice.complaints import services as complaint_services
-from throughgate.selfservice.models import LedgerEntry
 from throughgate.selfservice.money import services as money_services
+from throughgate.selfservice.money.models import LedgerEntry
 from throughgate.selfservice.tests.factories import key, raise_app, staff_in
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,9 @@ from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput
-from throughgate.identity.api import ERRORS, Router, acting_user
-from throughgate.identity.models import Establishment, User
-from throughgate.identity.selectors import establishments_for
-from throughgate.selfservice.api import WRITE_ERRORS, permission_first
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
+from throughgate.identity.models import User
+from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.permissions import RECORD_ATTENDANCE, USE_TIMETABLE, VIEW_ACTIVITY_HOURS
 from throughgate.selfservice.timetable import selectors, services
 from throughgate.selfservice.timetable.models import ActivitySession, AttendanceRecord
@@ -88,14 +87,6 @@ def timetable_week(request: HttpRequest) -> list[WeekOut]:
 # --- Staff -----------------------------------------------------------------------------------------------------
 
 
-def _establishment(request: HttpRequest, user: User, code: str) -> Establishment | None:
-    places = establishments_for(user=user)
-    if code:
-        return places.filter(code=code).first()
-    chosen: Establishment | None = getattr(request, "establishment", None)
-    return chosen or places.first()
-
-
 class SessionOut(Schema):
     id: int
     activity: str
@@ -114,7 +105,9 @@ class SessionOut(Schema):
 def timetable_sessions(request: HttpRequest, day: date | None = None, establishment: str = "") -> list[SessionOut]:
     user = acting_user(request)
     rows = selectors.sessions_on(
-        user=user, establishment=_establishment(request, user, establishment), day=day or timezone.localdate()
+        user=user,
+        establishment=establishment_named(request, user=user, code=establishment),
+        day=day or timezone.localdate(),
     )
     return [
         SessionOut(
@@ -157,7 +150,7 @@ def _record_out(person: Any, record: AttendanceRecord | None) -> RecordOut:
 
 def _session(request: HttpRequest, session_id: int, establishment: str) -> tuple[User, ActivitySession]:
     user = acting_user(request)
-    place = _establishment(request, user, establishment)
+    place = establishment_named(request, user=user, code=establishment)
     return user, selectors.session_for_staff(user=user, establishment=place, session_id=session_id)
 
 
@@ -259,7 +252,7 @@ def timetable_hours(
     user = acting_user(request)
     report = selectors.hours_report(
         user=user,
-        establishment=_establishment(request, user, establishment),
+        establishment=establishment_named(request, user=user, code=establishment),
         week=week_start(week or timezone.localdate()),
         wing=wing,
     )

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
-from throughgate.identity.selectors import establishments_for
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
-from throughgate.people.selectors import own_record
+from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.permissions import (
     MANAGE_ACTIVITIES,
     RECORD_ATTENDANCE,
@@ -36,13 +36,6 @@ from throughgate.selfservice.timetable.models import (
     AttendanceRecord,
 )
 from throughgate.selfservice.timetable.rules import week_start
-
-
-def staff_may_act_in(user: User, establishment: Establishment | None) -> bool:
-    if establishment is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
-        return False
-    return establishments_for(user=user).filter(pk=establishment.pk).exists()
-
 
 # --- Purposeful activity hours ---------------------------------------------------------------------------------
 
@@ -95,16 +88,6 @@ def hours_text(minutes: int) -> str:
 
 
 # --- Residents -------------------------------------------------------------------------------------------------
-
-
-def resident_person(*, user: User) -> Person:
-    """The signed-in resident's own record, if they may see their timetable."""
-    if not user.has_perm(USE_TIMETABLE):
-        raise NotVisible(_("No record found"))
-    person = own_record(user=user)
-    if person.establishment_id is None:
-        raise NotVisible(_("No record found"))
-    return person
 
 
 def _sessions_of(person: Person, first: date, last: date) -> QuerySet[ActivitySession]:
@@ -179,7 +162,7 @@ def person_week(*, person: Person, week: date, today: date | None = None) -> Wee
 
 def resident_weeks(*, user: User, today: date | None = None) -> list[Week]:
     """The resident's own timetable: this week and next."""
-    person = resident_person(user=user)
+    person = own_record_for(user=user, permission=USE_TIMETABLE)
     day = today or timezone.localdate()
     start = week_start(day)
     return [

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from throughgate.core import activity, audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
 from throughgate.identity.models import Establishment, User
+from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
 from throughgate.selfservice import events
 from throughgate.selfservice.permissions import MANAGE_ACTIVITIES, RECORD_ATTENDANCE
@@ -41,7 +42,6 @@ from throughgate.selfservice.timetable.rules import (
     PAY_RULE,
     session_bounds,
 )
-from throughgate.selfservice.timetable.selectors import staff_may_act_in
 
 SOURCE = "selfservice"
 HORIZON_DAYS = 28  # sessions are made this far ahead (the daily command keeps the horizon moving)
@@ -49,9 +49,9 @@ MAX_COMMENT = 1000
 WEEKDAYS = range(7)
 
 
-def _ensure(user: User, permission: str, establishment: Establishment) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(permission)
+def _ensure_staff_in(user: User, permission: str, establishment: Establishment) -> None:
+    """The user holds ``permission`` and acts in ``establishment`` (elsewhere looks like nothing there)."""
+    ensure_can(user, permission)
     if not staff_may_act_in(user, establishment):
         raise NotVisible(_("Not found"))
 
@@ -73,7 +73,7 @@ def activity_create(
     location_cy: str = "",
 ) -> Activity:
     """Set up an activity in an establishment."""
-    _ensure(by, MANAGE_ACTIVITIES, establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, establishment)
     if category not in ActivityCategory.values:
         raise InvalidInput(_("Choose a kind of activity."), code="category_invalid", field="category")
     if capacity < 1:
@@ -119,7 +119,7 @@ def schedule_add(
 ) -> ActivitySchedule:
     """Add a weekly session to an activity and make its dated sessions up to the horizon. Refused if it would put
     someone already allocated to the activity in two places at once."""
-    _ensure(by, MANAGE_ACTIVITIES, activity.establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, activity.establishment)
     if weekday not in WEEKDAYS:
         raise InvalidInput(_("Choose a day of the week."), code="weekday_invalid", field="weekday")
     if slot not in Slot.values:
@@ -287,7 +287,7 @@ def allocate(
 ) -> Allocation:
     """Allocate a person to an activity. Refused when the activity is full, when the person is already on it for
     those dates, or when any of its weekly sessions overlaps a session of another activity the person is on."""
-    _ensure(by, MANAGE_ACTIVITIES, activity.establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, activity.establishment)
     # One writer per person at a time (a row lock on PostgreSQL): two allocations cannot both pass the check.
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.establishment_id != activity.establishment_id:
@@ -340,7 +340,7 @@ def allocate(
 def allocation_end(*, by: User, allocation: Allocation, ends_on: date, reason: str) -> Allocation:
     """End an allocation on a date (the person is on the registers up to and including that day)."""
     allocation = Allocation.objects.select_for_update().select_related("activity", "person").get(pk=allocation.pk)
-    _ensure(by, MANAGE_ACTIVITIES, allocation.activity.establishment)
+    _ensure_staff_in(by, MANAGE_ACTIVITIES, allocation.activity.establishment)
     text = (reason or "").strip()
     if not text:
         raise InvalidInput(_("Say why the allocation ends."), code="required", field="reason")
@@ -418,7 +418,7 @@ def _on_register(session: ActivitySession, person: Person) -> bool:
 
 def _check_session(by: User, session: ActivitySession) -> ActivitySession:
     session = ActivitySession.objects.select_related("activity", "activity__establishment").get(pk=session.pk)
-    _ensure(by, RECORD_ATTENDANCE, session.activity.establishment)
+    _ensure_staff_in(by, RECORD_ATTENDANCE, session.activity.establishment)
     if session.date > timezone.localdate():
         raise InvalidTransition(
             _("This session is on %(date)s. You can take the register on the day.")

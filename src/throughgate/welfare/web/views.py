@@ -17,28 +17,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from throughgate.core.access import requires
 from throughgate.core.errors import DomainError, NotVisible
-from throughgate.identity.selectors import acting_user
+from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.welfare import permissions as _permissions  # noqa: F401  (registered before @requires)
 from throughgate.welfare import selectors, services
 from throughgate.welfare.models import Triage
+from throughgate.welfare.permissions import MANAGE_SETTINGS, TRIAGE_FLAGS, VIEW_FLAGS, VIEW_OVERSIGHT
 from throughgate.welfare.reasons import reason_text
 from throughgate.welfare.web.forms import ReviewForm, SettingsForm, TriageForm, TriggerDateForm, WingForm
 
 CHART_WIDTH, ROW_HEIGHT, BAR_GAP = 560, 46, 4
 
 
-def _establishment(request: HttpRequest) -> Any:
-    return getattr(request, "establishment", None)
-
-
 def _reasons(flag: Any) -> list[str]:
     return [reason_text(reason) for reason in flag.reasons]
 
 
-@requires("welfare.view_flags")
+@requires(VIEW_FLAGS)
 def daily(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     wing = request.GET.get("wing", "")
     listing = selectors.daily_list(user=user, establishment=establishment, wing=wing)
     form = WingForm(request.GET or None, wings=listing.wings)
@@ -87,7 +84,7 @@ def _flag_page(
     date_form: TriggerDateForm | None = None,
 ) -> HttpResponse:
     user = acting_user(request)
-    flag = selectors.flag_detail(user=user, establishment=_establishment(request), flag_id=flag_id)
+    flag = selectors.flag_detail(user=user, establishment=acting_establishment(request), flag_id=flag_id)
     context = {
         "flag": flag,
         "reasons": _reasons(flag),
@@ -97,22 +94,24 @@ def _flag_page(
         "review_form": ReviewForm(),
         "date_form": date_form or TriggerDateForm(prefix="date"),
         "trigger_dates": selectors.trigger_dates_for(flag=flag),
-        "can_triage": "welfare.triage_flags" in user.permission_codes(),
+        "can_triage": TRIAGE_FLAGS in user.permission_codes(),
         "today": timezone.localdate(),
     }
     return render(request, "welfare/flag.html", context, status=status)
 
 
-@requires("welfare.view_flags")
+@requires(VIEW_FLAGS)
 def flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     return _flag_page(request, flag_id)
 
 
-@requires("welfare.triage_flags")
+@requires(TRIAGE_FLAGS)
 @require_POST
 def triage(request: HttpRequest, flag_id: int) -> HttpResponse:
     user = acting_user(request)
-    found = selectors.flags_visible_to(user=user, establishment=_establishment(request)).filter(pk=flag_id).first()
+    found = (
+        selectors.flags_visible_to(user=user, establishment=acting_establishment(request)).filter(pk=flag_id).first()
+    )
     if found is None:
         raise NotVisible(_("No flag was found"))
     form = TriageForm(request.POST)
@@ -133,11 +132,13 @@ def triage(request: HttpRequest, flag_id: int) -> HttpResponse:
     return _flag_page(request, flag_id, form=form, status=400)
 
 
-@requires("welfare.triage_flags")
+@requires(TRIAGE_FLAGS)
 @require_POST
 def trigger_date(request: HttpRequest, flag_id: int) -> HttpResponse:
     user = acting_user(request)
-    found = selectors.flags_visible_to(user=user, establishment=_establishment(request)).filter(pk=flag_id).first()
+    found = (
+        selectors.flags_visible_to(user=user, establishment=acting_establishment(request)).filter(pk=flag_id).first()
+    )
     if found is None:
         raise NotVisible(_("No flag was found"))
     form = TriggerDateForm(request.POST, prefix="date")
@@ -158,11 +159,11 @@ def trigger_date(request: HttpRequest, flag_id: int) -> HttpResponse:
     return _flag_page(request, flag_id, status=400, date_form=form)
 
 
-@requires("welfare.triage_flags")
+@requires(TRIAGE_FLAGS)
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, triage_id: int) -> HttpResponse:
     user = acting_user(request)
-    flags = selectors.flags_visible_to(user=user, establishment=_establishment(request))
+    flags = selectors.flags_visible_to(user=user, establishment=acting_establishment(request))
     found = Triage.objects.select_related("flag", "flag__person").filter(pk=triage_id, flag__in=flags).first()
     if found is None:
         raise NotVisible(_("No review was found"))
@@ -181,27 +182,27 @@ def review(request: HttpRequest, triage_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("welfare:flag", args=[found.flag_id]))
 
 
-@requires("welfare.view_flags")
+@requires(VIEW_FLAGS)
 def history(request: HttpRequest, prison_number: str) -> HttpResponse:
     flags = selectors.flag_history(
-        user=acting_user(request), establishment=_establishment(request), prison_number=prison_number
+        user=acting_user(request), establishment=acting_establishment(request), prison_number=prison_number
     )
     rows = [{"flag": flag, "reasons": _reasons(flag), "triages": list(flag.triages.all())} for flag in flags]
     return render(request, "welfare/history.html", {"person": flags[0].person, "rows": rows})
 
 
-@requires("welfare.view_oversight")
+@requires(VIEW_OVERSIGHT)
 def governor(request: HttpRequest) -> HttpResponse:
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     if establishment is None:
         raise NotVisible(_("Choose an establishment first"))
     summary = selectors.governor_summary(user=acting_user(request), establishment=establishment)
     return render(request, "welfare/governor.html", {"summary": summary})
 
 
-@requires("welfare.manage_settings")
+@requires(MANAGE_SETTINGS)
 def settings_page(request: HttpRequest) -> HttpResponse:
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     if establishment is None:
         raise NotVisible(_("Choose an establishment first"))
     current = selectors.settings_for(establishment=establishment)
@@ -250,11 +251,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "welfare/settings.html", context, status=status)
 
 
-@requires("welfare.view_oversight")
+@requires(VIEW_OVERSIGHT)
 def fairness(request: HttpRequest) -> HttpResponse:
     from throughgate.welfare import fairness as audit_fairness
 
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     if establishment is None:
         raise NotVisible(_("Choose an establishment first"))
     end = selectors.latest_day(establishment=establishment) or timezone.localdate()

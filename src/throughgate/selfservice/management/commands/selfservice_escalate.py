@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from throughgate.selfservice import services
+from throughgate.selfservice.applications import services
 from throughgate.selfservice.complaints import services as complaint_services
 
 
