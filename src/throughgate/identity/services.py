@@ -40,7 +40,6 @@ DEVICE_REGISTERED = audit.register_action(
 )
 DEVICE_ENROLLED = audit.register_action("identity.device.enrolled", gettext_lazy("A registered device was enrolled"))
 TOKEN_ISSUED = audit.register_action("identity.token.issued", gettext_lazy("Issued a partner API token"))
-TOKEN_REVOKED = audit.register_action("identity.token.revoked", gettext_lazy("Revoked a partner API token"))
 TOTP_ENROLLED = audit.register_action("identity.totp.enrolled", gettext_lazy("Set up an authenticator app"))
 logger = logging.getLogger(__name__)
 
@@ -198,12 +197,6 @@ def api_token_issue(
     )
     audit.record(action=TOKEN_ISSUED, actor=by, obj=token, detail={"scopes": scopes, "partner": user.username})
     return IssuedSecret(secret=secret, record_id=token.pk)
-
-
-@transaction.atomic
-def api_token_revoke(*, token: ApiToken, by: User | None = None) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.record(action=TOKEN_REVOKED, actor=by, obj=token)
 
 
 def establishment_switch(*, request: HttpRequest, user: User, establishment: Establishment) -> None:
