@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from throughgate.core import activity, audit, context
 from throughgate.core.access import PERMISSIONS, VIEW_AUDIT
+from throughgate.identity import events
 from throughgate.identity.middleware import SESSION_DEVICE, SESSION_ESTABLISHMENT, SESSION_LAST_SEEN
 from throughgate.identity.models import (
     ApiToken,
@@ -109,7 +110,7 @@ def resident_login(*, request: HttpRequest, prison_number: str, pin: str, device
     )
     activity.emit(
         person=user.username,
-        kind=activity.KIOSK_LOGIN,
+        kind=events.KIOSK_LOGIN,
         occurred_at=now,
         source="kiosk",
         idempotency_key=f"kiosk.login:{request.session.session_key or secrets.token_hex(8)}:{user.pk}",

@@ -36,6 +36,7 @@ from throughgate.core import activity
 from throughgate.core.models import ActivityEvent
 from throughgate.core.validators import is_valid_prison_number
 from throughgate.identity.models import Establishment
+from throughgate.people import events as people_events
 from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person, Sex
 from throughgate.welfare import engine, episodes
 from throughgate.welfare.indicators import INDICATORS, KIND_ID
@@ -164,7 +165,7 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
     value = data.get("value", 1)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise LineError("value must be a number, 0 or more")
-    if kind == activity.INCENTIVE_CHANGED and value not in (0, 1, 2):
+    if kind == people_events.INCENTIVE_CHANGED and value not in (0, 1, 2):
         raise LineError("value of incentive.changed must be 0 (Basic), 1 (Standard) or 2 (Enhanced)")
     return ParsedEvent(prison_number, kind, occurred_at, float(value))
 
@@ -577,7 +578,7 @@ def self_harm_days(moment: datetime) -> dict[str, date]:
     "previous self-harm" factor only. Incidents are never a signal of change (they are what AIM is evaluated
     against)."""
     first: dict[str, date] = {}
-    rows = ActivityEvent.objects.filter(kind=activity.SELF_HARM_INCIDENT, occurred_at__lt=moment).values_list(
+    rows = ActivityEvent.objects.filter(kind=people_events.SELF_HARM_INCIDENT, occurred_at__lt=moment).values_list(
         "person", "occurred_at"
     )
     for person, at in rows:
