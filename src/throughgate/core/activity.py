@@ -10,12 +10,13 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from throughgate.core import audit
 from throughgate.core.models import ActivityEvent
 
 
@@ -91,6 +92,53 @@ def emit(
         if ActivityEvent.objects.filter(idempotency_key=idempotency_key).exists():
             return None
         raise
+
+
+class NewEvent(NamedTuple):
+    """One event for ``emit_many`` (the arguments of ``emit`` but the source, which a batch shares)."""
+
+    person: str
+    kind: str
+    occurred_at: datetime
+    idempotency_key: str
+    value: float = 1.0
+    payload: dict[str, Any] | None = None
+
+
+def emit_many(*, events: Iterable[NewEvent], source: str, batch_size: int = 5000) -> int:
+    """Append many events (an import), in batches of ``batch_size``: each batch is one transaction with one audit row.
+    An event whose idempotency key is already stored is skipped, as ``emit`` does. Returns the number of events
+    offered (stored or skipped); an unregistered kind or a naive time stops it with the batches before stored."""
+    offered = 0
+    batch: list[ActivityEvent] = []
+    for event in events:
+        if event.kind not in KINDS:
+            raise UnknownKind(f"Unregistered activity kind {event.kind!r}")
+        if event.occurred_at.utcoffset() is None:
+            raise ValueError("occurred_at must be timezone-aware")
+        batch.append(
+            ActivityEvent(
+                person=event.person,
+                kind=event.kind,
+                occurred_at=event.occurred_at,
+                source=source,
+                value=event.value,
+                payload=event.payload or {},
+                idempotency_key=event.idempotency_key,
+            )
+        )
+        if len(batch) >= batch_size:
+            offered += _store_batch(batch, source)
+            batch = []
+    return offered + _store_batch(batch, source)
+
+
+def _store_batch(batch: list[ActivityEvent], source: str) -> int:
+    if batch:
+        with transaction.atomic():
+            ActivityEvent.objects.bulk_create(batch, ignore_conflicts=True)
+            audit.record(action=audit.ACTIVITY_IMPORTED, detail={"source": source, "events": len(batch)})
+    return len(batch)
 
 
 def event_to_json(event: ActivityEvent) -> str:

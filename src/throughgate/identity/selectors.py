@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -29,6 +30,11 @@ def establishments_for(*, user: User) -> QuerySet[Establishment]:
     if user.sees_all_establishments:
         return Establishment.objects.filter(active=True)
     return Establishment.objects.filter(active=True, assignments__user=user).distinct()
+
+
+def establishments_by_pk(*, ids: Iterable[int]) -> dict[int, Establishment]:
+    """Establishments by primary key (for a batch job that holds their keys, such as AIM's scoring)."""
+    return {place.pk: place for place in Establishment.objects.filter(pk__in=set(ids))}
 
 
 def device_from_cookie(token: str) -> RegisteredDevice | None:

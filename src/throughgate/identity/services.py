@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 ESTABLISHMENT_SWITCHED = audit.register_action(
     "identity.establishment.switched", gettext_lazy("Switched establishment")
 )
+ESTABLISHMENT_ADDED = audit.register_action(
+    "identity.establishment.added", gettext_lazy("Added an establishment named in an import")
+)
 
 
 def staff_password_check(*, request: HttpRequest, username: str, password: str) -> User | None:
@@ -198,6 +201,20 @@ def api_token_issue(
     )
     audit.record(action=TOKEN_ISSUED, actor=by, obj=token, detail={"scopes": scopes, "partner": user.username})
     return IssuedSecret(secret=secret, record_id=token.pk)
+
+
+@transaction.atomic
+def establishments_for_import(*, codes: Iterable[str], source: str) -> dict[str, Establishment]:
+    """The establishments with these codes, by code. A code we do not know yet is added (named "HMP <code>" until
+    someone names it), with an audit row: an import names prisons by code only."""
+    wanted = set(codes)
+    places = {place.code: place for place in Establishment.objects.filter(code__in=wanted)}
+    for code in sorted(wanted - places.keys()):
+        places[code] = Establishment.objects.create(code=code, name=f"HMP {code}")
+        audit.record(
+            action=ESTABLISHMENT_ADDED, obj=places[code], establishment=code, detail={"code": code, "source": source}
+        )
+    return places
 
 
 def establishment_switch(*, request: HttpRequest, user: User, establishment: Establishment) -> None:

@@ -157,9 +157,9 @@ def stored_flags_report(*, start: date, end: date, n_boot: int = 200, establishm
     if not rows:
         return {"rows": 0, "labelled": False, "features": {}}
     scores = pd.DataFrame(rows, columns=["prison_number", "day", "colour"])
-    from throughgate.people.models import Person
+    from throughgate.people.selectors import people_with_prison_numbers
 
-    people = list(Person.objects.filter(prison_number__in=set(scores["prison_number"])))
+    people = people_with_prison_numbers(prison_numbers=set(scores["prison_number"]))
     incidents: dict[str, list[date]] = {}
     for number, moment in ActivityEvent.objects.filter(
         kind=people_events.SELF_HARM_INCIDENT, person__in=set(scores["prison_number"])
