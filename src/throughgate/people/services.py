@@ -79,12 +79,12 @@ def people_import(*, records: Sequence[PersonImport], source: str) -> PeopleImpo
     Person.objects.bulk_update(changed, [*IMPORTED_FIELDS, "establishment"])
     audit.record_many(
         action=RECORD_IMPORTED,
-        subjects=[(person.prison_number, person.establishment.code) for person in new],
+        subjects=[(person.prison_number, latest[person.prison_number].establishment) for person in new],
         detail={"source": source, "change": "added"},
     )
     audit.record_many(
         action=RECORD_IMPORTED,
-        subjects=[(person.prison_number, person.establishment.code) for person in changed],
+        subjects=[(p.prison_number, latest[p.prison_number].establishment) for p in changed],
         detail={"source": source, "change": "changed"},
     )
     return PeopleImported(created=len(new), updated=len(changed), unchanged=len(latest) - len(new) - len(changed))
