@@ -24,8 +24,6 @@ ATTRIBUTE = "throughgate_access"
 class Rule:
     kind: Literal["public", "permission"]
     permission: str = ""
-    # Devices a route may be used from: kiosk pages refuse staff office browsers and vice versa where it matters.
-    description: str = ""
 
     def __str__(self) -> str:
         return "public" if self.kind == "public" else self.permission

@@ -10,7 +10,7 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed
 
-        from throughgate.identity import models, permissions, principals, roles, signals  # noqa: F401
+        from throughgate.identity import events, models, permissions, principals, roles, signals  # noqa: F401
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         principals.forget_on_change(

@@ -106,9 +106,6 @@ class User(AbstractUser):
             self._role_cache = cached
         return cached
 
-    def role_codes(self) -> set[str]:
-        return {code for code, _kind, _all, _perms in self._role_rows()}
-
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         """Django's check, answered from the roles first: that is what this service's backends answer
         (identity.backends), and a page asks it several times. Only when the roles do not grant it (or for an

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,11 @@ def staff_may_act_in(user: User, establishment: Establishment | None) -> bool:
     if establishment is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
         return False
     return establishments_for(user=user).filter(pk=establishment.pk).exists()
+
+
+def establishments_by_pk(*, ids: Iterable[int]) -> dict[int, Establishment]:
+    """Establishments by primary key (for a batch job that holds their keys, such as AIM's scoring)."""
+    return {place.pk: place for place in Establishment.objects.filter(pk__in=set(ids))}
 
 
 def device_from_cookie(token: str) -> RegisteredDevice | None:

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from throughgate.core import activity, audit, context
 from throughgate.core.access import PERMISSIONS, VIEW_AUDIT
+from throughgate.identity import events
 from throughgate.identity.middleware import SESSION_DEVICE, SESSION_ESTABLISHMENT, SESSION_LAST_SEEN
 from throughgate.identity.models import (
     ApiToken,
@@ -40,12 +41,14 @@ DEVICE_REGISTERED = audit.register_action(
 )
 DEVICE_ENROLLED = audit.register_action("identity.device.enrolled", gettext_lazy("A registered device was enrolled"))
 TOKEN_ISSUED = audit.register_action("identity.token.issued", gettext_lazy("Issued a partner API token"))
-TOKEN_REVOKED = audit.register_action("identity.token.revoked", gettext_lazy("Revoked a partner API token"))
 TOTP_ENROLLED = audit.register_action("identity.totp.enrolled", gettext_lazy("Set up an authenticator app"))
 logger = logging.getLogger(__name__)
 
 ESTABLISHMENT_SWITCHED = audit.register_action(
     "identity.establishment.switched", gettext_lazy("Switched establishment")
+)
+ESTABLISHMENT_ADDED = audit.register_action(
+    "identity.establishment.added", gettext_lazy("Added an establishment named in an import")
 )
 
 
@@ -110,7 +113,7 @@ def resident_login(*, request: HttpRequest, prison_number: str, pin: str, device
     )
     activity.emit(
         person=user.username,
-        kind=activity.KIOSK_LOGIN,
+        kind=events.KIOSK_LOGIN,
         occurred_at=now,
         source="kiosk",
         idempotency_key=f"kiosk.login:{request.session.session_key or secrets.token_hex(8)}:{user.pk}",
@@ -201,9 +204,17 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, by: User | None = None) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.record(action=TOKEN_REVOKED, actor=by, obj=token)
+def establishments_for_import(*, codes: Iterable[str], source: str) -> dict[str, Establishment]:
+    """The establishments with these codes, by code. A code we do not know yet is added (named "HMP <code>" until
+    someone names it), with an audit row: an import names prisons by code only."""
+    wanted = set(codes)
+    places = {place.code: place for place in Establishment.objects.filter(code__in=wanted)}
+    for code in sorted(wanted - places.keys()):
+        places[code] = Establishment.objects.create(code=code, name=f"HMP {code}")
+        audit.record(
+            action=ESTABLISHMENT_ADDED, obj=places[code], establishment=code, detail={"code": code, "source": source}
+        )
+    return places
 
 
 def establishment_switch(*, request: HttpRequest, user: User, establishment: Establishment) -> None:

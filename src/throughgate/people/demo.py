@@ -52,6 +52,7 @@ from tqdm import tqdm
 from throughgate.core import activity
 from throughgate.core.models import ActivityEvent
 from throughgate.core.validators import nhs_check_digit, pnc_check_letter
+from throughgate.identity import events as identity_events
 from throughgate.identity import services as identity_services
 from throughgate.identity.models import (
     DeviceKind,
@@ -64,6 +65,7 @@ from throughgate.identity.models import (
     User,
 )
 from throughgate.identity.roles import sync_default_roles
+from throughgate.people import events as people_events
 from throughgate.people.models import (
     Alert,
     Booking,
@@ -960,7 +962,7 @@ def _staff(
 
 SELF_REPORTED = frozenset(
     {
-        activity.KIOSK_LOGIN,
+        identity_events.KIOSK_LOGIN,
         activity.PHONE_CALL,
         activity.CANTEEN_ORDERED,
         activity.MEAL_CHOSEN,
@@ -992,7 +994,7 @@ def person_events(person: PersonSpec, place: EstablishmentSpec, options: DemoOpt
     first_day = max(options.start_date, person.arrival_date + timedelta(days=1))
     days = [first_day + timedelta(days=n) for n in range((options.end_date - first_day).days + 1)]
     if options.start_date <= person.arrival_date <= options.end_date:
-        add(activity.ARRIVED, person.arrived_at, 1.0, {"establishment": place.code})
+        add(people_events.ARRIVED, person.arrived_at, 1.0, {"establishment": place.code})
 
     # Disciplinary charges, and the segregation some of them lead to, come first: they shape the days after.
     adjudication_days = {day for day in days if rng.random() < habits.adjudications}
@@ -1018,12 +1020,12 @@ def person_events(person: PersonSpec, place: EstablishmentSpec, options: DemoOpt
             factor = 0.6
         in_seg = day in segregated
         if day in segregated and (day - timedelta(days=1)) not in segregated:
-            add(activity.SEGREGATION_STARTED, _at(day, rng.uniform(9, 16)))
+            add(people_events.SEGREGATION_STARTED, _at(day, rng.uniform(9, 16)))
 
         # Kiosk sign-ins: fewer at weekends, none in segregation.
         if not in_seg:
             for _ in range(_poisson(rng, habits.kiosk * factor * (0.8 if weekend else 1.05))):
-                add(activity.KIOSK_LOGIN, _at(day, rng.uniform(7.5, 20.5)))
+                add(identity_events.KIOSK_LOGIN, _at(day, rng.uniform(7.5, 20.5)))
         # PIN-phone calls, mostly in the evening association.
         for _ in range(_poisson(rng, habits.phone * factor * (0.3 if in_seg else 1.0))):
             hour = rng.uniform(17, 19.5) if rng.random() < 0.6 else rng.uniform(8, 17)
@@ -1073,16 +1075,16 @@ def person_events(person: PersonSpec, place: EstablishmentSpec, options: DemoOpt
         if rng.random() < habits.complaints:
             add(activity.COMPLAINT_SUBMITTED, _at(day, rng.uniform(8, 20)), 1.0, {"stage": "COMP1"})
         if day in adjudication_days:
-            add(activity.ADJUDICATION_PROVEN, _at(day, rng.uniform(10, 16)))
+            add(people_events.ADJUDICATION_PROVEN, _at(day, rng.uniform(10, 16)))
         for when in incidents_by_day.get(day, ()):
-            add(activity.SELF_HARM_INCIDENT, when)
+            add(people_events.SELF_HARM_INCIDENT, when)
 
     for move in person.moves:
         if options.start_date <= move.at.date() <= options.end_date:
-            add(activity.CELL_MOVED, move.at, 1.0, {"from": move.from_cell, "to": move.to_cell})
+            add(people_events.CELL_MOVED, move.at, 1.0, {"from": move.from_cell, "to": move.to_cell})
     if person.incentive_change:
         day, old, new = person.incentive_change
-        add(activity.INCENTIVE_CHANGED, _at(day, rng.uniform(10, 16)), float(LEVEL_INDEX[new]), {"from": old})
+        add(people_events.INCENTIVE_CHANGED, _at(day, rng.uniform(10, 16)), float(LEVEL_INDEX[new]), {"from": old})
     events.sort(key=lambda event: (event.occurred_at, event.kind))
     return events
 

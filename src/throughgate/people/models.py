@@ -94,10 +94,6 @@ class Person(models.Model):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-    @property
-    def in_custody(self) -> bool:
-        return self.establishment_id is not None
-
 
 class Booking(models.Model):
     """One period in custody. A person can have several over the years; at most one is open."""

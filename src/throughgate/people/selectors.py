@@ -3,7 +3,8 @@ with its purpose. A record the user may not see looks exactly like one that does
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -182,3 +183,31 @@ def person_lookup_for_partner(
         detail={"by": next(iter(filters))},
     )
     return person
+
+
+# Reads for estate-wide batch jobs (AIM's scoring, ingest and fairness audit). They are not scoped to a user, so they
+# are never for a page: a page reads through people_visible_to.
+
+
+def people_in_custody_on(*, day: date) -> list[Person]:
+    """Everyone in custody on the day (held in an establishment, arrived on or before it), by prison number."""
+    return list(
+        Person.objects.filter(establishment__isnull=False)
+        .filter(Q(arrival_date__lte=day) | Q(arrival_date__isnull=True))
+        .select_related("establishment", "location")
+        .order_by("prison_number")
+    )
+
+
+def people_with_prison_numbers(*, prison_numbers: Iterable[str]) -> list[Person]:
+    """The people with these prison numbers (those we hold), by prison number."""
+    return list(
+        Person.objects.filter(prison_number__in=set(prison_numbers))
+        .select_related("establishment", "location")
+        .order_by("prison_number")
+    )
+
+
+def prison_numbers_on_record() -> set[str]:
+    """The prison number of every person we hold a record for."""
+    return set(Person.objects.values_list("prison_number", flat=True))

@@ -1,9 +1,19 @@
-"""Audit actions of the self-service app. Activity kinds (app.submitted, app.responded, ...) are registered in
-core.activity, because AIM reads them too."""
+"""Activity kinds and audit actions of the self-service app (registered here, documented in docs/events.md). The kinds
+are named ``*_KIND``: several audit actions have the same name."""
 
 from django.utils.translation import gettext_lazy
 
-from throughgate.core import audit
+from throughgate.core import activity, audit
+
+APP_SUBMITTED_KIND = activity.register_kind("app.submitted", "An app (request to staff) was raised")
+APP_RESPONDED_KIND = activity.register_kind("app.responded", "Staff answered an app")
+COMPLAINT_SUBMITTED_KIND = activity.register_kind("complaint.submitted", "A complaint was made")
+MEAL_CHOSEN_KIND = activity.register_kind("meal.chosen", "A meal choice was made")
+CANTEEN_ORDERED_KIND = activity.register_kind("canteen.ordered", "A canteen order was placed", "pounds")
+MONEY_RECEIVED_KIND = activity.register_kind("money.received", "Money arrived in the person's account", "pounds")
+ACTIVITY_ATTENDED_KIND = activity.register_kind("activity.attended", "Attended work, education or another activity")
+ACTIVITY_REFUSED_KIND = activity.register_kind("activity.refused", "Refused to attend an activity")
+CONTENT_VIEWED_KIND = activity.register_kind("content.viewed", "Opened an item in the content library")
 
 APP_SUBMITTED = audit.register_action("selfservice.app.submitted", gettext_lazy("Raised an app"))
 APP_STARTED = audit.register_action("selfservice.app.started", gettext_lazy("Started work on an app"))

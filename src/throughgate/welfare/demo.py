@@ -42,6 +42,7 @@ from django.utils import timezone
 from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
+from throughgate.people.selectors import people_in_custody_on
 from throughgate.welfare import engine, jobs, pipeline, selectors, services
 from throughgate.welfare.models import (
     AimSettings,
@@ -179,7 +180,7 @@ class EventCache:
     left out by the engine itself (it reads by time)."""
 
     def __init__(self, days: Sequence[date]) -> None:
-        self.everyone = pipeline.people_in_custody(days[-1])
+        self.everyone = people_in_custody_on(day=days[-1])
         self.position = {person.prison_number: i for i, person in enumerate(self.everyone)}
         configs = pipeline.configs_for(self.everyone)
         warmup = max((c.warmup_days for c in configs.values()), default=engine.Config().warmup_days)
@@ -188,7 +189,7 @@ class EventCache:
 
     def for_day(self, day: date) -> tuple[list[Person], pd.DataFrame | None]:
         """The day's people and their events (``None``: someone is not in the cache, let score_day read them)."""
-        people = pipeline.people_in_custody(day)
+        people = people_in_custody_on(day=day)
         if any(person.prison_number not in self.position for person in people):
             return people, None
         number = np.full(len(self.everyone), -1, dtype=np.int64)

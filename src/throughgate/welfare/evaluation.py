@@ -321,15 +321,11 @@ def measure(
     and ``frame`` they are read from the database (after an ingest)."""
     import duckdb
 
-    from throughgate.people.models import Person
+    from throughgate.people.selectors import people_with_prison_numbers
     from throughgate.welfare import fairness, pipeline
 
     if people is None:
-        people = list(
-            Person.objects.filter(prison_number__in=[p["prison_number"] for p in estate.people])
-            .select_related("establishment", "location")
-            .order_by("prison_number")
-        )
+        people = people_with_prison_numbers(prison_numbers=[p["prison_number"] for p in estate.people])
     if frame is None:
         frame = pipeline.load_events(
             people,

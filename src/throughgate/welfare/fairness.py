@@ -146,8 +146,8 @@ def stored_flags_report(*, start: date, end: date, n_boot: int = 200, establishm
     """The audit on stored flags between two days. Outcomes (self-harm incidents in the activity stream) are used
     when there are any and some scored days are old enough for theirs to be known; otherwise only alert rates are
     reported."""
-    from throughgate.core import activity
     from throughgate.core.models import ActivityEvent
+    from throughgate.people import events as people_events
     from throughgate.welfare.models import Flag
 
     flags = Flag.objects.filter(as_of__gte=start, as_of__lte=end)
@@ -157,12 +157,12 @@ def stored_flags_report(*, start: date, end: date, n_boot: int = 200, establishm
     if not rows:
         return {"rows": 0, "labelled": False, "features": {}}
     scores = pd.DataFrame(rows, columns=["prison_number", "day", "colour"])
-    from throughgate.people.models import Person
+    from throughgate.people.selectors import people_with_prison_numbers
 
-    people = list(Person.objects.filter(prison_number__in=set(scores["prison_number"])))
+    people = people_with_prison_numbers(prison_numbers=set(scores["prison_number"]))
     incidents: dict[str, list[date]] = {}
     for number, moment in ActivityEvent.objects.filter(
-        kind=activity.SELF_HARM_INCIDENT, person__in=set(scores["prison_number"])
+        kind=people_events.SELF_HARM_INCIDENT, person__in=set(scores["prison_number"])
     ).values_list("person", "occurred_at"):
         incidents.setdefault(number, []).append(moment.date())
     if incidents and (end - start).days > HORIZON_DAYS:

@@ -11,6 +11,17 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from throughgate.core import activity
+from throughgate.identity.events import KIOSK_LOGIN
+from throughgate.people.events import ADJUDICATION_PROVEN, CELL_MOVED, INCENTIVE_CHANGED, SEGREGATION_STARTED
+from throughgate.selfservice.events import (
+    ACTIVITY_ATTENDED_KIND,
+    ACTIVITY_REFUSED_KIND,
+    APP_SUBMITTED_KIND,
+    CANTEEN_ORDERED_KIND,
+    COMPLAINT_SUBMITTED_KIND,
+    MEAL_CHOSEN_KIND,
+    MONEY_RECEIVED_KIND,
+)
 
 
 @dataclass(frozen=True)
@@ -31,18 +42,18 @@ KINDS: tuple[str, ...] = (
     activity.VISIT_ATTENDED,
     activity.VISIT_CANCELLED,
     activity.PHONE_CALL,
-    activity.CANTEEN_ORDERED,
-    activity.MONEY_RECEIVED,
-    activity.MEAL_CHOSEN,
-    activity.APP_SUBMITTED,
-    activity.COMPLAINT_SUBMITTED,
-    activity.ACTIVITY_ATTENDED,
-    activity.ACTIVITY_REFUSED,
-    activity.KIOSK_LOGIN,
-    activity.INCENTIVE_CHANGED,
-    activity.ADJUDICATION_PROVEN,
-    activity.CELL_MOVED,
-    activity.SEGREGATION_STARTED,
+    CANTEEN_ORDERED_KIND,
+    MONEY_RECEIVED_KIND,
+    MEAL_CHOSEN_KIND,
+    APP_SUBMITTED_KIND,
+    COMPLAINT_SUBMITTED_KIND,
+    ACTIVITY_ATTENDED_KIND,
+    ACTIVITY_REFUSED_KIND,
+    KIOSK_LOGIN,
+    INCENTIVE_CHANGED,
+    ADJUDICATION_PROVEN,
+    CELL_MOVED,
+    SEGREGATION_STARTED,
 )
 KIND_ID: dict[str, int] = {kind: number for number, kind in enumerate(KINDS)}
 INCENTIVE_DOWN_ID = len(KINDS)  # a derived pseudo-kind: the incentive level went down
@@ -53,18 +64,18 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("visits_cancelled", activity.VISIT_CANCELLED, "count", "rise", _("visits cancelled"), dispersion=1.0),
     Indicator("calls", activity.PHONE_CALL, "count", "drop", _("phone calls")),
     Indicator("call_minutes", activity.PHONE_CALL, "amount", "drop", _("phone call minutes"), weight=0.6),
-    Indicator("canteen", activity.CANTEEN_ORDERED, "amount", "drop", _("canteen spend"), True, dispersion=1.0),
-    Indicator("money", activity.MONEY_RECEIVED, "amount", "drop", _("money received"), weight=0.6, dispersion=0.5),
-    Indicator("meals", activity.MEAL_CHOSEN, "count", "drop", _("meal choices"), True),
-    Indicator("apps", activity.APP_SUBMITTED, "count", "drop", _("apps raised"), True, weight=0.6, dispersion=1.5),
-    Indicator("complaints", activity.COMPLAINT_SUBMITTED, "count", "rise", _("complaints"), dispersion=1.0),
-    Indicator("attended", activity.ACTIVITY_ATTENDED, "count", "drop", _("work or education attended")),
-    Indicator("refused", activity.ACTIVITY_REFUSED, "count", "rise", _("activities refused"), weight=1.2),
-    Indicator("kiosk", activity.KIOSK_LOGIN, "count", "drop", _("kiosk sign-ins"), True),
+    Indicator("canteen", CANTEEN_ORDERED_KIND, "amount", "drop", _("canteen spend"), True, dispersion=1.0),
+    Indicator("money", MONEY_RECEIVED_KIND, "amount", "drop", _("money received"), weight=0.6, dispersion=0.5),
+    Indicator("meals", MEAL_CHOSEN_KIND, "count", "drop", _("meal choices"), True),
+    Indicator("apps", APP_SUBMITTED_KIND, "count", "drop", _("apps raised"), True, weight=0.6, dispersion=1.5),
+    Indicator("complaints", COMPLAINT_SUBMITTED_KIND, "count", "rise", _("complaints"), dispersion=1.0),
+    Indicator("attended", ACTIVITY_ATTENDED_KIND, "count", "drop", _("work or education attended")),
+    Indicator("refused", ACTIVITY_REFUSED_KIND, "count", "rise", _("activities refused"), weight=1.2),
+    Indicator("kiosk", KIOSK_LOGIN, "count", "drop", _("kiosk sign-ins"), True),
     Indicator("incentive_down", "incentive.down", "count", "rise", _("incentive level lowered"), dispersion=1.0),
-    Indicator("adjudications", activity.ADJUDICATION_PROVEN, "count", "rise", _("proven adjudications"), weight=1.3),
-    Indicator("cell_moves", activity.CELL_MOVED, "count", "rise", _("cell moves"), weight=1.0, dispersion=1.0),
-    Indicator("segregation", activity.SEGREGATION_STARTED, "count", "rise", _("segregation"), weight=1.5),
+    Indicator("adjudications", ADJUDICATION_PROVEN, "count", "rise", _("proven adjudications"), weight=1.3),
+    Indicator("cell_moves", CELL_MOVED, "count", "rise", _("cell moves"), weight=1.0, dispersion=1.0),
+    Indicator("segregation", SEGREGATION_STARTED, "count", "rise", _("segregation"), weight=1.5),
 )
 INDICATOR_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 

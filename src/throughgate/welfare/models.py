@@ -71,10 +71,6 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} {self.as_of} {self.colour}"
 
-    @property
-    def is_alert(self) -> bool:
-        return self.colour in (Colour.RED, Colour.AMBER)
-
 
 class TriageAction(models.TextChoices):
     SPOKE = "spoke", _("Spoke to the person")

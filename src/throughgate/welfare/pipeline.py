@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import duckdb
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
@@ -35,7 +34,11 @@ from tqdm import tqdm
 from throughgate.core import activity
 from throughgate.core.models import ActivityEvent
 from throughgate.core.validators import is_valid_prison_number
+from throughgate.identity import selectors as identity_selectors
 from throughgate.identity.models import Establishment
+from throughgate.people import events as people_events
+from throughgate.people import selectors as people_selectors
+from throughgate.people import services as people_services
 from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person, Sex
 from throughgate.welfare import engine, episodes
 from throughgate.welfare.indicators import INDICATORS, KIND_ID
@@ -106,8 +109,8 @@ def _date(data: dict[str, Any], name: str, required: bool) -> date | None:
     return parsed
 
 
-def parse_person(data: dict[str, Any]) -> dict[str, Any]:
-    """The Person fields of a person line, or LineError."""
+def parse_person(data: dict[str, Any]) -> people_services.PersonImport:
+    """The person record of a person line, or LineError."""
     prison_number = data.get("prison_number")
     if not isinstance(prison_number, str) or not is_valid_prison_number(prison_number):
         raise LineError("prison_number must look like A1234BC")
@@ -117,21 +120,22 @@ def parse_person(data: dict[str, Any]) -> dict[str, Any]:
     language = data.get("first_language", "English")
     if not isinstance(language, str) or not language.strip() or len(language) > 40:
         raise LineError("first_language must be a language name")
-    return {
-        "prison_number": prison_number,
-        "establishment": code,
-        "sex": _choice(data, "sex", Sex),
-        "date_of_birth": _date(data, "date_of_birth", required=True),
-        "ethnicity": _choice(data, "ethnicity", Ethnicity, "Other"),
-        "nationality": _choice(data, "nationality", Nationality, "British"),
-        "first_language": language.strip(),
-        "disability": _boolean(data, "disability"),
-        "arrival_date": _date(data, "arrival_date", required=False),
-        "incentive_level": _choice(data, "incentive_level", IncentiveLevel, "Standard"),
-        "self_harm_history": _boolean(data, "self_harm_history"),
-        "first_time_in_custody": _boolean(data, "first_time_in_custody"),
-        "legal_status": _choice(data, "legal_status", LegalStatus, "sentenced"),
-    }
+    born = cast(date, _date(data, "date_of_birth", required=True))  # required: a date or LineError
+    return people_services.PersonImport(
+        prison_number=prison_number,
+        establishment=code,
+        sex=_choice(data, "sex", Sex),
+        date_of_birth=born,
+        ethnicity=_choice(data, "ethnicity", Ethnicity, "Other"),
+        nationality=_choice(data, "nationality", Nationality, "British"),
+        first_language=language.strip(),
+        disability=_boolean(data, "disability"),
+        arrival_date=_date(data, "arrival_date", required=False),
+        incentive_level=_choice(data, "incentive_level", IncentiveLevel, "Standard"),
+        self_harm_history=_boolean(data, "self_harm_history"),
+        first_time_in_custody=_boolean(data, "first_time_in_custody"),
+        legal_status=_choice(data, "legal_status", LegalStatus, "sentenced"),
+    )
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ def parse_event(data: dict[str, Any]) -> ParsedEvent:
     value = data.get("value", 1)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise LineError("value must be a number, 0 or more")
-    if kind == activity.INCENTIVE_CHANGED and value not in (0, 1, 2):
+    if kind == people_events.INCENTIVE_CHANGED and value not in (0, 1, 2):
         raise LineError("value of incentive.changed must be 0 (Basic), 1 (Standard) or 2 (Enhanced)")
     return ParsedEvent(prison_number, kind, occurred_at, float(value))
 
@@ -195,7 +199,7 @@ def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = T
     con.execute("CREATE TABLE seen (fp BIGINT)")
     try:
         # Pass 1: people, and a fingerprint of every well-formed event line.
-        people: list[dict[str, Any]] = []
+        people: list[people_services.PersonImport] = []
         fingerprints: list[int] = []
         for number, raw in _lines(path, "people", progress):
             result.lines = number
@@ -231,46 +235,38 @@ def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = T
         os.rmdir(workdir)
 
     # Pass 2: events, for known people only.
-    known = set(Person.objects.values_list("prison_number", flat=True))
+    known = people_selectors.prison_numbers_on_record()
     occurrences: Counter[str] = Counter()
-    before = ActivityEvent.objects.count()
-    batch: list[ActivityEvent] = []
-    for number, raw in _lines(path, "events", progress):
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            continue  # reported in the first pass
-        if not isinstance(data, dict) or data.get("record") != "event":
-            continue
-        try:
-            event = parse_event(data)
-            if event.prison_number not in known:
-                raise LineError(f"unknown person {event.prison_number} (no person record for this prison number)")
-        except LineError as exc:
-            problem(number, str(exc))
-            continue
-        fingerprint = event.fingerprint()
-        occurrence = 0
-        if _fingerprint_int(fingerprint) in repeated:
-            occurrence = occurrences[fingerprint]
-            occurrences[fingerprint] += 1
-        result.events_valid += 1
-        batch.append(
-            ActivityEvent(
-                person=event.prison_number,
-                kind=event.kind,
-                occurred_at=event.occurred_at,
-                source=SOURCE,
-                value=event.value,
-                idempotency_key=idempotency_key(event, occurrence),
+
+    def events() -> Iterator[activity.NewEvent]:
+        for number, raw in _lines(path, "events", progress):
+            if not raw.strip():
+                continue
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError:
+                continue  # reported in the first pass
+            if not isinstance(data, dict) or data.get("record") != "event":
+                continue
+            try:
+                event = parse_event(data)
+                if event.prison_number not in known:
+                    raise LineError(f"unknown person {event.prison_number} (no person record for this prison number)")
+            except LineError as exc:
+                problem(number, str(exc))
+                continue
+            fingerprint = event.fingerprint()
+            occurrence = 0
+            if _fingerprint_int(fingerprint) in repeated:
+                occurrence = occurrences[fingerprint]
+                occurrences[fingerprint] += 1
+            result.events_valid += 1
+            yield activity.NewEvent(
+                event.prison_number, event.kind, event.occurred_at, idempotency_key(event, occurrence), event.value
             )
-        )
-        if len(batch) >= BATCH:
-            _store_events(batch)
-            batch = []
-    _store_events(batch)
+
+    before = ActivityEvent.objects.count()
+    activity.emit_many(events=events(), source=SOURCE, batch_size=BATCH)
     result.events_stored = ActivityEvent.objects.count() - before
     return result
 
@@ -281,38 +277,11 @@ def _note(con: Any, fingerprints: list[int]) -> None:
         con.execute("INSERT INTO seen SELECT fp FROM frame")
 
 
-def _store_events(batch: list[ActivityEvent]) -> None:
-    if batch:
-        with transaction.atomic():
-            ActivityEvent.objects.bulk_create(batch, ignore_conflicts=True)
-
-
-def _store_people(rows: list[dict[str, Any]], result: IngestReport) -> None:
-    if not rows:
-        return
-    latest = {row["prison_number"]: row for row in rows}  # a later line for the same person wins
-    codes = {row["establishment"] for row in latest.values()}
-    with transaction.atomic():
-        places = {e.code: e for e in Establishment.objects.filter(code__in=codes)}
-        for code in codes - places.keys():
-            places[code] = Establishment.objects.create(code=code, name=f"HMP {code}")
-        existing = {p.prison_number: p for p in Person.objects.filter(prison_number__in=latest)}
-        fields = [name for name in next(iter(latest.values())) if name not in ("prison_number", "establishment")]
-        new, changed = [], []
-        for number, row in latest.items():
-            values = {name: row[name] for name in fields}
-            person = existing.get(number)
-            if person is None:
-                new.append(Person(prison_number=number, establishment=places[row["establishment"]], **values))
-            else:
-                for name, value in values.items():
-                    setattr(person, name, value)
-                person.establishment = places[row["establishment"]]
-                changed.append(person)
-        Person.objects.bulk_create(new)
-        Person.objects.bulk_update(changed, [*fields, "establishment"])
-    result.people_created += len(new)
-    result.people_updated += len(changed)
+def _store_people(rows: list[people_services.PersonImport], result: IngestReport) -> None:
+    if rows:
+        stored = people_services.people_import(records=rows, source=SOURCE)
+        result.people_created += stored.created
+        result.people_updated += stored.updated
 
 
 # Scoring
@@ -341,16 +310,6 @@ def config_for(establishment: Establishment | None) -> engine.Config:
         config.quiet_days = stored.quiet_days
         config.weights = {k: float(v) for k, v in (stored.weights or {}).items()}
     return config
-
-
-def people_in_custody(as_of: date) -> list[Person]:
-    """Everyone in custody on the day: held in an establishment and arrived on or before it."""
-    return list(
-        Person.objects.filter(establishment__isnull=False)
-        .filter(Q(arrival_date__lte=as_of) | Q(arrival_date__isnull=True))
-        .select_related("establishment", "location")
-        .order_by("prison_number")
-    )
 
 
 def load_events(people: list[Person], start: datetime, end: datetime) -> pd.DataFrame:
@@ -475,7 +434,7 @@ def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFr
     Which alerts are open depends on the days before, so the ``warmup_days`` days before ``as_of`` are replayed
     from the events (rolling windows: each replayed day reads four days of events) with the "no concern" triages
     recorded by then; the same day always gives the same flags, whatever was scored before (docs/aim.md)."""
-    people = people_in_custody(as_of) if people is None else people
+    people = people_selectors.people_in_custody_on(day=as_of) if people is None else people
     configs = configs_for(people)
     warmup = max((c.warmup_days for c in configs.values()), default=engine.Config().warmup_days)
     first = as_of - timedelta(days=warmup)
@@ -577,7 +536,7 @@ def self_harm_days(moment: datetime) -> dict[str, date]:
     "previous self-harm" factor only. Incidents are never a signal of change (they are what AIM is evaluated
     against)."""
     first: dict[str, date] = {}
-    rows = ActivityEvent.objects.filter(kind=activity.SELF_HARM_INCIDENT, occurred_at__lt=moment).values_list(
+    rows = ActivityEvent.objects.filter(kind=people_events.SELF_HARM_INCIDENT, occurred_at__lt=moment).values_list(
         "person", "occurred_at"
     )
     for person, at in rows:
@@ -720,8 +679,9 @@ def store_flags(scored: ScoredEstate) -> int:
             counts[row.colour] += 1
             if row.raised:
                 counts[f"raised_{row.raised}"] += 1
+        places = identity_selectors.establishments_by_pk(ids=by_place)
         for place_id, counts in by_place.items():
-            place = Establishment.objects.get(pk=place_id)
+            place = places[place_id]
             ScoreRun.objects.update_or_create(
                 establishment=place,
                 as_of=scored.as_of,

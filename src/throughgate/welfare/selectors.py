@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from throughgate.core import activity, audit
+from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment, User
@@ -307,12 +307,3 @@ def governor_summary(*, user: User, establishment: Establishment, weeks: int = 8
 
 def _share(value: float | None, budget: float) -> int | None:
     return None if value is None or budget <= 0 else round(100 * value / budget)
-
-
-def first_triage_at(*, flag: Flag) -> datetime | None:
-    first = flag.triages.order_by("at").first()
-    return first.at if first else None
-
-
-def self_harm_kind() -> str:
-    return activity.SELF_HARM_INCIDENT

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from throughgate.core import activity
+from throughgate.core import activity, audit
 from throughgate.core.models import ActivityEvent, AppendOnlyError, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,25 @@ def test_export_filters_by_person_and_since(tmp_path: Path) -> None:
     assert [row["idempotency_key"] for row in rows] == ["c"]
     with pytest.raises(CommandError):
         call_command("activity_export", "--since", "last tuesday")
+
+
+def test_emit_many_stores_each_key_once_with_an_audit_row_per_batch() -> None:
+    events = [
+        activity.NewEvent("A1234BC", "kiosk.login", WHEN + dt.timedelta(minutes=i), f"bulk:{i}") for i in range(5)
+    ]
+    assert activity.emit_many(events=events, source="test.import", batch_size=2) == 5
+    assert ActivityEvent.objects.filter(source="test.import").count() == 5
+    batches = AuditEntry.objects.filter(action=audit.ACTIVITY_IMPORTED).order_by("id")
+    assert [entry.detail for entry in batches] == [{"source": "test.import", "events": n} for n in (2, 2, 1)]
+    assert activity.emit_many(events=events, source="test.import") == 5  # offered again: nothing new stored
+    assert ActivityEvent.objects.count() == 5
+
+
+def test_emit_many_refuses_unregistered_kinds_and_naive_times() -> None:
+    with pytest.raises(activity.UnknownKind):
+        activity.emit_many(events=[activity.NewEvent("A1234BC", "dance.party", WHEN, "k1")], source="test")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        activity.emit_many(
+            events=[activity.NewEvent("A1234BC", "kiosk.login", WHEN.replace(tzinfo=None), "k2")], source="test"
+        )
+    assert not ActivityEvent.objects.exists()

@@ -92,6 +92,7 @@ REGISTERING_MODULES = [
     "throughgate.identity.services",
     "throughgate.identity.signals",
     "throughgate.people.selectors",
+    "throughgate.people.services",
     "throughgate.selfservice.events",
     "throughgate.welfare.services",
     "throughgate.welfare.selectors",
@@ -126,3 +127,18 @@ def test_describe_gives_the_active_language_and_none_for_an_unknown_code(monkeyp
         assert audit.describe("identity.login.renamed_long_ago") is None
     with translation.override("en"):
         assert audit.describe(audit.LOGIN_FAILED) == "Failed sign-in attempt"
+
+
+def test_record_many_writes_one_row_per_subject_and_establishment_with_the_request_context() -> None:
+    with context.bind(context.RequestContext(correlation_id="bulk-import-1")):
+        written = audit.record_many(
+            action=audit.ACTIVITY_IMPORTED, subjects=[("A1234BC", "MDI"), ("B2345CD", "LEI")], detail={"source": "test"}
+        )
+    assert written == 2
+    rows = AuditEntry.objects.filter(action=audit.ACTIVITY_IMPORTED).order_by("subject")
+    assert [(row.subject, row.establishment, row.detail, row.correlation_id) for row in rows] == [
+        ("A1234BC", "MDI", {"source": "test"}, "bulk-import-1"),
+        ("B2345CD", "LEI", {"source": "test"}, "bulk-import-1"),
+    ]
+    with pytest.raises(ValueError, match="Unregistered"):
+        audit.record_many(action="nobody.registered.this", subjects=[("A1234BC", "MDI")])

@@ -21,6 +21,7 @@ from throughgate.core.validators import (
     is_valid_pnc_id,
     is_valid_prison_number,
 )
+from throughgate.identity import events as identity_events
 from throughgate.identity import services as identity_services
 from throughgate.identity.backends import ResidentBackend
 from throughgate.identity.models import RegisteredDevice, RoleKind, StaffAssignment, User
@@ -78,7 +79,7 @@ def test_planted_change_is_a_drop_before_self_harm():
     places = {place.code: place for place in estate.establishments}
     planted = [p for p in estate.people if p.routine_change == "planted"]
     assert planted
-    routine = {activity.KIOSK_LOGIN, activity.PHONE_CALL, activity.ACTIVITY_ATTENDED, activity.CANTEEN_ORDERED}
+    routine = {identity_events.KIOSK_LOGIN, activity.PHONE_CALL, activity.ACTIVITY_ATTENDED, activity.CANTEEN_ORDERED}
     for person in planted:
         assert person.change_start is not None
         assert person.change_end is not None

@@ -211,3 +211,20 @@ def test_an_alert_is_raised_once_then_stays_open_and_rescoring_a_day_gives_the_s
     )
     quieted = score(tmp_path)
     assert quieted["A1002BC"]["colour"] in ("amber", "red")  # the open alert is still shown until it closes
+
+
+def test_ingest_audits_each_person_it_adds_or_changes_and_each_batch_of_events(tmp_path: Path) -> None:
+    from throughgate.core.models import AuditEntry
+
+    lines = [person_line("A1234BC"), person_line("B2345CD"), event_line("A1234BC", "kiosk.login", date(2026, 2, 1))]
+    _out, err, code = ingest(write_lines(tmp_path / "estate.jsonl", lines))
+    assert code == 0, err
+    people = AuditEntry.objects.filter(action="people.record.imported")
+    assert sorted(people.values_list("subject", flat=True)) == ["A1234BC", "B2345CD"]
+    assert all(entry.detail == {"source": "aim.ingest", "change": "added"} for entry in people)
+    assert [e.detail for e in AuditEntry.objects.filter(action="core.activity.imported")] == [
+        {"source": "aim.ingest", "events": 1}
+    ]
+    out, _err, _code = ingest(write_lines(tmp_path / "same.jsonl", lines))  # nothing changed: nothing more audited
+    assert "0 people added, 0 updated" in out
+    assert AuditEntry.objects.filter(action="people.record.imported").count() == 2

@@ -17,6 +17,7 @@ from throughgate.identity.models import Notification
 from throughgate.people import demo as people_demo
 from throughgate.people import demo_hooks
 from throughgate.people.models import Person
+from throughgate.people.selectors import people_in_custody_on
 from throughgate.welfare import demo, pipeline, selectors
 from throughgate.welfare.models import (
     AimSettings,
@@ -80,7 +81,7 @@ def test_the_last_fortnight_is_scored_and_staff_act_on_the_alerts(estate: None) 
     assert counts.flags == Flag.objects.count()
     assert any("14 days scored" in line for line in said)
     last = Flag.objects.filter(as_of=END)
-    assert last.count() == len(pipeline.people_in_custody(END))
+    assert last.count() == len(people_in_custody_on(day=END))
     shown = Counter(last.values_list("colour", flat=True))
     assert shown[Colour.RED] >= 1
     assert shown[Colour.AMBER] >= 1
