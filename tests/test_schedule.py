@@ -220,7 +220,7 @@ def test_a_run_left_by_a_stopped_worker_is_taken_over_after_its_timeout():
 # --- the command and the page --------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker, like django-tasks' own, drops connections between passes
 def test_worker_once_runs_the_due_jobs_and_the_task_queue():
     out = StringIO()
     call_command("worker", "--once", stdout=out, stderr=StringIO())
