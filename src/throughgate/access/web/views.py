@@ -39,12 +39,8 @@ from throughgate.access.web.forms import (
 )
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
-from throughgate.identity.selectors import acting_user
+from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people.selectors import people_visible_to
-
-
-def _establishment(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return getattr(request, "establishment", None)
 
 
 @requires("access.view_own_sites")
@@ -77,7 +73,7 @@ def check(request: HttpRequest) -> HttpResponse:
         try:
             person, decision, devices = selectors.access_check(
                 user=acting_user(request),
-                establishment=_establishment(request),
+                establishment=acting_establishment(request),
                 prison_number=form.cleaned_data["prison_number"].strip(),
                 url=form.cleaned_data["url"].strip(),
                 now=timezone.now(),
@@ -93,7 +89,9 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @requires("access.view_monitoring")
 def monitoring(request: HttpRequest) -> HttpResponse:
-    data = selectors.monitoring(user=acting_user(request), establishment=_establishment(request), now=timezone.now())
+    data = selectors.monitoring(
+        user=acting_user(request), establishment=acting_establishment(request), now=timezone.now()
+    )
     return render(request, "access/monitoring.html", {"data": data})
 
 
@@ -101,7 +99,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def devices(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     form = DeviceForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -122,7 +120,7 @@ def devices(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    device = selectors.devices_visible_to(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+    device = selectors.devices_visible_to(user=user, establishment=acting_establishment(request)).filter(pk=pk).first()
     if device is None:
         raise NotVisible(_("Not found"))
     form = DeviceActionForm(request.POST or None)
@@ -165,7 +163,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("access.review_requests")
 def requests(request: HttpRequest) -> HttpResponse:
-    waiting = selectors.requests_waiting(user=acting_user(request), establishment=_establishment(request))[:200]
+    waiting = selectors.requests_waiting(user=acting_user(request), establishment=acting_establishment(request))[:200]
     return render(request, "access/requests.html", {"waiting": waiting})
 
 
@@ -174,7 +172,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 def request_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     site_request: SiteRequest | None = (
-        selectors.requests_waiting(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+        selectors.requests_waiting(user=user, establishment=acting_establishment(request)).filter(pk=pk).first()
     )
     if site_request is None:
         raise NotVisible(_("Not found"))
@@ -206,7 +204,9 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
 def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
     user = acting_user(request)
     person = (
-        people_visible_to(user=user, establishment=_establishment(request)).filter(prison_number=prison_number).first()
+        people_visible_to(user=user, establishment=acting_establishment(request))
+        .filter(prison_number=prison_number)
+        .first()
     )
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
@@ -255,7 +255,7 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
 
 @requires("access.manage_observations")
 def observations(request: HttpRequest) -> HttpResponse:
-    listed = selectors.observations_visible_to(user=acting_user(request), establishment=_establishment(request))
+    listed = selectors.observations_visible_to(user=acting_user(request), establishment=acting_establishment(request))
     board = selectors.observation_board(items=list(listed[:500]))
     now = timezone.now()
     median = board.median_to_mitigation
@@ -267,7 +267,9 @@ def observations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    item = selectors.observations_visible_to(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+    item = (
+        selectors.observations_visible_to(user=user, establishment=acting_establishment(request)).filter(pk=pk).first()
+    )
     if item is None:
         raise NotVisible(_("Not found"))
     triage = TriageForm(request.POST if request.POST.get("form") == "triage" else None, prefix="triage")
@@ -290,7 +292,7 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("access:observation_detail", args=[item.pk]))
     history = selectors.object_history(obj=item)[:50]
     same_device = (
-        selectors.observations_visible_to(user=user, establishment=_establishment(request))
+        selectors.observations_visible_to(user=user, establishment=acting_establishment(request))
         .filter(group_key=item.group_key)
         .exclude(pk=item.pk)[:50]
         if item.randomised and item.group_key
@@ -350,7 +352,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def establishment_policy(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     which = request.POST.get("form", "")
     level = LevelForm(request.POST if which == "level" else None, prefix="level")
     window = WindowForm(request.POST if which == "window" else None, prefix="window")
@@ -467,7 +469,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is in a group (in this prison), with forms to add and remove people; the sites limited to it."""
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     group = selectors.groups_listed().filter(pk=pk).first()
     if group is None:
         raise NotVisible(_("Not found"))
@@ -510,7 +512,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def network(request: HttpRequest) -> HttpResponse:
     """The prison's network settings that RADIUS and the unapproved-device checks use."""
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     if establishment is None:
         raise NotVisible(_("Not found"))
     current = services.network_for(establishment)
