@@ -19,8 +19,8 @@ from throughgate.access.models import (
     Risk,
     Site,
 )
-from throughgate.access.services.checks import ensure_can
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import User
 

@@ -14,8 +14,9 @@ from throughgate.access.models import (
     DeviceStatus,
     NetworkDevice,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.identity.models import Establishment, Location, User
 from throughgate.people.models import Person

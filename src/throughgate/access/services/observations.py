@@ -18,10 +18,11 @@ from throughgate.access.models import (
     ObservationStatus,
     UnapprovedDevice,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.access.services.devices import is_randomised, normalise_mac
 from throughgate.access.services.network import network_for
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import Establishment, Location, User
 

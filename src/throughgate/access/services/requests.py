@@ -14,8 +14,9 @@ from throughgate.access.models import (
     SiteRequest,
 )
 from throughgate.access.services.catalogue import normalise_address, site_add, site_set_active
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
 from throughgate.identity.models import User
 from throughgate.people.models import Person

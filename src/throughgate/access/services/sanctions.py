@@ -12,8 +12,9 @@ from throughgate.access import events, snapshot
 from throughgate.access.models import (
     Sanction,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.identity.models import User
 from throughgate.people.models import Person

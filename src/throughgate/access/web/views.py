@@ -39,6 +39,7 @@ from throughgate.access.web.forms import (
 )
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
+from throughgate.core.forms import add_domain_error
 from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people.selectors import people_visible_to
 
@@ -107,7 +108,7 @@ def devices(request: HttpRequest) -> HttpResponse:
             try:
                 device = services.device_add(by=user, establishment=establishment, **form.cleaned_data)
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Device added."))
                 return HttpResponseRedirect(reverse("access:device_detail", args=[device.pk]))
@@ -150,7 +151,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     services.device_set_status(by=user, device=device, status=data["action"], reason=data["reason"])
             except (InvalidInput, InvalidTransition) as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Device changed."))
                 return HttpResponseRedirect(reverse("access:device_detail", args=[device.pk]))
@@ -191,7 +192,7 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
                     risk=data["risk"],
                 )
             except (InvalidInput, InvalidTransition) as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Request answered."))
                 return HttpResponseRedirect(reverse("access:requests"))
@@ -243,7 +244,7 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
                     starts_at=now,
                 )
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Internet access suspended."))
                 return HttpResponseRedirect(reverse("access:sanction", args=[person.prison_number]))
@@ -327,7 +328,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             try:
                 services.site_add(by=user, **add.cleaned_data)
             except InvalidInput as exc:
-                add.add_error(exc.field if exc.field in add.fields else None, exc.message)
+                add_domain_error(add, exc)
             else:
                 messages.success(request, _("Site added."))
                 return HttpResponseRedirect(reverse("access:catalogue"))
@@ -456,7 +457,7 @@ def groups(request: HttpRequest) -> HttpResponse:
             try:
                 group = services.group_create(by=acting_user(request), **form.cleaned_data)
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Group added."))
                 return HttpResponseRedirect(reverse("access:group_detail", args=[group.pk]))
@@ -541,7 +542,7 @@ def network(request: HttpRequest) -> HttpResponse:
                     nas_wings=data["nas_wings"],
                 )
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Network settings saved."))
                 return HttpResponseRedirect(reverse("access:network"))
