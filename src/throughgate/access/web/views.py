@@ -17,6 +17,17 @@ from django.views.decorators.http import require_http_methods
 
 from throughgate.access import selectors, services
 from throughgate.access.models import SiteRequest
+from throughgate.access.permissions import (
+    CHECK_ACCESS,
+    IMPOSE_SANCTION,
+    MANAGE_DEVICES,
+    MANAGE_OBSERVATIONS,
+    MANAGE_POLICY,
+    REQUEST_SITE,
+    REVIEW_REQUESTS,
+    VIEW_MONITORING,
+    VIEW_OWN_SITES,
+)
 from throughgate.access.web.forms import (
     ActiveForm,
     CheckForm,
@@ -44,12 +55,12 @@ from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people.selectors import people_visible_to
 
 
-@requires("access.view_own_sites")
+@requires(VIEW_OWN_SITES)
 @require_http_methods(["GET", "POST"])
 def my_sites(request: HttpRequest) -> HttpResponse:
     """A resident's page: the sites they can use, why not (if not now), their requests, and a request form."""
     user = acting_user(request)
-    form = SiteRequestForm(request.POST or None) if user.has_perm("access.request_site") else None
+    form = SiteRequestForm(request.POST or None) if user.has_perm(REQUEST_SITE) else None
     status = 200
     if request.method == "POST" and form is not None:
         if form.is_valid():
@@ -65,7 +76,7 @@ def my_sites(request: HttpRequest) -> HttpResponse:
     return render(request, "access/my_sites.html", {"view": view, "form": form}, status=status)
 
 
-@requires("access.check_access")
+@requires(CHECK_ACCESS)
 def check(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.GET or None)
     result = None
@@ -88,7 +99,7 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "access/check.html", {"form": form, "result": result}, status=status)
 
 
-@requires("access.view_monitoring")
+@requires(VIEW_MONITORING)
 def monitoring(request: HttpRequest) -> HttpResponse:
     data = selectors.monitoring(
         user=acting_user(request), establishment=acting_establishment(request), now=timezone.now()
@@ -96,7 +107,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     return render(request, "access/monitoring.html", {"data": data})
 
 
-@requires("access.manage_devices")
+@requires(MANAGE_DEVICES)
 @require_http_methods(["GET", "POST"])
 def devices(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -117,7 +128,7 @@ def devices(request: HttpRequest) -> HttpResponse:
     return render(request, "access/devices.html", {"form": form, "devices": listed}, status=status)
 
 
-@requires("access.manage_devices")
+@requires(MANAGE_DEVICES)
 @require_http_methods(["GET", "POST"])
 def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
@@ -162,13 +173,13 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("access.review_requests")
+@requires(REVIEW_REQUESTS)
 def requests(request: HttpRequest) -> HttpResponse:
     waiting = selectors.requests_waiting(user=acting_user(request), establishment=acting_establishment(request))[:200]
     return render(request, "access/requests.html", {"waiting": waiting})
 
 
-@requires("access.review_requests")
+@requires(REVIEW_REQUESTS)
 @require_http_methods(["GET", "POST"])
 def request_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
@@ -200,7 +211,7 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/request_review.html", {"site_request": site_request, "form": form}, status=status)
 
 
-@requires("access.impose_sanction")
+@requires(IMPOSE_SANCTION)
 @require_http_methods(["GET", "POST"])
 def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
     user = acting_user(request)
@@ -254,7 +265,7 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
     return render(request, "access/sanction.html", context, status=status)
 
 
-@requires("access.manage_observations")
+@requires(MANAGE_OBSERVATIONS)
 def observations(request: HttpRequest) -> HttpResponse:
     listed = selectors.observations_visible_to(user=acting_user(request), establishment=acting_establishment(request))
     board = selectors.observation_board(items=list(listed[:500]))
@@ -264,7 +275,7 @@ def observations(request: HttpRequest) -> HttpResponse:
     return render(request, "access/observations.html", {"board": board, "median_words": median_words})
 
 
-@requires("access.manage_observations")
+@requires(MANAGE_OBSERVATIONS)
 @require_http_methods(["GET", "POST"])
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
@@ -315,7 +326,7 @@ def mist_adapter() -> Any:
     return Mist(base_url=os.environ.get("MIST_API_URL", "https://api.eu.mist.com"), site_id=site, token=token)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -349,7 +360,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "access/catalogue.html", context, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def establishment_policy(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -398,7 +409,7 @@ def establishment_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "access/policy.html", context, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a site of the catalogue, or take it out of use (and back) with a reason."""
@@ -446,7 +457,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/site_detail.html", context, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def groups(request: HttpRequest) -> HttpResponse:
     """The groups some sites are limited to, and a form to add one."""
@@ -465,7 +476,7 @@ def groups(request: HttpRequest) -> HttpResponse:
     return render(request, "access/groups.html", {"form": form, "groups": selectors.groups_listed()}, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is in a group (in this prison), with forms to add and remove people; the sites limited to it."""
@@ -509,7 +520,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/group_detail.html", context, status=status)
 
 
-@requires("access.manage_devices")
+@requires(MANAGE_DEVICES)
 @require_http_methods(["GET", "POST"])
 def network(request: HttpRequest) -> HttpResponse:
     """The prison's network settings that RADIUS and the unapproved-device checks use."""
