@@ -27,6 +27,13 @@ from throughgate.access.models import (
     SiteRequest,
     UnapprovedDevice,
 )
+from throughgate.access.permissions import (
+    CHECK_ACCESS,
+    MANAGE_DEVICES,
+    MANAGE_OBSERVATIONS,
+    REVIEW_REQUESTS,
+    VIEW_MONITORING,
+)
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.core.models import AuditEntry
@@ -38,7 +45,7 @@ from throughgate_squid_helper import policy
 
 def devices_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[NetworkDevice]:
     base = NetworkDevice.objects.select_related("establishment", "person", "location")
-    if establishment is None or not user.has_perm("access.manage_devices"):
+    if establishment is None or not user.has_perm(MANAGE_DEVICES):
         return base.none()
     if not people_visible_to(user=user, establishment=establishment).exists() and not (
         user.sees_all_establishments or user.assignments.filter(establishment=establishment).exists()
@@ -52,7 +59,7 @@ def device_history(*, device: NetworkDevice) -> QuerySet[AuditEntry]:
 
 
 def requests_waiting(*, user: User, establishment: Establishment | None) -> QuerySet[SiteRequest]:
-    if establishment is None or not user.has_perm("access.review_requests"):
+    if establishment is None or not user.has_perm(REVIEW_REQUESTS):
         return SiteRequest.objects.none()
     people = people_visible_to(user=user, establishment=establishment)
     return SiteRequest.objects.select_related("person").filter(person__in=people, status=RequestStatus.NEW)
@@ -109,7 +116,7 @@ def access_check(
     person = (
         people_visible_to(user=user, establishment=establishment).filter(prison_number=prison_number.upper()).first()
     )
-    if person is None or not user.has_perm("access.check_access"):
+    if person is None or not user.has_perm(CHECK_ACCESS):
         raise NotVisible(_("No person with that prison number was found"))
     snap = snapshot.for_person(person, now)
     address = policy.parse_address(url)
@@ -160,7 +167,7 @@ OUTSIDE_HOURS_ALERT = 5  # attempts outside permitted hours (in the period shown
 
 def monitoring(*, user: User, establishment: Establishment | None, now: datetime, hours: int = 24) -> Monitoring:
     """The security page: decisions per hour, top denied sites and categories, requests waiting, risk alerts."""
-    if establishment is None or not user.has_perm("access.view_monitoring"):
+    if establishment is None or not user.has_perm(VIEW_MONITORING):
         return Monitoring([], [], [], 0, [], [])
     since = now - timedelta(hours=hours)
     rows = InternetUsage.objects.filter(establishment=establishment.code, hour__gte=since)
@@ -228,7 +235,7 @@ def monitoring(*, user: User, establishment: Establishment | None, now: datetime
 def observations_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[UnapprovedDevice]:
     """Unapproved devices seen in the establishment the user acts in (security staff only)."""
     base = UnapprovedDevice.objects.select_related("establishment", "location")
-    if establishment is None or not user.has_perm("access.manage_observations"):
+    if establishment is None or not user.has_perm(MANAGE_OBSERVATIONS):
         return base.none()
     if not (user.sees_all_establishments or user.assignments.filter(establishment=establishment).exists()):
         return base.none()

@@ -2,6 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from throughgate.access.permissions import (
+    CHECK_ACCESS,
+    MANAGE_DEVICES,
+    MANAGE_OBSERVATIONS,
+    MANAGE_POLICY,
+    VIEW_MONITORING,
+    VIEW_OWN_SITES,
+)
 from throughgate.identity.tiles import Tile, register_tile
 
 register_tile(
@@ -10,7 +18,7 @@ register_tile(
         _("Internet"),
         _("See the websites you can use"),
         "globe",
-        "access.view_own_sites",
+        VIEW_OWN_SITES,
         "resident",
         40,
     )
@@ -21,7 +29,7 @@ register_tile(
         _("Internet access check"),
         _("Can a person reach a web address now, and why"),
         "search",
-        "access.check_access",
+        CHECK_ACCESS,
         "staff",
         50,
     )
@@ -32,7 +40,7 @@ register_tile(
         _("Network devices"),
         _("Laptops, tablets and kiosks on the prison network"),
         "list",
-        "access.manage_devices",
+        MANAGE_DEVICES,
         "staff",
         55,
     )
@@ -43,7 +51,7 @@ register_tile(
         _("Unapproved devices"),
         _("Phones, hotspots and access points that should not be here"),
         "list",
-        "access.manage_observations",
+        MANAGE_OBSERVATIONS,
         "staff",
         57,
     )
@@ -54,7 +62,7 @@ register_tile(
         _("Internet sites and policy"),
         _("Approved sites, what each level opens, opening times"),
         "list",
-        "access.manage_policy",
+        MANAGE_POLICY,
         "staff",
         58,
     )
@@ -65,7 +73,7 @@ register_tile(
         _("Internet monitoring"),
         _("Use, denials, requests waiting, network alerts"),
         "list",
-        "access.view_monitoring",
+        VIEW_MONITORING,
         "staff",
         60,
     )

@@ -36,13 +36,19 @@ from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from throughgate.core import activity
 from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.selfservice import defaults
 from throughgate.selfservice.applications.models import App, AppEvent, AppEventKind, AppStatus, AppType, Department
 from throughgate.selfservice.complaints.models import Complaint, ComplaintSettings, ComplaintStage, ComplaintStatus
+from throughgate.selfservice.events import (
+    APP_RESPONDED_KIND,
+    APP_SUBMITTED_KIND,
+    CANTEEN_ORDERED_KIND,
+    COMPLAINT_SUBMITTED_KIND,
+    MONEY_RECEIVED_KIND,
+)
 from throughgate.selfservice.money.models import (
     Account,
     AccountKind,
@@ -101,8 +107,8 @@ COMPLAINT_REPLIES = (
     "We looked into this. It was a mistake and it will not happen again.",
     "We have checked this. We cannot change the decision, and here is why: it follows the prison rules.",
 )
-MONEY_KINDS = (activity.APP_SUBMITTED, activity.APP_RESPONDED, activity.COMPLAINT_SUBMITTED)
-LEDGER_KINDS = (activity.MONEY_RECEIVED, activity.CANTEEN_ORDERED)
+MONEY_KINDS = (APP_SUBMITTED_KIND, APP_RESPONDED_KIND, COMPLAINT_SUBMITTED_KIND)
+LEDGER_KINDS = (MONEY_RECEIVED_KIND, CANTEEN_ORDERED_KIND)
 ROLE_DEPARTMENTS = {  # role: departments its staff are members of
     "wing_officer": ("wing", "property", "pin_phone"),
     "key_worker": ("wing",),
@@ -285,12 +291,12 @@ def _make_apps(residents: dict[str, Resident], places: dict[int, Place], rng: ra
     open_one_pending: set[tuple[int, int]] = set()
     waiting: dict[tuple[str, str], deque[int]] = defaultdict(deque)  # (person, label) -> indexes into ``apps``
     drafts: list[dict[str, Any]] = []
-    for pk, number, kind, at, _value, payload in _events((activity.APP_SUBMITTED, activity.APP_RESPONDED)):
+    for pk, number, kind, at, _value, payload in _events((APP_SUBMITTED_KIND, APP_RESPONDED_KIND)):
         resident = residents.get(number)
         if resident is None:
             continue
         label = str((payload or {}).get("type", ""))
-        if kind == activity.APP_SUBMITTED:
+        if kind == APP_SUBMITTED_KIND:
             place = places[resident.establishment_id]
             app_type = place.types.get(APP_TYPE_OF.get(label, "wing")) or place.types["wing"]
             drafts.append(
@@ -430,7 +436,7 @@ def _make_complaints(
     today = timezone.localdate(now)
     settings = {s.establishment_id: s for s in ComplaintSettings.objects.all()}
     rows = []
-    for pk, number, _kind, at, _value, payload in _events((activity.COMPLAINT_SUBMITTED,)):
+    for pk, number, _kind, at, _value, payload in _events((COMPLAINT_SUBMITTED_KIND,)):
         resident = residents.get(number)
         if resident is None:
             continue
@@ -545,7 +551,7 @@ def _make_money(
                 next_account += 1
     _insert(Account, ("id", "person", "kind", "opened_at"), accounts)
     last_order = max(
-        (at for events in by_person.values() for _pk, kind, at, _v in events if kind == activity.CANTEEN_ORDERED),
+        (at for events in by_person.values() for _pk, kind, at, _v in events if kind == CANTEEN_ORDERED_KIND),
         default=now,
     )
     waiting_from = min(now, last_order) - NOT_YET_DELIVERED  # orders placed after this wait for delivery
@@ -562,7 +568,7 @@ def _make_money(
             if pence <= 0:
                 continue
             local = timezone.localtime(at)
-            if kind == activity.MONEY_RECEIVED:
+            if kind == MONEY_RECEIVED_KIND:
                 wages = local.weekday() == 4 and local.hour == 10 and local.minute == 0
                 account = AccountKind.SPENDS if wages else AccountKind.PRIVATE_CASH
                 text = "Wages" if wages else rng.choice(("Postal order from family", "Bank transfer from family"))

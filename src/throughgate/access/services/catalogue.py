@@ -19,8 +19,9 @@ from throughgate.access.models import (
     Risk,
     Site,
 )
-from throughgate.access.services.checks import ensure_can
+from throughgate.access.permissions import MANAGE_POLICY
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import User
 
@@ -52,7 +53,7 @@ def site_add(
     include_subdomains: bool = True,
     description: str = "",
 ) -> Site:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     domain, prefix = normalise_address(address)
     if category not in Category.values:
         raise InvalidInput(_("Choose a category"), code="invalid_category", field="category")
@@ -76,7 +77,7 @@ def site_add(
 
 @transaction.atomic
 def site_set_active(*, by: User, site: Site, active: bool, reason: str) -> Site:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     if not reason.strip():
         raise InvalidInput(_("Give a reason"), code="reason_required", field="reason")
     site.active = active
@@ -100,7 +101,7 @@ def site_update(
 ) -> Site:
     """Change a site's name, category, risk rating, subdomains and the groups it is limited to (its address stays:
     a different address is a different site)."""
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     if category not in Category.values:
         raise InvalidInput(_("Choose a category"), code="invalid_category", field="category")
     if risk not in Risk.values:
@@ -143,7 +144,7 @@ class ImportResult:
 def sites_import(*, by: User, lines: Iterable[str], default_category: str = "", risk: int = Risk.LOW) -> ImportResult:
     """Bulk import: CSV lines ``address,category[,risk[,name]]`` (or bare addresses with a default category).
     Existing sites are skipped; bad lines are reported by number. One audit row for the whole import."""
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     result = ImportResult()
     existing = set(Site.objects.values_list("domain", "path_prefix"))
     fresh: list[Site] = []

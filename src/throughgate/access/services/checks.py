@@ -1,18 +1,13 @@
-"""Permission and scope checks that every write of the access app starts with."""
+"""The scope check that the access app's writes make after ``core.access.ensure_can``: a record outside the
+establishments the user may act in looks like one that does not exist (NotVisible, not a refusal)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import establishments_for
-
-
-def ensure_can(user: User, permission: str) -> None:
-    if not user.is_active or not user.has_perm(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def ensure_in_scope(user: User, establishment: Establishment | None) -> None:

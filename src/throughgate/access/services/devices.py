@@ -14,8 +14,10 @@ from throughgate.access.models import (
     DeviceStatus,
     NetworkDevice,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.permissions import MANAGE_DEVICES
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.identity.models import Establishment, Location, User
 from throughgate.people.models import Person
@@ -47,7 +49,7 @@ TRANSITIONS: dict[str, set[str]] = {
 
 @transaction.atomic
 def device_add(*, by: User, serial: str, mac: str, kind: str, establishment: Establishment) -> NetworkDevice:
-    ensure_can(by, "access.manage_devices")
+    ensure_can(by, MANAGE_DEVICES)
     ensure_in_scope(by, establishment)
     mac = normalise_mac(mac)
     serial = serial.strip()
@@ -82,7 +84,7 @@ def device_issue(
     *, by: User, device: NetworkDevice, person: Person | None = None, location: Location | None = None, reason: str = ""
 ) -> NetworkDevice:
     """Issue a device to one person, or to a cell (then everyone in the cell shares it)."""
-    ensure_can(by, "access.manage_devices")
+    ensure_can(by, MANAGE_DEVICES)
     ensure_in_scope(by, device.establishment)
     if (person is None) == (location is None):
         raise InvalidInput(_("Issue the device to a person or to a cell"), code="holder_required", field="person")
@@ -107,7 +109,7 @@ def device_issue(
 def device_set_status(*, by: User, device: NetworkDevice, status: str, reason: str) -> NetworkDevice:
     """Suspend, report lost, return to stock or retire. Suspending or losing a device also disconnects it from
     the network (a RADIUS Disconnect-Request, sent after the change is committed)."""
-    ensure_can(by, "access.manage_devices")
+    ensure_can(by, MANAGE_DEVICES)
     ensure_in_scope(by, device.establishment)
     if status == DeviceStatus.ISSUED:
         raise InvalidInput(_("Use issue to give a device to someone"), code="use_issue")

@@ -11,8 +11,10 @@ from throughgate.access import events, snapshot
 from throughgate.access.models import (
     AccessGroup,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.permissions import MANAGE_POLICY
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import User
 from throughgate.people.models import Person
@@ -20,7 +22,7 @@ from throughgate.people.models import Person
 
 @transaction.atomic
 def group_create(*, by: User, code: str, name: str) -> AccessGroup:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     code = code.strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):
         raise InvalidInput(
@@ -37,7 +39,7 @@ def group_create(*, by: User, code: str, name: str) -> AccessGroup:
 
 @transaction.atomic
 def group_add_member(*, by: User, group: AccessGroup, person: Person) -> AccessGroup:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     ensure_in_scope(by, person.establishment)
     if group.members.filter(pk=person.pk).exists():
         raise InvalidInput(_("This person is already in the group"), code="duplicate", field="prison_number")
@@ -55,7 +57,7 @@ def group_add_member(*, by: User, group: AccessGroup, person: Person) -> AccessG
 
 @transaction.atomic
 def group_remove_member(*, by: User, group: AccessGroup, person: Person) -> AccessGroup:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     ensure_in_scope(by, person.establishment)
     group.members.remove(person)
     audit.record(

@@ -12,8 +12,10 @@ from throughgate.access import events, snapshot
 from throughgate.access.models import (
     EstablishmentNetwork,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.permissions import MANAGE_DEVICES
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import Establishment, User
 
@@ -40,7 +42,7 @@ def network_update(
 ) -> EstablishmentNetwork:
     """A prison's VLAN per device kind, its quarantine VLAN (empty: suspended and lost devices are refused), its
     own Wi-Fi names (an access point copying one is a spoof) and which wing each access point serves."""
-    ensure_can(by, "access.manage_devices")
+    ensure_can(by, MANAGE_DEVICES)
     ensure_in_scope(by, establishment)
     vlans = {"kiosk_vlan": kiosk_vlan, "laptop_vlan": laptop_vlan, "tablet_vlan": tablet_vlan}
     for name, value in [*vlans.items(), ("quarantine_vlan", quarantine_vlan)]:

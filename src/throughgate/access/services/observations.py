@@ -18,10 +18,12 @@ from throughgate.access.models import (
     ObservationStatus,
     UnapprovedDevice,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.permissions import MANAGE_OBSERVATIONS
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.access.services.devices import is_randomised, normalise_mac
 from throughgate.access.services.network import network_for
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import Establishment, Location, User
 
@@ -139,7 +141,7 @@ MITIGATIONS = ("block_radius", "disconnect_coa", "mist_disconnect")
 @transaction.atomic
 def observation_triage(*, by: User, observation: UnapprovedDevice, status: str, note: str) -> UnapprovedDevice:
     """Investigate, search for the device, allow-list a known neighbour, or dismiss as a false positive."""
-    ensure_can(by, "access.manage_observations")
+    ensure_can(by, MANAGE_OBSERVATIONS)
     ensure_in_scope(by, observation.establishment)
     if status not in TRIAGE:
         raise InvalidInput(_("Choose what to do"), code="invalid_status", field="status")
@@ -168,7 +170,7 @@ def observation_mitigate(
 ) -> UnapprovedDevice:
     """Act against the device: block its MAC at RADIUS, send a RADIUS Disconnect to the access point that saw it,
     or ask Mist to disconnect it. The time from first sight to mitigation is kept."""
-    ensure_can(by, "access.manage_observations")
+    ensure_can(by, MANAGE_OBSERVATIONS)
     ensure_in_scope(by, observation.establishment)
     if action not in MITIGATIONS:
         raise InvalidInput(_("Choose an action"), code="invalid_action", field="action")

@@ -14,8 +14,10 @@ from throughgate.access.models import (
     LevelAccess,
     WindowKind,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.permissions import MANAGE_POLICY
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import IncentiveLevel
@@ -25,7 +27,7 @@ from throughgate.people.models import IncentiveLevel
 def level_access_set(
     *, by: User, establishment: Establishment, level: str, categories: list[str], max_risk: int
 ) -> LevelAccess:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     ensure_in_scope(by, establishment)
     if level not in IncentiveLevel.values:
         raise InvalidInput(_("Choose a level"), code="invalid_level", field="level")
@@ -56,7 +58,7 @@ def level_access_set(
 def window_add(
     *, by: User, establishment: Establishment, name: str, kind: str, days: list[int], starts: time, ends: time
 ) -> AccessWindow:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     ensure_in_scope(by, establishment)
     if kind not in WindowKind.values or not days or any(d not in range(7) for d in days) or ends <= starts:
         raise InvalidInput(_("Check the days and times"), code="invalid_window")
@@ -70,7 +72,7 @@ def window_add(
 
 @transaction.atomic
 def window_remove(*, by: User, window: AccessWindow) -> None:
-    ensure_can(by, "access.manage_policy")
+    ensure_can(by, MANAGE_POLICY)
     ensure_in_scope(by, window.establishment)
     audit.record(action=events.WINDOW_CHANGED, actor=by, obj=window, detail={"removed": str(window)})
     window.delete()

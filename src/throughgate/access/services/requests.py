@@ -13,9 +13,11 @@ from throughgate.access.models import (
     Site,
     SiteRequest,
 )
+from throughgate.access.permissions import REQUEST_SITE, REVIEW_REQUESTS
 from throughgate.access.services.catalogue import normalise_address, site_add, site_set_active
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
 from throughgate.identity.models import User
 from throughgate.people.models import Person
@@ -31,7 +33,7 @@ def _own_person(user: User) -> Person:
 def site_request_submit(*, by: User, address: str, reason: str, idempotency_key: str = "") -> SiteRequest:
     """A resident asks for a site, stored as the catalogue would store its address. A retried submission (the
     same person and key) is stored once: the retry gets the first request back."""
-    ensure_can(by, "access.request_site")
+    ensure_can(by, REQUEST_SITE)
     person = _own_person(by)
     domain, prefix = normalise_address(address)
     if not reason.strip():
@@ -76,7 +78,7 @@ def site_request_review(
     name: str = "",
 ) -> SiteRequest:
     """Approve (adding the site to the catalogue if it is not there) or decline, always with a reason."""
-    ensure_can(by, "access.review_requests")
+    ensure_can(by, REVIEW_REQUESTS)
     ensure_in_scope(by, request.person.establishment)
     if request.status != RequestStatus.NEW:
         raise InvalidTransition(_("This request has already been answered"))

@@ -12,8 +12,10 @@ from throughgate.access import events, snapshot
 from throughgate.access.models import (
     Sanction,
 )
-from throughgate.access.services.checks import ensure_can, ensure_in_scope
+from throughgate.access.permissions import IMPOSE_SANCTION
+from throughgate.access.services.checks import ensure_in_scope
 from throughgate.core import audit
+from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.identity.models import User
 from throughgate.people.models import Person
@@ -24,7 +26,7 @@ def sanction_impose(
     *, by: User, person: Person, ends_at: datetime, reason: str, starts_at: datetime | None = None
 ) -> Sanction:
     """Suspend a person's internet access until ``ends_at``. Officers may do so only in their own prison."""
-    ensure_can(by, "access.impose_sanction")
+    ensure_can(by, IMPOSE_SANCTION)
     ensure_in_scope(by, person.establishment)
     starts_at = starts_at or timezone.now()
     if not reason.strip():
@@ -51,7 +53,7 @@ def sanction_impose(
 
 @transaction.atomic
 def sanction_lift(*, by: User, sanction: Sanction, reason: str) -> Sanction:
-    ensure_can(by, "access.impose_sanction")
+    ensure_can(by, IMPOSE_SANCTION)
     ensure_in_scope(by, sanction.person.establishment)
     if sanction.lifted_at is not None:
         raise InvalidTransition(_("This suspension was already lifted"))

@@ -17,6 +17,17 @@ from django.views.decorators.http import require_http_methods
 
 from throughgate.access import selectors, services
 from throughgate.access.models import SiteRequest
+from throughgate.access.permissions import (
+    CHECK_ACCESS,
+    IMPOSE_SANCTION,
+    MANAGE_DEVICES,
+    MANAGE_OBSERVATIONS,
+    MANAGE_POLICY,
+    REQUEST_SITE,
+    REVIEW_REQUESTS,
+    VIEW_MONITORING,
+    VIEW_OWN_SITES,
+)
 from throughgate.access.web.forms import (
     ActiveForm,
     CheckForm,
@@ -39,20 +50,17 @@ from throughgate.access.web.forms import (
 )
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
-from throughgate.identity.selectors import acting_user
+from throughgate.core.forms import add_domain_error
+from throughgate.identity.selectors import acting_establishment, acting_user
 from throughgate.people.selectors import people_visible_to
 
 
-def _establishment(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return getattr(request, "establishment", None)
-
-
-@requires("access.view_own_sites")
+@requires(VIEW_OWN_SITES)
 @require_http_methods(["GET", "POST"])
 def my_sites(request: HttpRequest) -> HttpResponse:
     """A resident's page: the sites they can use, why not (if not now), their requests, and a request form."""
     user = acting_user(request)
-    form = SiteRequestForm(request.POST or None) if user.has_perm("access.request_site") else None
+    form = SiteRequestForm(request.POST or None) if user.has_perm(REQUEST_SITE) else None
     status = 200
     if request.method == "POST" and form is not None:
         if form.is_valid():
@@ -68,7 +76,7 @@ def my_sites(request: HttpRequest) -> HttpResponse:
     return render(request, "access/my_sites.html", {"view": view, "form": form}, status=status)
 
 
-@requires("access.check_access")
+@requires(CHECK_ACCESS)
 def check(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.GET or None)
     result = None
@@ -77,7 +85,7 @@ def check(request: HttpRequest) -> HttpResponse:
         try:
             person, decision, devices = selectors.access_check(
                 user=acting_user(request),
-                establishment=_establishment(request),
+                establishment=acting_establishment(request),
                 prison_number=form.cleaned_data["prison_number"].strip(),
                 url=form.cleaned_data["url"].strip(),
                 now=timezone.now(),
@@ -91,17 +99,19 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "access/check.html", {"form": form, "result": result}, status=status)
 
 
-@requires("access.view_monitoring")
+@requires(VIEW_MONITORING)
 def monitoring(request: HttpRequest) -> HttpResponse:
-    data = selectors.monitoring(user=acting_user(request), establishment=_establishment(request), now=timezone.now())
+    data = selectors.monitoring(
+        user=acting_user(request), establishment=acting_establishment(request), now=timezone.now()
+    )
     return render(request, "access/monitoring.html", {"data": data})
 
 
-@requires("access.manage_devices")
+@requires(MANAGE_DEVICES)
 @require_http_methods(["GET", "POST"])
 def devices(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     form = DeviceForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -109,7 +119,7 @@ def devices(request: HttpRequest) -> HttpResponse:
             try:
                 device = services.device_add(by=user, establishment=establishment, **form.cleaned_data)
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Device added."))
                 return HttpResponseRedirect(reverse("access:device_detail", args=[device.pk]))
@@ -118,11 +128,11 @@ def devices(request: HttpRequest) -> HttpResponse:
     return render(request, "access/devices.html", {"form": form, "devices": listed}, status=status)
 
 
-@requires("access.manage_devices")
+@requires(MANAGE_DEVICES)
 @require_http_methods(["GET", "POST"])
 def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    device = selectors.devices_visible_to(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+    device = selectors.devices_visible_to(user=user, establishment=acting_establishment(request)).filter(pk=pk).first()
     if device is None:
         raise NotVisible(_("Not found"))
     form = DeviceActionForm(request.POST or None)
@@ -152,7 +162,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     services.device_set_status(by=user, device=device, status=data["action"], reason=data["reason"])
             except (InvalidInput, InvalidTransition) as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Device changed."))
                 return HttpResponseRedirect(reverse("access:device_detail", args=[device.pk]))
@@ -163,18 +173,18 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("access.review_requests")
+@requires(REVIEW_REQUESTS)
 def requests(request: HttpRequest) -> HttpResponse:
-    waiting = selectors.requests_waiting(user=acting_user(request), establishment=_establishment(request))[:200]
+    waiting = selectors.requests_waiting(user=acting_user(request), establishment=acting_establishment(request))[:200]
     return render(request, "access/requests.html", {"waiting": waiting})
 
 
-@requires("access.review_requests")
+@requires(REVIEW_REQUESTS)
 @require_http_methods(["GET", "POST"])
 def request_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     site_request: SiteRequest | None = (
-        selectors.requests_waiting(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+        selectors.requests_waiting(user=user, establishment=acting_establishment(request)).filter(pk=pk).first()
     )
     if site_request is None:
         raise NotVisible(_("Not found"))
@@ -193,7 +203,7 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
                     risk=data["risk"],
                 )
             except (InvalidInput, InvalidTransition) as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Request answered."))
                 return HttpResponseRedirect(reverse("access:requests"))
@@ -201,12 +211,14 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/request_review.html", {"site_request": site_request, "form": form}, status=status)
 
 
-@requires("access.impose_sanction")
+@requires(IMPOSE_SANCTION)
 @require_http_methods(["GET", "POST"])
 def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
     user = acting_user(request)
     person = (
-        people_visible_to(user=user, establishment=_establishment(request)).filter(prison_number=prison_number).first()
+        people_visible_to(user=user, establishment=acting_establishment(request))
+        .filter(prison_number=prison_number)
+        .first()
     )
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
@@ -243,7 +255,7 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
                     starts_at=now,
                 )
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Internet access suspended."))
                 return HttpResponseRedirect(reverse("access:sanction", args=[person.prison_number]))
@@ -253,9 +265,9 @@ def sanction(request: HttpRequest, prison_number: str) -> HttpResponse:
     return render(request, "access/sanction.html", context, status=status)
 
 
-@requires("access.manage_observations")
+@requires(MANAGE_OBSERVATIONS)
 def observations(request: HttpRequest) -> HttpResponse:
-    listed = selectors.observations_visible_to(user=acting_user(request), establishment=_establishment(request))
+    listed = selectors.observations_visible_to(user=acting_user(request), establishment=acting_establishment(request))
     board = selectors.observation_board(items=list(listed[:500]))
     now = timezone.now()
     median = board.median_to_mitigation
@@ -263,11 +275,13 @@ def observations(request: HttpRequest) -> HttpResponse:
     return render(request, "access/observations.html", {"board": board, "median_words": median_words})
 
 
-@requires("access.manage_observations")
+@requires(MANAGE_OBSERVATIONS)
 @require_http_methods(["GET", "POST"])
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    item = selectors.observations_visible_to(user=user, establishment=_establishment(request)).filter(pk=pk).first()
+    item = (
+        selectors.observations_visible_to(user=user, establishment=acting_establishment(request)).filter(pk=pk).first()
+    )
     if item is None:
         raise NotVisible(_("Not found"))
     triage = TriageForm(request.POST if request.POST.get("form") == "triage" else None, prefix="triage")
@@ -290,7 +304,7 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("access:observation_detail", args=[item.pk]))
     history = selectors.object_history(obj=item)[:50]
     same_device = (
-        selectors.observations_visible_to(user=user, establishment=_establishment(request))
+        selectors.observations_visible_to(user=user, establishment=acting_establishment(request))
         .filter(group_key=item.group_key)
         .exclude(pk=item.pk)[:50]
         if item.randomised and item.group_key
@@ -312,7 +326,7 @@ def mist_adapter() -> Any:
     return Mist(base_url=os.environ.get("MIST_API_URL", "https://api.eu.mist.com"), site_id=site, token=token)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -325,7 +339,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             try:
                 services.site_add(by=user, **add.cleaned_data)
             except InvalidInput as exc:
-                add.add_error(exc.field if exc.field in add.fields else None, exc.message)
+                add_domain_error(add, exc)
             else:
                 messages.success(request, _("Site added."))
                 return HttpResponseRedirect(reverse("access:catalogue"))
@@ -346,11 +360,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "access/catalogue.html", context, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def establishment_policy(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     which = request.POST.get("form", "")
     level = LevelForm(request.POST if which == "level" else None, prefix="level")
     window = WindowForm(request.POST if which == "window" else None, prefix="window")
@@ -395,7 +409,7 @@ def establishment_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "access/policy.html", context, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a site of the catalogue, or take it out of use (and back) with a reason."""
@@ -443,7 +457,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/site_detail.html", context, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def groups(request: HttpRequest) -> HttpResponse:
     """The groups some sites are limited to, and a form to add one."""
@@ -454,7 +468,7 @@ def groups(request: HttpRequest) -> HttpResponse:
             try:
                 group = services.group_create(by=acting_user(request), **form.cleaned_data)
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Group added."))
                 return HttpResponseRedirect(reverse("access:group_detail", args=[group.pk]))
@@ -462,12 +476,12 @@ def groups(request: HttpRequest) -> HttpResponse:
     return render(request, "access/groups.html", {"form": form, "groups": selectors.groups_listed()}, status=status)
 
 
-@requires("access.manage_policy")
+@requires(MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is in a group (in this prison), with forms to add and remove people; the sites limited to it."""
     user = acting_user(request)
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     group = selectors.groups_listed().filter(pk=pk).first()
     if group is None:
         raise NotVisible(_("Not found"))
@@ -506,11 +520,11 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/group_detail.html", context, status=status)
 
 
-@requires("access.manage_devices")
+@requires(MANAGE_DEVICES)
 @require_http_methods(["GET", "POST"])
 def network(request: HttpRequest) -> HttpResponse:
     """The prison's network settings that RADIUS and the unapproved-device checks use."""
-    establishment = _establishment(request)
+    establishment = acting_establishment(request)
     if establishment is None:
         raise NotVisible(_("Not found"))
     current = services.network_for(establishment)
@@ -539,7 +553,7 @@ def network(request: HttpRequest) -> HttpResponse:
                     nas_wings=data["nas_wings"],
                 )
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Network settings saved."))
                 return HttpResponseRedirect(reverse("access:network"))

@@ -139,7 +139,7 @@ def _create_app(*, person: Person, app_type: AppType, body: str, key: str, user:
     )
     activity.emit(
         person=person.prison_number,
-        kind=activity.APP_SUBMITTED,
+        kind=events.APP_SUBMITTED_KIND,
         occurred_at=now,
         source=SOURCE,
         idempotency_key=f"app.submitted:{app.pk}",
@@ -260,7 +260,7 @@ def app_respond(*, app: App, by: User, decision: str, reply: str, idempotency_ke
     )
     activity.emit(
         person=app.person.prison_number,
-        kind=activity.APP_RESPONDED,
+        kind=events.APP_RESPONDED_KIND,
         occurred_at=app.decided_at or timezone.now(),
         source=SOURCE,
         idempotency_key=f"app.responded:{app.pk}",

@@ -101,7 +101,7 @@ def complaint_submit(
             )
             activity.emit(
                 person=person.prison_number,
-                kind=activity.COMPLAINT_SUBMITTED,
+                kind=events.COMPLAINT_SUBMITTED_KIND,
                 occurred_at=now,
                 source=SOURCE,
                 idempotency_key=f"complaint.submitted:{complaint.pk}",

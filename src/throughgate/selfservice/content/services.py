@@ -345,7 +345,7 @@ def content_view_record(*, user: User, item_id: int, at: datetime | None = None)
             )
             activity.emit(
                 person=person.prison_number,
-                kind=activity.CONTENT_VIEWED,
+                kind=events.CONTENT_VIEWED_KIND,
                 occurred_at=moment,
                 source=SOURCE,
                 idempotency_key=f"content.viewed:{item.pk}:{person.prison_number}:{hour:%Y%m%d%H}",

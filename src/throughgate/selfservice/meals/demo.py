@@ -22,10 +22,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from throughgate.core import activity
 from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment
 from throughgate.people.models import Person
+from throughgate.selfservice.events import MEAL_CHOSEN_KIND
 from throughgate.selfservice.meals import rules
 from throughgate.selfservice.meals.models import (
     DietReason,
@@ -253,9 +253,7 @@ def populate(*, seed: int) -> int:
 
     # Who chose which week, from the activity stream.
     chosen: dict[int, list[tuple[int, dt.datetime, str]]] = defaultdict(list)  # establishment -> (person, when, key)
-    events = ActivityEvent.objects.filter(kind=activity.MEAL_CHOSEN).values_list(
-        "person", "occurred_at", "idempotency_key"
-    )
+    events = ActivityEvent.objects.filter(kind=MEAL_CHOSEN_KIND).values_list("person", "occurred_at", "idempotency_key")
     for number, occurred_at, key in events.iterator(chunk_size=BATCH):
         found_person = by_number.get(number)
         if found_person is not None:

@@ -162,7 +162,7 @@ def _store(
     audit.record(action=events.MEALS_CHOSEN, actor=user, subject=person.prison_number, obj=sheet, detail=detail)
     activity.emit(
         person=person.prison_number,
-        kind=activity.MEAL_CHOSEN,
+        kind=events.MEAL_CHOSEN_KIND,
         occurred_at=at,
         source=SOURCE,
         idempotency_key=f"meal.chosen:{sheet.pk}",

@@ -172,7 +172,7 @@ def money_credit(
         )
         activity.emit(
             person=person.prison_number,
-            kind=activity.MONEY_RECEIVED,
+            kind=events.MONEY_RECEIVED_KIND,
             occurred_at=now,
             source=SOURCE,
             idempotency_key=f"money.received:{entry.pk}",
@@ -415,7 +415,7 @@ def _place(
     )
     activity.emit(
         person=person.prison_number,
-        kind=activity.CANTEEN_ORDERED,
+        kind=events.CANTEEN_ORDERED_KIND,
         occurred_at=now,
         source=SOURCE,
         idempotency_key=f"canteen.ordered:{order.pk}",

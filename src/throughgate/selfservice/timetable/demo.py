@@ -23,10 +23,10 @@ from django.db.models.fields.json import KT
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from throughgate.core import activity
 from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment
 from throughgate.people.models import Person
+from throughgate.selfservice.events import ACTIVITY_ATTENDED_KIND, ACTIVITY_REFUSED_KIND
 from throughgate.selfservice.timetable.models import (
     SLOT_TIMES,
     Activity,
@@ -73,7 +73,7 @@ def _job_for(seed: int, prison_number: str) -> str:
 def populate(*, seed: int) -> int:
     """Make the demo timetable for every establishment; return how many attendance records were made."""
     before = AttendanceRecord.objects.count()
-    window = ActivityEvent.objects.filter(kind__in=(activity.ACTIVITY_ATTENDED, activity.ACTIVITY_REFUSED)).aggregate(
+    window = ActivityEvent.objects.filter(kind__in=(ACTIVITY_ATTENDED_KIND, ACTIVITY_REFUSED_KIND)).aggregate(
         first=Min("occurred_at"), last=Max("occurred_at")
     )
     today = timezone.localdate()
@@ -91,7 +91,7 @@ def _events_by_person(numbers: list[str]) -> dict[str, list[tuple[str, date, str
     zone = local_zone()
     found: dict[str, list[tuple[str, date, str, str]]] = defaultdict(list)
     rows = ActivityEvent.objects.filter(
-        person__in=numbers, kind__in=(activity.ACTIVITY_ATTENDED, activity.ACTIVITY_REFUSED)
+        person__in=numbers, kind__in=(ACTIVITY_ATTENDED_KIND, ACTIVITY_REFUSED_KIND)
     ).values_list("person", "kind", "occurred_at", KT("payload__session"))
     for person, kind, occurred_at, session in rows.iterator(chunk_size=BATCH):
         local = occurred_at.astimezone(zone)
@@ -220,7 +220,7 @@ def _populate_establishment(establishment: Establishment, *, seed: int, first: d
             session_id = session_ids.get((activity_id, day, slot))
             if session_id is None or (session_id, pk) in records:
                 continue
-            refused = kind == activity.ACTIVITY_REFUSED
+            refused = kind == ACTIVITY_REFUSED_KIND
             recorded_at = datetime.combine(day, time(12) if slot == Slot.AM else time(17), tzinfo=zone)
             records[(session_id, pk)] = (
                 session_id,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from throughgate.core import activity
+from throughgate.selfservice.events import ACTIVITY_ATTENDED_KIND, ACTIVITY_REFUSED_KIND
 from throughgate.selfservice.timetable.models import AttendanceCode
 
 # True: always paid; False: never paid; None: the member of staff chooses.
@@ -32,8 +32,8 @@ COMMENT_REQUIRED: frozenset[str] = frozenset({AttendanceCode.REFUSED, Attendance
 INCENTIVE_WARNING_ALLOWED: frozenset[str] = frozenset({AttendanceCode.REFUSED})
 # The outcomes AIM reads from the activity stream.
 EVENT_KIND: dict[str, str] = {
-    AttendanceCode.ATTENDED: activity.ACTIVITY_ATTENDED,
-    AttendanceCode.REFUSED: activity.ACTIVITY_REFUSED,
+    AttendanceCode.ATTENDED: ACTIVITY_ATTENDED_KIND,
+    AttendanceCode.REFUSED: ACTIVITY_REFUSED_KIND,
 }
 
 

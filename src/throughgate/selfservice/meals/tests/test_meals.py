@@ -15,6 +15,7 @@ from tests.factories import cell_in, make_resident, make_staff
 from throughgate.core import activity
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
 from throughgate.core.models import ActivityEvent, AuditEntry
+from throughgate.selfservice.events import MEAL_CHOSEN_KIND
 from throughgate.selfservice.meals import rules, selectors, services
 from throughgate.selfservice.meals.models import Meal, MealChoice, MealSheet, Menu, MenuOption, RecordedDiet
 from throughgate.selfservice.meals.tests.factories import (
@@ -124,7 +125,7 @@ def test_picking_stores_a_sheet_an_audit_row_and_a_meal_chosen_event(establishme
     audit = AuditEntry.objects.get(action="selfservice.meals.chosen")
     assert audit.subject == person.prison_number
     assert audit.detail == {"week": monday.isoformat(), "chosen": 1, "defaults": 20}
-    event = ActivityEvent.objects.get(kind=activity.MEAL_CHOSEN)
+    event = ActivityEvent.objects.get(kind=MEAL_CHOSEN_KIND)
     assert event.person == person.prison_number
     assert event.payload == {"week": monday.isoformat(), "chosen": 1}
     week = selectors.week_of_resident(user=person.user, week_start=monday)
@@ -149,7 +150,7 @@ def test_a_retry_with_the_same_key_stores_once_and_returns_the_first(establishme
     assert again.sheet.pk == first.sheet.pk
     assert MealSheet.objects.count() == 1
     assert MealChoice.objects.get().option.name == "Beef stew"
-    assert ActivityEvent.objects.filter(kind=activity.MEAL_CHOSEN).count() == 1
+    assert ActivityEvent.objects.filter(kind=MEAL_CHOSEN_KIND).count() == 1
     assert AuditEntry.objects.filter(action="selfservice.meals.chosen").count() == 1
 
 
@@ -483,7 +484,7 @@ def test_demo_meals_follow_the_activity_stream_and_religion(establishment: Any, 
             when = timezone.make_aware(dt.datetime.combine(day, dt.time(10 + n % 9, 0)))
             activity.emit(
                 person=person.prison_number,
-                kind=activity.MEAL_CHOSEN,
+                kind=MEAL_CHOSEN_KIND,
                 occurred_at=when,
                 source="kiosk",
                 idempotency_key=f"meal:{person.prison_number}:{day}",

@@ -11,6 +11,7 @@ import pytest
 from tests.factories import make_resident
 from throughgate.core import activity
 from throughgate.core.models import ActivityEvent, AuditEntry
+from throughgate.selfservice.events import MEAL_CHOSEN_KIND
 from throughgate.selfservice.meals import services
 from throughgate.selfservice.meals.models import MealChoice, MealSheet
 from throughgate.selfservice.meals.tests.factories import make_menu, open_until_sunday, option, slot
@@ -36,7 +37,7 @@ def test_twenty_parallel_retries_of_one_meal_sheet_store_one(establishment: Any)
     assert sum(1 for r in results if r.created) == 1
     assert {r.sheet.pk for r in results} == {MealSheet.objects.get().pk}
     assert MealChoice.objects.count() == 1
-    assert ActivityEvent.objects.filter(kind=activity.MEAL_CHOSEN).count() == 1
+    assert ActivityEvent.objects.filter(kind=MEAL_CHOSEN_KIND).count() == 1
     assert AuditEntry.objects.filter(action="selfservice.meals.chosen").count() == 1
 
 
@@ -68,7 +69,7 @@ def test_the_demo_inserts_its_picks_on_postgres(establishment: Any) -> None:
 
     activity.emit(
         person=person.prison_number,
-        kind=activity.MEAL_CHOSEN,
+        kind=MEAL_CHOSEN_KIND,
         occurred_at=timezone.now(),
         source="kiosk",
         idempotency_key="meal:pg",
