@@ -58,8 +58,10 @@ class Config:
     prior_days: float = 14.0  # how many days of peer rate a personal baseline is shrunk towards
     min_routine_per_week: float = 4.0  # below this, "insufficient data"
     new_arrival_days: int = 14  # fewer days in custody: no personal routine yet, never red without an event
-    evidence_floor: float = 0.5  # -log10 p below this (p > 0.32) counts for nothing
-    evidence_cap: float = 6.0
+    # Evidence is a normal score (standard deviations): below the floor (a mid-p tail over 0.16) it counts for
+    # nothing; one indicator gives at most the cap.
+    evidence_floor: float = 1.0
+    evidence_cap: float = 4.0
     static_cap: float = 1.75
     ceiling_factor: float = 3.0  # the list never grows beyond this many times the budget (a safety valve)
     # Alerts as episodes (episodes.py): an open alert closes below exit_fraction x amber; after closing, no new
@@ -94,7 +96,6 @@ class Config:
 # days carry raised risk without an odds ratio in DOMAIN.md: 1.5, 1.5 and 2 are stated assumptions.
 STATIC_FACTORS: dict[str, float] = {
     "previous_self_harm": 0.2 * math.log(6.6),
-    "female": 0.2 * math.log(11.0),
     "remand": 0.2 * math.log(1.5),
     "first_time": 0.2 * math.log(1.5),
     "early_days": 0.2 * math.log(2.0),
@@ -443,16 +444,60 @@ def _nb_lower_sum(k: np.ndarray, mu: np.ndarray, size: np.ndarray) -> np.ndarray
     return np.asarray(total)
 
 
+APPROXIMATION_MARGIN = 0.75
+
+
+def _mid_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np.ndarray:
+    """The mid-p tail in the direction of concern: P(X < x) + P(X = x) / 2 for a drop (``lower``), P(X > x) +
+    P(X = x) / 2 for a rise, as the mean of the tails at x and one step further in. Mid-p values of a count are
+    spread evenly on (0, 1) on average whatever the count's mean, so a person with a few events a fortnight is
+    judged on the same scale as one with dozens (plain tails make sparse data look calmer than it is)."""
+    near = _nb_tail(x, mu, size, lower)
+    if lower:
+        further = np.zeros(len(x))
+        some = np.flatnonzero(x >= 1 - 1e-9)
+        if len(some):
+            further[some] = _nb_tail(x[some] - 1, mu[some], size[some], lower)
+    else:
+        further = _nb_tail(x + 1, mu, size, lower)
+    return np.asarray(0.5 * (near + further))
+
+
 def _evidence(
     x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool, gate: np.ndarray, config: Config
 ) -> np.ndarray:
-    """-log10 of the tail probability where the gate is open, less the floor and within the cap; else 0 (only a
-    few people pass a gate, so only theirs are worked out)."""
+    """Evidence of a change, in standard deviations beyond ``evidence_floor``: the mid-p tail probability turned
+    into a normal score (a tail of 0.16 is 1, 0.023 is 2, 0.0013 is 3), less the floor, within the cap; 0 where the
+    gate is shut. Normal scores add up across indicators as evidence does (many moderate changes make a large sum),
+    and they mean the same thing for rare and frequent events."""
+    from scipy import special
+
     out = np.zeros(len(x))
     open_ = np.flatnonzero(gate)
     if len(open_):
-        tail = _nb_tail(x[open_], mu[open_], size[open_], lower)
-        out[open_] = np.clip(-np.log10(np.maximum(tail, 1e-300)) - config.evidence_floor, 0, config.evidence_cap)
+        # Most open gates are ordinary wobbles: the normal approximation of the count (mean mu, variance mu +
+        # mu^2 / size) puts them well under the floor, and they are not worked out exactly. The margin of 0.75
+        # standard deviations is far wider than the approximation's error where it matters (a test checks that
+        # skipping never drops a case the exact tail would count).
+        gap = (mu[open_] - x[open_]) if lower else (x[open_] - mu[open_])
+        approx = gap / np.sqrt(mu[open_] + mu[open_] ** 2 / np.maximum(size[open_], 1e-6))
+        open_ = open_[approx > config.evidence_floor - APPROXIMATION_MARGIN]
+    if len(open_):
+        tail = _mid_tail(x[open_], mu[open_], size[open_], lower)
+        z = -special.ndtri(np.clip(tail, 1e-300, 1.0))
+        out[open_] = np.clip(z - config.evidence_floor, 0, config.evidence_cap)
+    return out
+
+
+def _gap_evidence(expected: np.ndarray, gate: np.ndarray) -> np.ndarray:
+    """The normal score of going without an event for a while, where ``expected`` events were due: P(none) =
+    exp(-expected) (0 where the gate is shut)."""
+    from scipy import special
+
+    out = np.zeros(len(expected))
+    open_ = np.flatnonzero(gate)
+    if len(open_):
+        out[open_] = -special.ndtri(np.exp(-np.minimum(expected[open_], 690.0)))
     return out
 
 
@@ -478,6 +523,75 @@ def _peer_rates(groups: tuple[int, np.ndarray], n: np.ndarray, days: np.ndarray)
     return np.asarray(np.where(day_totals >= 28 * 10, totals / np.maximum(day_totals, 1.0), overall[:, None]))
 
 
+def _peer_trend(
+    groups: tuple[int, np.ndarray],
+    recent: np.ndarray,
+    recent_days: np.ndarray,
+    before: np.ndarray,
+    before_days: np.ndarray,
+) -> np.ndarray:
+    """How much the peer group's rate changed ([rows, groups]): the pooled recent rate over the pooled rate before,
+    where both rest on at least 100 events (else 1, no change), within 0.25 to 4. A lockdown, a regime change or a
+    broken feed moves a whole establishment at once: a person is then expected to move with their peers, and only
+    a change beyond theirs is evidence about the person."""
+    count, inverse = groups
+    sums = [
+        np.stack([np.bincount(inverse, weights=rows[s], minlength=count) for s in range(rows.shape[0])])
+        for rows in (recent, before)
+    ]
+    days = [np.bincount(inverse, weights=d, minlength=count) for d in (recent_days, before_days)]
+    rate_recent = sums[0] / np.maximum(days[0], 1.0)
+    rate_before = sums[1] / np.maximum(days[1], 1.0)
+    enough = (sums[0] >= 100) & (sums[1] >= 100)
+    trend = np.where(enough, rate_recent / np.maximum(rate_before, 1e-12), 1.0)
+    return np.asarray(np.clip(trend, 0.25, 4.0))
+
+
+def _fitted_dispersion(n_by_slot: np.ndarray, d_base: np.ndarray, d_middle: np.ndarray) -> np.ndarray:
+    """How much counts vary from day to day, per slot, fitted on the estate itself: the negative-binomial size per
+    day (small: bursty, large: steady, 50 and over: as steady as chance alone) from how far each settled person's
+    week before last strays from their baseline (method of moments over everyone with at least 8 weeks of baseline
+    and a usual of one or more events a week). Most people are not changing, so this is the spread of an ordinary
+    week; a few changing people only widen it (more cautious). NaN where fewer than 200 people have such data."""
+    settled = (d_base >= 56) & (d_middle >= 7)
+    out = np.full(n_by_slot.shape[0], np.nan)
+    if settled.sum() < 200:
+        return out
+    base_days = d_base[settled]
+    inflate = 1 + 7 / base_days  # the baseline's own uncertainty about the usual count
+    for slot in range(n_by_slot.shape[0]):
+        base = n_by_slot[slot, BASELINE, settled]
+        mu = base / base_days * 7
+        x = n_by_slot[slot, MIDDLE, settled]
+        use = mu >= 1
+        if use.sum() < 200:
+            continue
+        excess = ((x[use] - mu[use]) ** 2 - mu[use] * inflate[use]).sum()
+        scale = (mu[use] ** 2 / 7 * inflate[use]).sum()
+        out[slot] = 50.0 if excess <= 0 else float(np.clip(scale / excess, 0.3, 50.0))
+    return out
+
+
+def _heterogeneity(baseline: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """How alike people's usual rates are, per slot, as the shape of a gamma distribution of rates (large: alike,
+    small: very different), from the people with four weeks or more of baseline: the spread of their rates less the
+    part day-to-day chance explains (method of moments), within 0.3 to 50. A person's baseline is shrunk towards
+    their peers by this many events' worth, so the more people differ, the more a person is judged on their own
+    history."""
+    settled = days >= 28
+    out = np.full(baseline.shape[0], 50.0)
+    if settled.sum() < 30:
+        return np.full(baseline.shape[0], 2.0)
+    rates = baseline[:, settled] / days[settled]
+    mean = rates.mean(axis=1)
+    spread = rates.var(axis=1)
+    chance = mean * np.mean(1.0 / days[settled])  # the Poisson part of the spread of a rate over d days
+    between = spread - chance
+    known = (mean > 0) & (between > 0)
+    out[known] = np.clip(mean[known] ** 2 / between[known], 0.3, 50.0)
+    return out
+
+
 def score(windows: Windows, people: People, config: Config) -> Result:
     """Colours, scores and the evidence behind them, for everyone at once."""
     n, t = windows.n, windows.t
@@ -500,6 +614,20 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     peer_t = _peer_rates(groups, t_by_amount.sum(axis=1), all_days)
     peer_q = _peer_rates(groups, q_by_slot.sum(axis=1), all_days)
     peer_unit = peer_q / np.maximum(peer_t, 1e-9)  # E[value^2] / E[value] of the peers, per amount slot and group
+    # The peers' own change over the same windows (14 days against the baseline, 7 days against the 13 weeks
+    # before), counts and amounts: a change the whole group shares is not evidence about one person.
+    trend14_n = _peer_trend(
+        groups, n_by_slot[:, RECENT] + n_by_slot[:, MIDDLE], d_recent + d_middle, n_by_slot[:, BASELINE], d_base
+    )
+    trend7_n = _peer_trend(
+        groups, n_by_slot[:, RECENT], d_recent, n_by_slot[:, BASELINE] + n_by_slot[:, MIDDLE], d_base + d_middle
+    )
+    trend14_t = _peer_trend(
+        groups, t_by_amount[:, RECENT] + t_by_amount[:, MIDDLE], d_recent + d_middle, t_by_amount[:, BASELINE], d_base
+    )
+    trend7_t = _peer_trend(
+        groups, t_by_amount[:, RECENT], d_recent, t_by_amount[:, BASELINE] + t_by_amount[:, MIDDLE], d_base + d_middle
+    )
 
     # Enough routine data to judge? Judged on the time before the recent week for people with a history, so a
     # recent drop is never mistaken for digital exclusion.
@@ -521,7 +649,9 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     window_rows = np.full((k, count), 14)
     usual_rows = np.zeros((k, count))
     rise_total = np.zeros(count)
-    a = config.prior_days
+    a = 0.0  # (days are counted from the windows; the peers' weight is worked out per indicator)
+    shapes = _heterogeneity(n_by_slot[:, BASELINE], d_base)
+    fitted = _fitted_dispersion(n_by_slot, d_base, d_middle)
     # Shared by every indicator scored for everyone: the days of each window and what a baseline is spread over.
     all_base_a, all_base_middle_a = d_base + a, d_base + d_middle + a
     all_recent_middle = d_recent + d_middle
@@ -571,21 +701,29 @@ def score(windows: Windows, people: People, config: Config) -> Result:
                 ts_[BASELINE, sel] / unit,
                 peer_t[a_slot][inv] / unit,
             )
+            trend14, trend7 = trend14_t[a_slot][inv], trend7_t[a_slot][inv]
         else:
             rec, mid, base, prior = ns[RECENT, sel], ns[MIDDLE, sel], ns[BASELINE, sel], peer_n[s][inv]
-        prior_a = a * prior
-        rate14 = (base + prior_a) / base_a  # usual per day, before the last two weeks
+            trend14, trend7 = trend14_n[s][inv], trend7_n[s][inv]
+        # The person's usual rate, from their own baseline and their peers': the peers' rate counts as ``shape``
+        # events' worth of history (how alike people are, see ``_heterogeneity``), so a long baseline speaks for
+        # itself and a short one leans on the peers. What is still unknown about the person's rate widens the
+        # expected spread (the sizes below), so a short history is never read as a sharp drop.
+        shape = float(shapes[s])
+        prior_days = shape / np.maximum(prior, 1e-9)
         base_mid = base + mid
-        rate7 = (base_mid + prior_a) / base_middle_a  # usual per day, before the last week
-        mu14, x14 = rate14 * recent_middle, rec + mid
-        mu7, x7 = rate7 * dr, rec
+        rate14 = (base + shape) / (base_a - a + prior_days)  # usual per day, before the last two weeks
+        rate7 = (base_mid + shape) / (base_middle_a - a + prior_days)  # usual per day, before the last week
+        mu14, x14 = rate14 * recent_middle * trend14, rec + mid
+        mu7, x7 = rate7 * dr * trend7, rec
         # The sum of W days' counts, each negative binomial with size k, is negative binomial with size W x k.
-        size14 = indicator.dispersion * recent_middle
-        size7 = indicator.dispersion * dr
-        if lower:  # a drop must be a real one: at most 60% of usual, and usual must be something
-            gate14, gate7 = (x14 <= 0.6 * mu14) & (mu14 >= 2), (x7 <= 0.6 * mu7) & (mu7 >= 1.5)
-        else:  # a rise must be at least one event and about twice usual
-            gate14, gate7 = (x14 >= 1) & (x14 >= 0.5 + 2 * mu14), (x7 >= 1) & (x7 >= 0.5 + 2 * mu7)
+        k_day = indicator.dispersion if np.isnan(fitted[s]) else float(fitted[s])
+        size14 = 1 / (1 / np.maximum(k_day * recent_middle, 1e-9) + 1 / (shape + base))
+        size7 = 1 / (1 / np.maximum(k_day * dr, 1e-9) + 1 / (shape + base_mid))
+        if lower:  # a drop: fewer than usual, where usual is something
+            gate14, gate7 = (x14 < mu14) & (mu14 >= 2), (x7 < mu7) & (mu7 >= 1.5)
+        else:  # a rise: at least one event, and more than usual
+            gate14, gate7 = (x14 >= 1) & (x14 > mu14), (x7 >= 1) & (x7 > mu7)
         e14 = _evidence(x14, mu14, size14, lower, gate14, config)
         e7 = _evidence(x7, mu7, size7, lower, gate7, config)
         if indicator.code == "visits":
@@ -593,7 +731,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             # Only for people who do get visits (two or more in their baseline).
             gap = np.minimum(np.minimum(windows.last_visit_lag[sel] - 1, di), LOOKBACK_DAYS)
             visited = base_mid >= 2
-            gap_evidence = np.where((gap > 7) & visited, rate7 * gap / math.log(10), 0.0)
+            gap_evidence = _gap_evidence(rate7 * gap, (gap > 7) & visited)
             e14 = np.maximum(e14, np.clip(gap_evidence - config.evidence_floor, 0, config.evidence_cap))
         use14 = e14 >= e7
         evidence = np.where(use14, e14, e7)
@@ -628,7 +766,6 @@ def score(windows: Windows, people: People, config: Config) -> Result:
 
     static = 1 + (
         STATIC_FACTORS["previous_self_harm"] * people.previous_self_harm
-        + STATIC_FACTORS["female"] * people.female
         + STATIC_FACTORS["remand"] * people.remand
         + STATIC_FACTORS["first_time"] * people.first_time
         + STATIC_FACTORS["early_days"] * (days_in < 30)

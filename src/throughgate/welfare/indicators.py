@@ -72,6 +72,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("attended", ACTIVITY_ATTENDED_KIND, "count", "drop", _("work or education attended")),
     Indicator("refused", ACTIVITY_REFUSED_KIND, "count", "rise", _("activities refused"), weight=1.2),
     Indicator("kiosk", KIOSK_LOGIN, "count", "drop", _("kiosk sign-ins"), True),
+    # Help-seeking and agitation: far more apps or kiosk use than usual is a warning sign too.
+    Indicator("apps_up", APP_SUBMITTED_KIND, "count", "rise", _("apps raised"), True, weight=0.6, dispersion=1.5),
+    Indicator("kiosk_up", KIOSK_LOGIN, "count", "rise", _("kiosk sign-ins"), True, weight=0.6),
     Indicator("incentive_down", "incentive.down", "count", "rise", _("incentive level lowered"), dispersion=1.0),
     Indicator("adjudications", ADJUDICATION_PROVEN, "count", "rise", _("proven adjudications"), weight=1.3),
     Indicator("cell_moves", CELL_MOVED, "count", "rise", _("cell moves"), weight=1.0, dispersion=1.0),

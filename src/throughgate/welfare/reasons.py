@@ -79,6 +79,17 @@ def reason_text(reason: dict[str, Any]) -> str:
             "days": days,
             "usual": _number(float(reason.get("expected", 0))),
         }
+    if indicator.code.endswith("_up"):  # a routine done far more than usual (help-seeking, agitation)
+        percent = round(100 * (observed / max(float(reason.get("expected", 0)), 1e-9) - 1))
+        return _(
+            "%(label)s up %(percent)s%% on usual (%(observed)s in the last %(days)s days, usually about %(usual)s)"
+        ) % {
+            "label": label,
+            "percent": percent,
+            "observed": _number(observed),
+            "days": days,
+            "usual": _number(float(reason.get("expected", 0))),
+        }
     if indicator.code == "segregation":
         return _("placed in segregation in the last %(days)s days") % {"days": days}
     if indicator.code == "incentive_down":
