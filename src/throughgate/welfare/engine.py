@@ -445,6 +445,10 @@ def _nb_lower_sum(k: np.ndarray, mu: np.ndarray, size: np.ndarray) -> np.ndarray
 
 
 APPROXIMATION_MARGIN = 0.75
+import os as _os
+
+STOUFFER = bool(_os.environ.get("STOUFFER"))
+STOUFFER_MIX = float(_os.environ.get("STOUFFER_MIX", "0"))
 
 
 def _mid_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np.ndarray:
@@ -659,6 +663,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     # scalings, the same as scaling the weight first.
     scale = np.where(new_arrival, 0.5, 1.0)
     scale_self_service = np.where(insufficient, 0.0, scale)
+    zw, ww, za, wa = np.zeros(count), np.zeros(count), np.zeros(count), np.zeros(count)
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
         ns = n_by_slot[s]  # [3, people], contiguous
@@ -724,6 +729,20 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             gate14, gate7 = (x14 < mu14) & (mu14 >= 2), (x7 < mu7) & (mu7 >= 1.5)
         else:  # a rise: at least one event, and more than usual
             gate14, gate7 = (x14 >= 1) & (x14 > mu14), (x7 >= 1) & (x7 > mu7)
+        if STOUFFER:
+            from scipy import special as _sp
+
+            valid = (mu14 >= 1) if lower else np.ones(len(x14), dtype=bool)
+            zz = np.zeros(len(x14))
+            vi = np.flatnonzero(valid)
+            zz[vi] = -_sp.ndtri(np.clip(_mid_tail(x14[vi], mu14[vi], np.maximum(size14[vi], 1e-6), lower), 1e-300, 1))
+            wgt = config.weight(indicator)
+            if lower:
+                zw += wgt * np.clip(zz, -2, 4) * valid
+                ww += wgt**2 * valid
+            else:
+                za[sel] += wgt * np.clip(zz, 0, 4)
+                wa += wgt**2
         e14 = _evidence(x14, mu14, size14, lower, gate14, config)
         e7 = _evidence(x7, mu7, size7, lower, gate7, config)
         if indicator.code == "visits":
@@ -775,6 +794,9 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             static = static + STATIC_FACTORS[name] * ((people.triggers & bit) > 0)
     static = np.minimum(static, config.static_cap)
     dynamic = contributions.sum(axis=1)
+    if STOUFFER:
+        dynamic = np.maximum(zw / np.sqrt(np.maximum(ww, 1e-9)), za / np.sqrt(np.maximum(wa, 1e-9)))
+        dynamic = np.maximum(dynamic, 0) + STOUFFER_MIX * contributions.sum(axis=1)
     total = dynamic * static  # static factors scale evidence of change; alone they never flag anyone
 
     # Worked out as small integer levels (0 green, 1 amber, 2 red, 3 insufficient data), named at the end:
