@@ -50,18 +50,19 @@ AMOUNT_INDEX[list(AMOUNT_SLOTS)] = np.arange(len(AMOUNT_SLOTS))
 class Config:
     """Thresholds and weights. Defaults are calibrated on the evaluation estate (docs/aim.md)."""
 
-    amber_threshold: float = 5.5
-    red_threshold: float = 11.0
+    amber_threshold: float = 3.4
+    red_threshold: float = 7.0
     red_budget_per_100: float = 2.0
     amber_budget_per_100: float = 5.0
     weights: dict[str, float] = field(default_factory=dict)
-    prior_days: float = 14.0  # how many days of peer rate a personal baseline is shrunk towards
     min_routine_per_week: float = 4.0  # below this, "insufficient data"
     new_arrival_days: int = 14  # fewer days in custody: no personal routine yet, never red without an event
     # Evidence is a normal score (standard deviations): below the floor (a mid-p tail over 0.16) it counts for
     # nothing; one indicator gives at most the cap.
     evidence_floor: float = 1.0
     evidence_cap: float = 4.0
+    single_share: float = 0.3  # the weight of a routine's single-indicator evidence beside the combined score
+    recorded_share: float = 0.3  # the weight of staff-recorded events' evidence (segregation, adjudications...)
     static_cap: float = 1.75
     ceiling_factor: float = 3.0  # the list never grows beyond this many times the budget (a safety valve)
     # Alerts as episodes (episodes.py): an open alert closes below exit_fraction x amber; after closing, no new
@@ -445,10 +446,6 @@ def _nb_lower_sum(k: np.ndarray, mu: np.ndarray, size: np.ndarray) -> np.ndarray
 
 
 APPROXIMATION_MARGIN = 0.75
-import os as _os
-
-STOUFFER = bool(_os.environ.get("STOUFFER"))
-STOUFFER_MIX = float(_os.environ.get("STOUFFER_MIX", "0"))
 
 
 def _mid_tail(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool) -> np.ndarray:
@@ -490,6 +487,19 @@ def _evidence(
         tail = _mid_tail(x[open_], mu[open_], size[open_], lower)
         z = -special.ndtri(np.clip(tail, 1e-300, 1.0))
         out[open_] = np.clip(z - config.evidence_floor, 0, config.evidence_cap)
+    return out
+
+
+def _normal_scores(x: np.ndarray, mu: np.ndarray, size: np.ndarray, lower: bool, applies: np.ndarray) -> np.ndarray:
+    """The normal score of each count in the direction of concern (its mid-p tail as a standard normal quantile:
+    0 is as usual, 2 is a change as unlikely as 2.3%), 0 where it does not apply."""
+    from scipy import special
+
+    out = np.zeros(len(x))
+    where = np.flatnonzero(applies)
+    if len(where):
+        tail = _mid_tail(x[where], mu[where], np.maximum(size[where], 1e-6), lower)
+        out[where] = -special.ndtri(np.clip(tail, 1e-300, 1.0))
     return out
 
 
@@ -535,7 +545,8 @@ def _peer_trend(
     before_days: np.ndarray,
 ) -> np.ndarray:
     """How much the peer group's rate changed ([rows, groups]): the pooled recent rate over the pooled rate before,
-    where both rest on at least 100 events (else 1, no change), within 0.25 to 4. A lockdown, a regime change or a
+    where the rate before rests on at least 100 events and the recent one on 280 person-days (else 1, no change),
+    within 0.05 to 4. A lockdown, a regime change or a
     broken feed moves a whole establishment at once: a person is then expected to move with their peers, and only
     a change beyond theirs is evidence about the person."""
     count, inverse = groups
@@ -546,9 +557,9 @@ def _peer_trend(
     days = [np.bincount(inverse, weights=d, minlength=count) for d in (recent_days, before_days)]
     rate_recent = sums[0] / np.maximum(days[0], 1.0)
     rate_before = sums[1] / np.maximum(days[1], 1.0)
-    enough = (sums[0] >= 100) & (sums[1] >= 100)
+    enough = (sums[1] >= 100) & (days[0] >= 280)  # (a recent count of 0 is a real trend: a lockdown)
     trend = np.where(enough, rate_recent / np.maximum(rate_before, 1e-12), 1.0)
-    return np.asarray(np.clip(trend, 0.25, 4.0))
+    return np.asarray(np.clip(trend, 0.05, 4.0))
 
 
 def _fitted_dispersion(n_by_slot: np.ndarray, d_base: np.ndarray, d_middle: np.ndarray) -> np.ndarray:
@@ -653,35 +664,40 @@ def score(windows: Windows, people: People, config: Config) -> Result:
     window_rows = np.full((k, count), 14)
     usual_rows = np.zeros((k, count))
     rise_total = np.zeros(count)
-    a = 0.0  # (days are counted from the windows; the peers' weight is worked out per indicator)
     shapes = _heterogeneity(n_by_slot[:, BASELINE], d_base)
     fitted = _fitted_dispersion(n_by_slot, d_base, d_middle)
     # Shared by every indicator scored for everyone: the days of each window and what a baseline is spread over.
-    all_base_a, all_base_middle_a = d_base + a, d_base + d_middle + a
+    all_base_days, all_base_middle_days = d_base, d_base + d_middle
     all_recent_middle = d_recent + d_middle
     # Drop indicators' weights are scaled by 0.5 (new arrival) or 0 (no data for a self-service routine): exact
     # scalings, the same as scaling the weight first.
     scale = np.where(new_arrival, 0.5, 1.0)
     scale_self_service = np.where(insufficient, 0.0, scale)
-    zw, ww, za, wa = np.zeros(count), np.zeros(count), np.zeros(count), np.zeros(count)
+    present_self_service = np.where(insufficient, 0.0, 1.0)
+    withdrawal, withdrawal_weight = np.zeros(count), np.zeros(count)
+    agitation, agitation_weight = np.zeros(count), np.zeros(count)
+    combined_rows = np.zeros((k, count))
     for j, indicator in enumerate(INDICATORS):
         s = slot_of(indicator)
         ns = n_by_slot[s]  # [3, people], contiguous
         lower = indicator.direction == "drop"
-        # A rise needs at least one recent event: score only those people (rare events, few people).
-        sel: Any = slice(None) if lower else np.flatnonzero(ns[RECENT] + ns[MIDDLE] >= 1)
+        sel: Any = slice(None)  # (everyone: a rise is scored for the combined part wherever usual is something)
         if lower:
-            dr, di, base_a, base_middle_a, recent_middle = (
+            dr, di, base_days, base_middle_days, recent_middle = (
                 d_recent,
                 days_in,
-                all_base_a,
-                all_base_middle_a,
+                all_base_days,
+                all_base_middle_days,
                 all_recent_middle,
             )
             inv = inverse
         else:
             dr, di = d_recent[sel], days_in[sel]
-            base_a, base_middle_a, recent_middle = all_base_a[sel], all_base_middle_a[sel], all_recent_middle[sel]
+            base_days, base_middle_days, recent_middle = (
+                all_base_days[sel],
+                all_base_middle_days[sel],
+                all_recent_middle[sel],
+            )
             inv = inverse[sel]
         amount = indicator.measure == "amount"
         if amount:
@@ -717,33 +733,37 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         shape = float(shapes[s])
         prior_days = shape / np.maximum(prior, 1e-9)
         base_mid = base + mid
-        rate14 = (base + shape) / (base_a - a + prior_days)  # usual per day, before the last two weeks
-        rate7 = (base_mid + shape) / (base_middle_a - a + prior_days)  # usual per day, before the last week
+        rate14 = (base + shape) / (base_days + prior_days)  # usual per day, before the last two weeks
+        rate7 = (base_mid + shape) / (base_middle_days + prior_days)  # usual per day, before the last week
         mu14, x14 = rate14 * recent_middle * trend14, rec + mid
         mu7, x7 = rate7 * dr * trend7, rec
         # The sum of W days' counts, each negative binomial with size k, is negative binomial with size W x k.
         k_day = indicator.dispersion if np.isnan(fitted[s]) else float(fitted[s])
-        size14 = 1 / (1 / np.maximum(k_day * recent_middle, 1e-9) + 1 / (shape + base))
-        size7 = 1 / (1 / np.maximum(k_day * dr, 1e-9) + 1 / (shape + base_mid))
+        # (The peers' trend counts as fewer or more days of ordinary activity: it scales the spread's size too.)
+        size14 = 1 / (1 / np.maximum(k_day * recent_middle * trend14, 1e-9) + 1 / (shape + base))
+        size7 = 1 / (1 / np.maximum(k_day * dr * trend7, 1e-9) + 1 / (shape + base_mid))
         if lower:  # a drop: fewer than usual, where usual is something
             gate14, gate7 = (x14 < mu14) & (mu14 >= 2), (x7 < mu7) & (mu7 >= 1.5)
         else:  # a rise: at least one event, and more than usual
             gate14, gate7 = (x14 >= 1) & (x14 > mu14), (x7 >= 1) & (x7 > mu7)
-        if STOUFFER:
-            from scipy import special as _sp
-
-            valid = (mu14 >= 1) if lower else np.ones(len(x14), dtype=bool)
-            zz = np.zeros(len(x14))
-            vi = np.flatnonzero(valid)
-            zz[vi] = -_sp.ndtri(np.clip(_mid_tail(x14[vi], mu14[vi], np.maximum(size14[vi], 1e-6), lower), 1e-300, 1))
-            wgt = config.weight(indicator)
-            if lower:
-                zw += wgt * np.clip(zz, -2, 4) * valid
-                ww += wgt**2 * valid
-            else:
-                za[sel] += wgt * np.clip(zz, 0, 4)
-                wa += wgt**2
-        e14 = _evidence(x14, mu14, size14, lower, gate14, config)
+        # The combined part: this indicator's normal score over the last 14 days for everyone it applies to (a
+        # drop: usual is at least one event; a rise: at least one recent event), added up per direction below.
+        weight = config.weight(indicator)
+        if lower:
+            w_each = weight * (present_self_service if indicator.self_service else 1.0)
+            applies = (mu14 >= 1) & (w_each > 0)
+            z14 = np.clip(_normal_scores(x14, mu14, size14, lower, applies), -2, 4)
+            withdrawal += w_each * z14
+            withdrawal_weight += np.where(applies, w_each, 0.0) ** 2
+            combined_rows[j] = w_each * np.maximum(z14, 0)
+        else:
+            # Only more than usual counts here (fewer complaints is no concern), so a rise adds its normal score
+            # where there is a recent event and nothing otherwise, and every rise indicator counts in the divisor.
+            z14 = np.clip(_normal_scores(x14, mu14, size14, lower, x14 >= 1), 0, 4)
+            agitation += weight * z14
+            agitation_weight += weight**2
+            combined_rows[j] = weight * z14
+        e14 = np.where(gate14, np.clip(z14 - config.evidence_floor, 0, config.evidence_cap), 0.0)
         e7 = _evidence(x7, mu7, size7, lower, gate7, config)
         if indicator.code == "visits":
             # Days since the last social visit, against the usual rate: P(no visit in that many days).
@@ -754,7 +774,6 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             e14 = np.maximum(e14, np.clip(gap_evidence - config.evidence_floor, 0, config.evidence_cap))
         use14 = e14 >= e7
         evidence = np.where(use14, e14, e7)
-        weight = config.weight(indicator)
         if lower:
             # No personal routine yet, or no data for this routine: a low count is not evidence of a change.
             row = contributions_rows[j]
@@ -774,12 +793,41 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         else:
             part = evidence * weight
             contributions_rows[j, sel] = part
-            rise_total[sel] += part
+            if not indicator.self_service:
+                rise_total[sel] += part
             multiplier = unit if amount else 1.0
             observed_rows[j, sel] = np.where(use14, x14, x7) * multiplier
             expected_rows[j, sel] = np.where(use14, mu14, mu7) * multiplier
             window_rows[j, sel] = np.where(use14, 14, 7)
             usual_rows[j, sel] = np.where(use14, rate14, rate7) * multiplier
+    # Two ways a routine changes before a crisis, both scored: withdrawal (the drop indicators) and agitation or
+    # help-seeking (the rise indicators). Each is a weighted sum of normal scores over the indicators that apply
+    # to the person, divided by the root of the sum of squared weights (Stouffer's method): under no change it is
+    # a standard normal score whatever the number of indicators, and several moderate changes in one direction add
+    # up to a large one. Beside it, a share of the single-indicator evidence keeps a collapse of one routine (no
+    # visits, segregation) weighing on its own.
+    # (A new arrival's drops count at half weight, as in the evidence: there is no routine to change yet.)
+    withdrawal_score = scale * withdrawal / np.sqrt(np.maximum(withdrawal_weight, 1e-9))
+    agitation_score = agitation / np.sqrt(np.maximum(agitation_weight, 1e-9))
+    withdrawn = withdrawal_score >= agitation_score
+    combined = np.maximum(np.maximum(withdrawal_score, agitation_score), 0.0)
+    # Staff-recorded events (segregation, adjudications, refusals, cell moves...) are rare and serious: their
+    # evidence counts in full; the everyday routines' single-indicator evidence counts at ``single_share``.
+    recorded = np.array([i.direction == "rise" and not i.self_service for i in INDICATORS])
+    shares = np.where(recorded, config.recorded_share, config.single_share)[:, None]
+    single = (shares * contributions_rows).sum(axis=0)
+    # What each indicator added, for the reasons: its share of the combined score in the winning direction and of
+    # the single-indicator evidence.
+    drop_rows = np.array([i.direction == "drop" for i in INDICATORS])
+    share = np.where(
+        drop_rows[:, None] & withdrawn[None, :],
+        scale * combined_rows / np.sqrt(np.maximum(withdrawal_weight, 1e-9)),
+        np.where(
+            ~drop_rows[:, None] & ~withdrawn[None, :], combined_rows / np.sqrt(np.maximum(agitation_weight, 1e-9)), 0.0
+        ),
+    )
+    contributions_rows = share * (combined > 0) + shares * contributions_rows
+    rise_total = config.recorded_share * rise_total
     contributions, observed, expected = contributions_rows.T, observed_rows.T, expected_rows.T
     window, usual = window_rows.T, usual_rows.T
 
@@ -793,10 +841,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         for name, bit in TRIGGER_BITS.items():
             static = static + STATIC_FACTORS[name] * ((people.triggers & bit) > 0)
     static = np.minimum(static, config.static_cap)
-    dynamic = contributions.sum(axis=1)
-    if STOUFFER:
-        dynamic = np.maximum(zw / np.sqrt(np.maximum(ww, 1e-9)), za / np.sqrt(np.maximum(wa, 1e-9)))
-        dynamic = np.maximum(dynamic, 0) + STOUFFER_MIX * contributions.sum(axis=1)
+    dynamic = combined + single
     total = dynamic * static  # static factors scale evidence of change; alone they never flag anyone
 
     # Worked out as small integer levels (0 green, 1 amber, 2 red, 3 insufficient data), named at the end:

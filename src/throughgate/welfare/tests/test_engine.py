@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from throughgate.welfare import engine
-from throughgate.welfare.indicators import KIND_ID
+from throughgate.welfare.indicators import INDICATORS, KIND_ID
 
 
 def random_events(people: int, start: date, days: int, seed: int = 3) -> pd.DataFrame:
@@ -114,3 +114,98 @@ def test_small_tails_summed_equal_the_incomplete_beta() -> None:
     np.testing.assert_allclose(upper, expected, rtol=1e-12, atol=0)
     assert ((upper < 1e-3) & (x <= engine.SMALL_COUNT)).any()  # small tails that go through betainc
     assert ((upper >= 1e-3) & (x <= engine.SMALL_COUNT) & (x >= 1)).any()  # and those summed
+
+
+def steady_estate(people: int, seed: int = 4) -> engine.Windows:
+    """Everyone keeps a steady routine (Poisson counts around their own rates), 84 days of baseline, two weeks."""
+    rng = np.random.default_rng(seed)
+    slots = len(KIND_ID) + 1
+    rates = np.zeros((people, slots))
+    for kind, rate in (
+        ("kiosk.login", 2.0),
+        ("phone.call", 1.0),
+        ("meal.chosen", 2.0),
+        ("app.submitted", 0.3),
+        ("activity.attended", 0.8),
+        ("canteen.ordered", 0.15),
+    ):
+        rates[:, KIND_ID[kind]] = rate * rng.gamma(8.0, 1 / 8.0, size=people)
+    n = np.stack([rng.poisson(rates * days) for days in (7, 7, 84)]).astype(float)
+    t = np.zeros((3, people, len(engine.AMOUNT_SLOTS)))
+    canteen = list(engine.AMOUNT_SLOTS).index(KIND_ID["canteen.ordered"])
+    t[:, :, canteen] = n[:, :, KIND_ID["canteen.ordered"]] * 10.0
+    q = np.zeros_like(t)
+    q[:, :, canteen] = n[:, :, KIND_ID["canteen.ordered"]] * 100.0
+    return engine.Windows(n=n, t=t, last_visit_lag=np.full(people, np.inf), q=q)
+
+
+def settled_people(people: int, establishment: np.ndarray | None = None) -> engine.People:
+    none = np.zeros(people, dtype=bool)
+    place = np.zeros(people, dtype=np.int64) if establishment is None else establishment
+    return engine.People(
+        ids=[str(i) for i in range(people)],
+        days_in_custody=np.full(people, 400),
+        female=none,
+        previous_self_harm=none,
+        remand=none,
+        first_time=none,
+        group=place * 2,
+        establishment=place,
+    )
+
+
+def test_several_moderate_drops_add_up_where_no_single_one_would() -> None:
+    people = 600
+    windows = steady_estate(people)
+    changed = 0
+    for kind in ("kiosk.login", "phone.call", "meal.chosen", "activity.attended"):  # each down by about 45%
+        usual = windows.n[2, changed, KIND_ID[kind]] / 12
+        windows.n[0, changed, KIND_ID[kind]] = round(0.55 * usual)
+        windows.n[1, changed, KIND_ID[kind]] = round(0.55 * usual)
+    result = engine.score(windows, settled_people(people), engine.Config())
+    assert result.colour[changed] in ("amber", "red")
+    codes = [INDICATORS[j].code for j in np.argsort(-result.contributions[changed])[:4]]
+    assert set(codes) == {"kiosk", "calls", "meals", "attended"}  # the reasons name what moved
+    single = engine.score(windows, settled_people(people), engine.Config(single_share=1.0, amber_threshold=1e9))
+    # Each drop alone is modest: none comes near the amber threshold as single-indicator evidence.
+    assert single.contributions[changed].max() < engine.Config().amber_threshold
+    # Steady people are rarely shown: the combined score is a normal score under no change.
+    others = result.colour[1:]
+    assert np.isin(others, ["amber", "red"]).mean() < 0.03
+
+
+def test_more_apps_and_kiosk_use_than_usual_is_a_warning_sign_too() -> None:
+    people = 600
+    windows = steady_estate(people)
+    for kind, factor in (("app.submitted", 4.0), ("kiosk.login", 2.0)):
+        usual = windows.n[2, 0, KIND_ID[kind]] / 12
+        windows.n[0, 0, KIND_ID[kind]] = round(factor * usual) + 2
+        windows.n[1, 0, KIND_ID[kind]] = round(factor * usual) + 2
+    result = engine.score(windows, settled_people(people), engine.Config())
+    assert result.colour[0] in ("amber", "red")
+    top = {INDICATORS[j].code for j in np.argsort(-result.contributions[0])[:2]}
+    assert top == {"apps_up", "kiosk_up"}
+
+
+def test_a_change_the_whole_establishment_shares_is_not_a_change_in_the_person() -> None:
+    # A lockdown in establishment 1: nobody there goes to work or the kiosk for the last week.
+    people = 1200
+    windows = steady_estate(people, seed=9)
+    place = (np.arange(people) >= 600).astype(np.int64)
+    for kind in ("activity.attended", "kiosk.login"):
+        windows.n[0, place == 1, KIND_ID[kind]] = 0
+    result = engine.score(windows, settled_people(people, place), engine.Config())
+    shown = np.isin(result.colour, ["amber", "red"])
+    assert shown[place == 1].mean() < 0.03
+    assert abs(shown[place == 1].mean() - shown[place == 0].mean()) < 0.02
+
+
+def test_women_are_not_scored_up_for_being_women() -> None:
+    people = 300
+    windows = steady_estate(people)
+    men = settled_people(people)
+    women = settled_people(people)
+    women.female = np.ones(people, dtype=bool)
+    np.testing.assert_allclose(
+        engine.score(windows, men, engine.Config()).score, engine.score(windows, women, engine.Config()).score
+    )

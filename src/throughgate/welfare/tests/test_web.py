@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.factories import PersonFactory, cell_in, make_resident, make_staff, sign_in_resident, sign_in_staff
 from throughgate.core.models import AuditEntry
+from throughgate.welfare.engine import Config
 from throughgate.welfare.models import AimSettings, Flag, ScoreRun, SettingsChange, Triage
 from throughgate.welfare.tests.factories import make_flag
 
@@ -155,7 +156,7 @@ def test_changing_thresholds_is_for_safer_custody_and_is_audited(client: Client,
     assert (stored.amber_threshold, stored.red_threshold, stored.quiet_days) == (6.5, 13, 21)
     change = SettingsChange.objects.get()
     assert change.after["amber_threshold"] == 6.5
-    assert change.before["amber_threshold"] == 5.5
+    assert change.before["amber_threshold"] == Config().amber_threshold
     assert (change.before["quiet_days"], change.after["quiet_days"]) == (28, 21)
     assert change.by_username == lead.username
     entry = AuditEntry.objects.get(action="welfare.settings.changed")
