@@ -50,8 +50,8 @@ AMOUNT_INDEX[list(AMOUNT_SLOTS)] = np.arange(len(AMOUNT_SLOTS))
 class Config:
     """Thresholds and weights. Defaults are calibrated on the evaluation estate (docs/aim.md)."""
 
-    amber_threshold: float = 3.4
-    red_threshold: float = 7.0
+    amber_threshold: float = 4.2
+    red_threshold: float = 8.5
     red_budget_per_100: float = 2.0
     amber_budget_per_100: float = 5.0
     weights: dict[str, float] = field(default_factory=dict)
@@ -757,11 +757,12 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             withdrawal_weight += np.where(applies, w_each, 0.0) ** 2
             combined_rows[j] = w_each * np.maximum(z14, 0)
         else:
-            # Only more than usual counts here (fewer complaints is no concern), so a rise adds its normal score
-            # where there is a recent event and nothing otherwise, and every rise indicator counts in the divisor.
+            # Only more than usual counts here (fewer complaints is no concern): a rise adds its normal score where
+            # there is a recent event, and counts in the divisor where it applies to the person (they usually have
+            # some, or have had one lately), so a rare event nobody has does not water down the others.
             z14 = np.clip(_normal_scores(x14, mu14, size14, lower, x14 >= 1), 0, 4)
             agitation += weight * z14
-            agitation_weight += weight**2
+            agitation_weight += np.where((mu14 >= 1) | (x14 >= 1), weight, 0.0) ** 2
             combined_rows[j] = weight * z14
         e14 = np.where(gate14, np.clip(z14 - config.evidence_floor, 0, config.evidence_cap), 0.0)
         e7 = _evidence(x7, mu7, size7, lower, gate7, config)
