@@ -2,17 +2,22 @@
 and canteen orders."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
+from throughgate.core.validators import MAX_ID
 from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.money import selectors as money_selectors
 from throughgate.selfservice.money import services as money_services
 from throughgate.selfservice.money.models import CanteenOrder
 from throughgate.selfservice.permissions import USE_MONEY
+
+# An item id as a JSON object's key is text, so it is parsed (not strict), but must fit the database's key.
+ItemId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 router = Router(published_as="throughgate.selfservice.api")  # the operation ids the API was first published with
 
@@ -54,7 +59,7 @@ class CanteenOut(Schema):
 
 
 class CanteenIn(Schema):
-    items: dict[int, int] = Field(description="Item id -> how many")
+    items: dict[ItemId, int] = Field(description="Item id -> how many")
     idempotency_key: str
 
 
