@@ -3,6 +3,7 @@ with the API's error envelope {code, message, fields}."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -115,3 +116,92 @@ def test_a_path_id_too_large_for_the_database_is_a_404(resident_client: Client, 
     response = resident_client.get(path)
     assert response.status_code == 404, response.content[:300]
     assert _envelope(response)["code"] == "not_found"
+
+
+def _schemas_by_name() -> dict[str, set[str]]:
+    """Every schema the API's operations use (bodies, parameters, responses and what they contain), by name."""
+    from config.api import api
+
+    shapes: dict[str, set[str]] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                models = [*operation.models, *(m for m in operation.response_models.values() if m is not None)]
+                for model in models:
+                    definitions = model.model_json_schema().get("$defs", {})
+                    for name, shape in definitions.items():
+                        shapes.setdefault(name, set()).add(json.dumps(shape, sort_keys=True))
+    return shapes
+
+
+def test_no_two_api_schemas_of_different_shapes_share_a_name() -> None:
+    """Two schemas called WeekOut (timetable and meals) once collided: /timetable/week was documented as meals."""
+    shapes = _schemas_by_name()
+    assert "MealWeekOut" in shapes
+    assert "TimetableWeekOut" in shapes
+    assert {name: len(found) for name, found in shapes.items() if len(found) > 1} == {}
+
+
+def test_the_openapi_document_describes_the_timetable_week_with_its_own_schema(client: Client) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    week = document["paths"]["/api/v1/selfservice/timetable/week"]["get"]["responses"]["200"]["content"]
+    assert week["application/json"]["schema"]["items"]["$ref"] == "#/components/schemas/TimetableWeekOut"
+    assert "days" in document["components"]["schemas"]["TimetableWeekOut"]["properties"]
+    assert "slots" in document["components"]["schemas"]["MealWeekOut"]["properties"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{API}/apps/mine/abc",
+        f"{API}/apps/abc/respond",
+        f"{API}/complaints/mine/1.5",
+        f"{API}/canteen/orders/%20",
+        "/api/v1/no-such-thing",
+    ],
+)
+def test_an_address_no_api_route_matches_gets_the_json_envelope(resident_client: Client, path: str) -> None:
+    response = resident_client.get(path)
+    assert response.status_code == 404
+    assert _envelope(response) == {"code": "not_found", "message": "Not found.", "fields": {}}
+
+
+def test_a_page_no_route_matches_is_still_the_html_page(resident_client: Client) -> None:
+    response = resident_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("amount", [True, "100", 1.5, None])
+def test_a_money_amount_must_be_a_json_integer(establishment: Any, amount: Any) -> None:
+    """``amount: true`` was read as 1p."""
+    defaults.install_money_defaults(establishment=establishment)
+    resident_client = sign_in_resident(_session_client(), make_resident(establishment))
+    response = resident_client.post(
+        f"{API}/money/transfer",
+        {"from_kind": "private", "to_kind": "spends", "amount": amount, "idempotency_key": "e" * 32},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content[:300]
+    assert "amount" in _envelope(response)["fields"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (f"{API}/canteen", {"items": {"1": True}, "idempotency_key": "f" * 32}),
+        (f"{API}/apps/mine", {"app_type": True, "body": "x", "idempotency_key": "f" * 32}),
+        (f"{API}/apps/mine", {"app_type": 2**70, "body": "x", "idempotency_key": "f" * 32}),
+        (f"{API}/meals/weeks/2026-03-02", {"choices": {"mon-lunch": True}, "idempotency_key": "f" * 32}),
+    ],
+)
+def test_ids_and_quantities_are_json_integers_that_fit(resident_client: Client, path: str, body: Any) -> None:
+    response = resident_client.post(path, body, content_type="application/json")
+    assert response.status_code == 422, response.content[:300]
+    assert _envelope(response)["code"] == "invalid_input"
+
+
+def test_staff_assigning_apps_by_ids_too_large_get_a_422(establishment: Any) -> None:
+    client = sign_in_staff(_session_client(), make_staff("governor", [establishment]))
+    response = client.post(f"{API}/apps/assign", {"app_ids": [2**70], "assignee": "x"}, content_type="application/json")
+    assert response.status_code == 422, response.content[:300]
