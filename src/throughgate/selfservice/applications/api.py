@@ -206,7 +206,8 @@ def queue(
     )
     place = establishment_named(request, user=user, code=establishment)
     limit = max(1, min(limit, 200))
-    apps = selectors.app_queue(user=user, establishment=place, filters=filters)[offset : offset + limit]
+    offset = min(max(0, offset), 1_000_000)
+    apps = selectors.app_queue_read(user=user, establishment=place, filters=filters, offset=offset, limit=limit)
     return [AppOut.of(app, []) for app in apps]
 
 
