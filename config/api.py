@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -70,6 +71,15 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return envelope(request, 404, "not_found", "Not found.")
+
+
+def bad_request(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """A body that cannot be read (multipart without a boundary, say, found by the CSRF check): the client's fault."""
+    return envelope(request, 400, "bad_request", "The request body could not be read.")
+
+
+for _unreadable in (MultiPartParserError, UnreadablePostError, BadRequest, SuspiciousOperation):
+    api.add_exception_handler(_unreadable, bad_request)
 
 
 @api.exception_handler(HttpError)

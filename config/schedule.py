@@ -27,6 +27,13 @@ JOBS: list[Job] = [
         cadence=Every(minutes=15, offset=5),
     ),
     Job(
+        name="core.audit_head",
+        title=_("Write out the audit chain head"),
+        description=_("The last row of the audit log and its hash, so that a log cut short is found."),
+        run="throughgate.core.jobs.write_audit_head",
+        cadence=Daily(at=time(0, 30)),
+    ),
+    Job(
         name="identity.prune_sign_in_failures",
         title=_("Forget old wrong sign-in tries"),
         description=_("Wrong passwords and PINs slow the next tries down for a while; after a day they are forgotten."),

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "throughgate.core.middleware.NulCharactersMiddleware",
     "throughgate.core.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -189,6 +190,16 @@ MEDIA_ROOT = Path(
         Path(tempfile.gettempdir()) / "throughgate-test-media" if ENVIRONMENT == "test" else BASE_DIR / "var" / "media",
     )
 )
+# Where the daily job writes the audit chain's head (core/jobs.py). Best on storage the service's database user and
+# web processes cannot rewrite (another host, a write-once bucket), so a log cut short can be proved.
+AUDIT_HEAD_DIR = Path(
+    os.environ.get(
+        "THROUGHGATE_AUDIT_HEAD_DIR",
+        Path(tempfile.gettempdir()) / "throughgate-test-audit-head"
+        if ENVIRONMENT == "test"
+        else BASE_DIR / "var" / "audit-head",
+    )
+)
 CONTENT_MAX_UPLOAD_MB = int(os.environ.get("CONTENT_MAX_UPLOAD_MB", "500"))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -246,6 +257,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The daily audit chain head is always logged (core/jobs.py): a second copy outside the database.
+    "loggers": {"throughgate.core.jobs": {"level": "INFO"}},
 }
 
 # Name of the cookie that carries a registered kiosk or in-cell device's token.

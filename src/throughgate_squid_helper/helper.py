@@ -158,8 +158,11 @@ class Helper:
         ip = parts[1].decode("ascii", errors="replace")
         method = parts[2].decode("ascii", errors="replace")
         url = parts[3].decode("utf-8", errors="replace")
-        if "%" in url or "%" in ip:
-            ip, method, url = unquote(ip), unquote(method), unquote(url)
+        if "%" in ip or "%" in method:
+            ip, method = unquote(ip), unquote(method)
+        # Squid escapes the URL field; it is split before anything is decoded (policy.decode_request_url), so an
+        # escaped / or @ cannot move the host: CONNECT www.gov.uk%2F@evil.example:443 is refused, not www.gov.uk.
+        url = policy.decode_request_url(url, method) or ""
         if not self.ready:
             return f"{channel} ERR message={quote(UNAVAILABLE)} log=policy_unavailable\n".encode()
         now = now or self.clock()

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 # Alerts that remove internet access entirely (NOMIS codes, see people.models.ALERT_CODES).
@@ -192,11 +193,37 @@ class Address:
     tunnel: bool  # a CONNECT: only the host is known (no TLS inspection)
 
 
+# What a CONNECT target (host:port) can never hold: a path, a user part, or an escape.
+_NOT_IN_A_TUNNEL = re.compile(r"[/@%]")
+
+
+def decode_request_url(url: str, method: str = "GET") -> str | None:
+    """Undo Squid's escaping of the URL field without letting an escaped character change the URL's structure:
+    the URL is split first and only its path is decoded. ``None`` when it cannot be read safely (a CONNECT target
+    with ``/``, ``@`` or ``%`` in it, an escape in the host part): such a request is refused."""
+    if "%" not in url:
+        return url
+    if method == "CONNECT" or method.upper() == "CONNECT":
+        target = unquote(url)  # host%3A443, as Squid may send it, is host:443; anything more is refused
+        return None if _NOT_IN_A_TUNNEL.search(target) else target
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        # The whole URL escaped (http%3A%2F%2Fhost%2Fpath): one layer off gives its structure; an escape still in
+        # the host after that is refused by parse_address.
+        return unquote(url)
+    authority, slash, path = rest.partition("/")
+    if "%" in authority:
+        return None  # www.gov.uk%2F@evil.example: the host is not what it looks like once decoded
+    return f"{scheme}://{authority}{slash}{unquote(path)}"
+
+
 def parse_address(url: str, method: str = "GET") -> Address | None:
     """The host and path of what Squid asks about: ``http://host:port/path?q`` or ``host:443`` for CONNECT."""
     if not url or len(url) > 8192:
         return None
     tunnel = method == "CONNECT" or method.upper() == "CONNECT"
+    if tunnel and _NOT_IN_A_TUNNEL.search(url):
+        return None  # a CONNECT target is host:port, nothing else
     match = _PLAIN_HTTP.match(url) if not tunnel else None
     if match is not None:  # the common case, in one regular expression: http://host[:port][/path]
         host = match.group(1).lower()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from throughgate.core import context
+from throughgate.core import audit_chain, context
 from throughgate.core.models import AuditEntry
 
 # Every audit action is registered here with a sentence for the search page, so actions stay a known vocabulary.
@@ -59,7 +59,7 @@ def record(
     if actor is not None and getattr(actor, "pk", None) is not None:
         actor_id = actor.pk
         actor_username = actor.get_username()
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_id=actor_id,
         actor_username=actor_username,
         action=action,
@@ -68,11 +68,30 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         purpose=purpose,
         device=ctx.device,
-        ip=ctx.ip or None,
+        ip=audit_chain.normal_ip(ctx.ip),
         correlation_id=ctx.correlation_id,
         detail=detail or {},
         establishment=establishment or ctx.establishment or _establishment_of(obj),
     )
+    _append([entry])
+    return entry
+
+
+def _append(entries: list[AuditEntry], *, batch_size: int = 5000) -> None:
+    """Chain the new rows onto the log and insert them, holding the chain until the transaction ends."""
+    with transaction.atomic():
+        audit_chain.lock()
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+        seq, prev_hash = last if last is not None else (0, audit_chain.GENESIS)
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev_hash
+            fields = {name: getattr(entry, name) for name in audit_chain.FIELDS}
+            entry.entry_hash = prev_hash = audit_chain.entry_hash(seq=seq, prev_hash=entry.prev_hash, fields=fields)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
 
 
 def _establishment_of(obj: models.Model | None) -> str:
@@ -107,12 +126,30 @@ def record_many(
             subject=subject,
             purpose=purpose,
             device=ctx.device,
-            ip=ctx.ip or None,
+            ip=audit_chain.normal_ip(ctx.ip),
             correlation_id=ctx.correlation_id,
             detail=detail or {},
             establishment=establishment or ctx.establishment,
         )
         for subject, establishment in subjects
     ]
-    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+    _append(rows, batch_size=batch_size)
     return len(rows)
+
+
+def chain_head() -> audit_chain.Head | None:
+    """The last row of the audit chain, or None while the log is empty."""
+    row = AuditEntry.objects.order_by("-seq").only("id", "seq", "entry_hash", "at").first()
+    return None if row is None else audit_chain.Head(id=row.pk, seq=row.seq, hash=row.entry_hash, at=row.at)
+
+
+def chain_verify(*, saved_head: dict[str, Any] | None = None) -> audit_chain.Verdict:
+    """Walk the whole audit chain from its first row; with ``saved_head`` (a head written out earlier) also check that
+    it is still in the chain, so a log cut short after it is found. The verdict names the first broken row."""
+    rows = AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+    verdict = audit_chain.walk(rows)
+    if verdict.broken is None and saved_head is not None:
+        row = AuditEntry.objects.filter(seq=int(saved_head["seq"])).first()
+        last_seq = verdict.head.seq if verdict.head is not None else 0
+        verdict.broken = audit_chain.check_head(saved_head, row, last_seq=last_seq)
+    return verdict

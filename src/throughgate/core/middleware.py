@@ -4,14 +4,17 @@ anyone's personal pages, and domain errors as pages."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.utils.cache import add_never_cache_headers
 
 from throughgate.core import context
+from throughgate.core.validators import NUL_MESSAGE, has_nul, nul_path
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -46,6 +49,58 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = correlation_id
         return response
+
+
+class NulCharactersMiddleware:
+    """Input with a NUL character in it is refused: PostgreSQL cannot store NUL in text, and only tools send one. In
+    an API JSON body: 422 with the API's error envelope, naming the field; in the address, the query string or a plain
+    form: 400 (the envelope under /api/, the error page elsewhere). Forms' CharFields refuse NUL themselves too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith("/api/")
+        if self._has_nul(request):
+            if api:
+                return JsonResponse({"code": "bad_request", "message": NUL_MESSAGE, "fields": {}}, status=400)
+            raise BadRequest(NUL_MESSAGE)
+        if api and request.content_type == "application/json":
+            found = self._nul_in_json(request)
+            if found is not None:
+                body = {
+                    "code": "invalid_input",
+                    "message": "Some of the values sent are not valid.",
+                    "fields": {".".join(found) or "request": [NUL_MESSAGE]},
+                }
+                return JsonResponse(body, status=422)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "\x00" in request.path_info:
+            return True
+        if any(has_nul(key) or has_nul(values) for key, values in request.GET.lists()):
+            return True
+        if request.content_type == "application/x-www-form-urlencoded" and request.method == "POST":
+            try:
+                return any(has_nul(key) or has_nul(values) for key, values in request.POST.lists())
+            except (BadRequest, UnreadablePostError):
+                return False
+        return False
+
+    @staticmethod
+    def _nul_in_json(request: HttpRequest) -> tuple[str, ...] | None:
+        try:
+            raw = request.body
+        except (BadRequest, UnreadablePostError):
+            return None
+        if b"\\u0000" not in raw and b"\x00" not in raw:  # the cheap test first: almost every body passes here
+            return None
+        try:
+            return nul_path(json.loads(raw))
+        except ValueError:
+            return None  # not JSON: the API says so itself
 
 
 class PrivatePagesMiddleware:

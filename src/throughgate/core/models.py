@@ -67,6 +67,10 @@ class AuditEntry(AppendOnlyModel):
         db_index=True,
         help_text="Code of the establishment the action was done in (the actor's, or the record's for system jobs).",
     )
+    # The hash chain (core/audit_chain.py): place in the chain, the previous row's hash and this row's.
+    seq = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -88,3 +88,38 @@ def validate_nhs_number(value: str) -> None:
         raise ValidationError(_("Enter an NHS number with 10 digits, like 943 476 5919"), code="invalid_nhs_number")
     if not is_valid_nhs_number(value):
         raise ValidationError(_("Enter a real NHS number: the check digit is wrong"), code="invalid_nhs_number")
+
+
+NUL_MESSAGE = "Text must not contain NUL characters."
+
+
+def nul_path(value: object, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """Where in ``value`` (text, or JSON-like lists and dicts of it, keys too) a NUL character is, or None. PostgreSQL
+    cannot store NUL in text, and no person types one: input that has one is refused, never half stored."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                return (*path, key.replace("\x00", ""))
+            found = nul_path(item, (*path, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = nul_path(item, (*path, str(index)))
+            if found is not None:
+                return found
+    return None
+
+
+def has_nul(value: object) -> bool:
+    return nul_path(value) is not None
+
+
+# The largest key a 64-bit database column holds: an id from input beyond it names nothing (and SQLite fails on it).
+MAX_ID = 2**63 - 1
+
+
+def is_database_id(value: int) -> bool:
+    return 0 < value <= MAX_ID

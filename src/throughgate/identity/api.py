@@ -6,20 +6,26 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import ninja
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from throughgate.core import context
 from throughgate.core.access import rule_for
 from throughgate.core.errors import DomainError
+from throughgate.core.validators import MAX_ID
 from throughgate.identity import selectors
 from throughgate.identity.middleware import device_session_is_valid
 from throughgate.identity.models import ApiToken, User
+
+# Numbers in request bodies are JSON numbers, never coerced: ``true`` is not 1 and ``"5"`` is not 5 (422 instead).
+# An id must also fit the database's 64-bit key (SQLite's driver fails on larger ones).
+StrictInt = Annotated[int, Field(strict=True)]
+ApiId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):

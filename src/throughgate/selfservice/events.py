@@ -25,6 +25,10 @@ APP_ESCALATED = audit.register_action(
     "selfservice.app.escalated", gettext_lazy("An overdue app went to the department lead")
 )
 APP_VIEWED = audit.register_action("selfservice.app.viewed", gettext_lazy("Staff read an app"))
+APP_QUEUE_VIEWED = audit.register_action(
+    "selfservice.app.queue.viewed",
+    gettext_lazy("Staff read a list of apps (how many, and which prison, in the detail)"),
+)
 HISTORY_VIEWED = audit.register_action(
     "selfservice.history.viewed", gettext_lazy("Read a person's self-service history")
 )
@@ -42,6 +46,10 @@ COMPLAINT_SUBMITTED = audit.register_action(
 )
 COMPLAINT_ANSWERED = audit.register_action("selfservice.complaint.answered", gettext_lazy("Answered a complaint"))
 COMPLAINT_VIEWED = audit.register_action("selfservice.complaint.viewed", gettext_lazy("Staff read a complaint"))
+COMPLAINT_QUEUE_VIEWED = audit.register_action(
+    "selfservice.complaint.queue.viewed",
+    gettext_lazy("Staff read a list of complaints (how many, and which prison, in the detail)"),
+)
 COMPLAINT_ESCALATED = audit.register_action(
     "selfservice.complaint.escalated", gettext_lazy("An overdue complaint went to the governor")
 )

@@ -44,6 +44,12 @@ def reply(helper: Helper, line: str) -> str:
     return helper.answer(line.encode()).decode()
 
 
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(tz=dt.UTC)
+
+
 def test_channel_id_is_echoed_and_the_answer_follows_the_policy(helper) -> None:  # type: ignore[no-untyped-def]
     ips = helper.world.ips
     allowed = reply(helper, f"7 {ips['enhanced']} GET http://learning.test/\n")
@@ -62,6 +68,46 @@ def test_channel_id_is_echoed_and_the_answer_follows_the_policy(helper) -> None:
 def test_values_are_url_decoded(helper) -> None:  # type: ignore[no-untyped-def]
     line = f"1 {helper.world.ips['enhanced']} GET http%3A%2F%2Flearning.test%2Fa%20b\n"
     assert reply(helper, line).startswith("1 OK")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "learning.test%2F@evil.example:443",  # decoded first, this was learning.test (OK): the finding of issue 15
+        "learning.test%2f@evil.example:443",
+        "learning.test/@evil.example:443",
+        "learning.test%40evil.example:443",
+        "evil.example%2F@learning.test:443",
+        "learning.test%252F@evil.example:443",
+        "learning.test:443%2Fx",
+        "learning.test%3A443%2F",
+    ],
+)
+def test_a_connect_target_with_a_slash_at_or_escape_is_refused(helper, target: str) -> None:  # type: ignore[no-untyped-def]
+    ips = helper.world.ips
+    assert reply(helper, f"1 {ips['enhanced']} CONNECT {target}\n").startswith("1 ERR "), target
+    assert helper.answer_batch([f"2 {ips['enhanced']} CONNECT {target}".encode()], _now()).startswith(b"2 ERR ")
+
+
+def test_an_escaped_connect_port_is_still_read(helper) -> None:  # type: ignore[no-untyped-def]
+    assert reply(helper, f"1 {helper.world.ips['enhanced']} CONNECT learning.test%3A443\n").startswith("1 OK")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://learning.test%2F@evil.example/",
+        "http://learning.test%2F%40evil.example/",
+        "https://learning.test%3A443@evil.example/",
+    ],
+)
+def test_an_escape_in_the_host_part_never_names_another_host(helper, url: str) -> None:  # type: ignore[no-untyped-def]
+    assert reply(helper, f"1 {helper.world.ips['enhanced']} GET {url}\n").startswith("1 ERR "), url
+
+
+def test_the_path_is_decoded_after_the_url_is_split(helper) -> None:  # type: ignore[no-untyped-def]
+    ips = helper.world.ips
+    assert reply(helper, f"1 {ips['enhanced']} GET http://learning.test/a%20b%2F@evil.example\n").startswith("1 OK")
 
 
 def test_malformed_lines_get_err_or_bh_never_ok(helper) -> None:  # type: ignore[no-untyped-def]

@@ -123,3 +123,23 @@ def test_parse_address(url: str, method: str, host: str, path: str, tunnel: bool
 @pytest.mark.parametrize("url", ["", "ftp://x.test/", "http://[::1]/", "http:///nohost", "http://a b/"])
 def test_parse_address_refuses_what_it_cannot_read(url: str) -> None:
     assert policy.parse_address(url) is None
+
+
+@pytest.mark.parametrize("target", ["www.gov.uk/@evil.example:443", "www.gov.uk@evil.example:443", "a.test%2F:443"])
+def test_a_connect_target_is_host_and_port_only(target: str) -> None:
+    assert policy.parse_address(target, "CONNECT") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "decoded"),
+    [
+        ("www.gov.uk%2F@evil.example:443", "CONNECT", None),
+        ("www.gov.uk%3A443", "CONNECT", "www.gov.uk:443"),
+        ("http://www.gov.uk%2F@evil.example/", "GET", None),
+        ("http://www.gov.uk/a%20b%2Fc", "GET", "http://www.gov.uk/a b/c"),
+        ("http%3A%2F%2Fwww.gov.uk%2Fa%20b", "GET", "http://www.gov.uk/a b"),
+        ("http://www.gov.uk/", "GET", "http://www.gov.uk/"),
+    ],
+)
+def test_the_url_is_split_before_its_parts_are_decoded(url: str, method: str, decoded: str | None) -> None:
+    assert policy.decode_request_url(url, method) == decoded

@@ -86,13 +86,31 @@ def jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
+API_PREFIX = "/api/"
+# What the JSON API says for an error Django's own handlers answer (an address no route matches, say): the API's
+# error envelope {code, message, fields}, as config/api.py gives for the errors raised inside it.
+API_ERRORS = {
+    400: ("bad_request", "The request could not be read."),
+    403: ("forbidden", "You do not have permission for this operation."),
+    404: ("not_found", "Not found."),
+    500: ("server_error", "Something went wrong. It has been logged."),
+}
+
+
+def _api_error(request: HttpRequest, status: int) -> HttpResponse | None:
+    if not request.path.startswith(API_PREFIX):
+        return None
+    code, message = API_ERRORS[status]
+    return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+
+
 def _error(request: HttpRequest, status: int, template: str, context: dict[str, Any] | None = None) -> HttpResponse:
-    return render(request, template, context or {}, status=status)
+    return _api_error(request, status) or render(request, template, context or {}, status=status)
 
 
 @public
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if isinstance(exception, DisallowedHost):
+    if isinstance(exception, DisallowedHost) and not request.path.startswith(API_PREFIX):
         # The page's context (links, language toggle) would ask for the host again and fail: a plain page instead.
         return _plain_error(400, "core/errors/400.html")
     return _error(request, 400, "core/errors/400.html")
@@ -111,7 +129,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without context processors: whatever failed (the database, say) must not fail this page too."""
-    return _plain_error(500, "core/errors/500.html")
+    return _api_error(request, 500) or _plain_error(500, "core/errors/500.html")
 
 
 def _plain_error(status: int, template: str) -> HttpResponse:

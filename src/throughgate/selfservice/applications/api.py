@@ -10,7 +10,7 @@ from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput, NotVisible
-from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, ApiId, Router, acting_user, permission_first
 from throughgate.identity.models import User
 from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.applications import selectors, services
@@ -92,7 +92,7 @@ class AppOut(Schema):
 
 
 class AppIn(Schema):
-    app_type: int
+    app_type: ApiId
     body: str
     idempotency_key: str = Field(description="Made by the device when the form is shown; resend it on a retry")
 
@@ -117,7 +117,7 @@ class ForwardIn(KeyIn):
 
 
 class AssignIn(Schema):
-    app_ids: list[int]
+    app_ids: list[ApiId]
     assignee: str = Field(description="The username of a member of staff in the apps' department")
 
 
@@ -206,7 +206,8 @@ def queue(
     )
     place = establishment_named(request, user=user, code=establishment)
     limit = max(1, min(limit, 200))
-    apps = selectors.app_queue(user=user, establishment=place, filters=filters)[offset : offset + limit]
+    offset = min(max(0, offset), 1_000_000)
+    apps = selectors.app_queue_read(user=user, establishment=place, filters=filters, offset=offset, limit=limit)
     return [AppOut.of(app, []) for app in apps]
 
 

@@ -130,6 +130,37 @@ def app_queue(*, user: User, establishment: Establishment | None, filters: Queue
     return apps.order_by("due_on", "submitted_at", "id")
 
 
+def app_queue_read(
+    *, user: User, establishment: Establishment | None, filters: QueueFilters, offset: int = 0, limit: int
+) -> list[App]:
+    """One page of a queue, as a member of staff reads it: apps carry people's own words (health among them), so
+    the read is audited, one row per page, with how many apps it showed and the prison's code."""
+    apps = list(app_queue(user=user, establishment=establishment, filters=filters)[offset : offset + limit])
+    app_queue_seen(user=user, establishment=establishment, filters=filters, offset=offset, count=len(apps))
+    return apps
+
+
+def app_queue_seen(
+    *, user: User, establishment: Establishment | None, filters: QueueFilters, offset: int, count: int
+) -> None:
+    """Audit one page of a queue shown to a member of staff (for a page that pages the queue itself)."""
+    code = establishment.code if establishment is not None else ""
+    audit.record(
+        action=events.APP_QUEUE_VIEWED,
+        actor=user,
+        obj=establishment,
+        establishment=code,
+        purpose="answering_request",
+        detail={
+            "establishment": code,
+            "count": count,
+            "department": filters.department,
+            "status": filters.status,
+            "offset": offset,
+        },
+    )
+
+
 def app_for_staff(*, user: User, establishment: Establishment | None, app_id: int) -> App:
     """One app for a member of staff; the read is audited."""
     app = apps_visible_to_staff(user=user, establishment=establishment).filter(pk=app_id).first()

@@ -126,7 +126,7 @@ def complaint_appeal(request: HttpRequest, complaint_id: int, payload: AppealIn)
 def complaint_queue(request: HttpRequest, establishment: str = "", open_only: bool = True) -> list[ComplaintOut]:
     user = acting_user(request)
     place = establishment_named(request, user=user, code=establishment)
-    complaints = complaint_selectors.complaint_queue(user=user, establishment=place, open_only=open_only)[:200]
+    complaints = complaint_selectors.complaint_queue_read(user=user, establishment=place, open_only=open_only)
     return [ComplaintOut.of(c) for c in complaints]
 
 

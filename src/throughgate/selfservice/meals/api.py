@@ -11,7 +11,7 @@ from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import NotVisible
-from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, ApiId, Router, acting_user, permission_first
 from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.meals import rules, selectors, services
 from throughgate.selfservice.meals.models import MenuOption
@@ -40,7 +40,7 @@ class SlotOut(Schema):
     default: int | None = Field(description="What the person gets if they do not pick; null: a special-diet meal")
 
 
-class WeekOut(Schema):
+class MealWeekOut(Schema):
     week_start: date
     closes_at: datetime
     open: bool
@@ -49,8 +49,8 @@ class WeekOut(Schema):
     slots: list[SlotOut]
 
     @staticmethod
-    def of(week: selectors.MealWeek) -> "WeekOut":
-        return WeekOut(
+    def of(week: selectors.MealWeek) -> "MealWeekOut":
+        return MealWeekOut(
             week_start=week.menu.week_start,
             closes_at=week.closes_at,
             open=week.is_open,
@@ -71,39 +71,41 @@ class WeekOut(Schema):
 
 
 class ChoicesIn(Schema):
-    choices: dict[str, int | None] = Field(description="Slot -> option id; a slot left out or null gets the default")
+    choices: dict[str, ApiId | None] = Field(description="Slot -> option id; a slot left out or null gets the default")
     idempotency_key: str = Field(description="Made by the device when the menu is shown; resend it on a retry")
 
 
-@router.get("/meals", response={200: WeekOut, **ERRORS}, summary="The week to pick meals for (next week's menu)")
+@router.get("/meals", response={200: MealWeekOut, **ERRORS}, summary="The week to pick meals for (next week's menu)")
 @requires(USE_MEALS)
-def meals_next(request: HttpRequest) -> WeekOut:
+def meals_next(request: HttpRequest) -> MealWeekOut:
     week = selectors.week_to_choose(user=acting_user(request))
     if week is None:
         raise NotVisible("There is no menu for next week yet.", code="no_menu")
-    return WeekOut.of(week)
+    return MealWeekOut.of(week)
 
 
-@router.get("/meals/weeks/{week_start}", response={200: WeekOut, **ERRORS}, summary="One week's meals for the resident")
+@router.get(
+    "/meals/weeks/{week_start}", response={200: MealWeekOut, **ERRORS}, summary="One week's meals for the resident"
+)
 @requires(USE_MEALS)
-def meals_week(request: HttpRequest, week_start: date) -> WeekOut:
-    return WeekOut.of(selectors.week_of_resident(user=acting_user(request), week_start=week_start))
+def meals_week(request: HttpRequest, week_start: date) -> MealWeekOut:
+    return MealWeekOut.of(selectors.week_of_resident(user=acting_user(request), week_start=week_start))
 
 
 @router.post(
     "/meals/weeks/{week_start}",
-    response={200: WeekOut, 201: WeekOut, **WRITE_ERRORS},
+    response={200: MealWeekOut, 201: MealWeekOut, **WRITE_ERRORS},
     summary="Pick meals for a week before its cut-off (idempotent)",
     auth=MEALS_FIRST,
 )
 @requires(USE_MEALS)
-def meals_choose(request: HttpRequest, week_start: date, payload: ChoicesIn) -> Status[WeekOut]:
+def meals_choose(request: HttpRequest, week_start: date, payload: ChoicesIn) -> Status[MealWeekOut]:
     user = acting_user(request)
     chosen = services.meals_choose(
         user=user, week_start=week_start, choices=payload.choices, idempotency_key=payload.idempotency_key
     )
     week = selectors.week_of_resident(user=user, week_start=week_start)
-    return Status(201 if chosen.created else 200, WeekOut.of(week))
+    return Status(201 if chosen.created else 200, MealWeekOut.of(week))
 
 
 # --- Staff ---------------------------------------------------------------------------------------------------

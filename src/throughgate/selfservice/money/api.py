@@ -2,17 +2,22 @@
 and canteen orders."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
-from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
+from throughgate.core.validators import MAX_ID
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, StrictInt, acting_user, permission_first
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.money import selectors as money_selectors
 from throughgate.selfservice.money import services as money_services
 from throughgate.selfservice.money.models import CanteenOrder
 from throughgate.selfservice.permissions import USE_MONEY
+
+# An item id as a JSON object's key is text, so it is parsed (not strict), but must fit the database's key.
+ItemId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 router = Router(published_as="throughgate.selfservice.api")  # the operation ids the API was first published with
 
@@ -28,7 +33,7 @@ class BalanceOut(Schema):
     pence: int
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     seq: int
     at: datetime
     kind: str
@@ -54,7 +59,7 @@ class CanteenOut(Schema):
 
 
 class CanteenIn(Schema):
-    items: dict[int, int] = Field(description="Item id -> how many")
+    items: dict[ItemId, StrictInt] = Field(description="Item id -> how many")
     idempotency_key: str
 
 
@@ -78,7 +83,7 @@ class OrderOut(Schema):
 class TransferIn(Schema):
     from_kind: str
     to_kind: str
-    amount: int = Field(description="Pence")
+    amount: StrictInt = Field(description="Pence (a JSON integer)")
     idempotency_key: str
 
 
@@ -128,12 +133,12 @@ def money_transfer(request: HttpRequest, payload: TransferIn) -> list[BalanceOut
     return money(request)
 
 
-@router.get("/money/{kind}", response={200: list[EntryOut], **ERRORS}, summary="A statement, newest first")
+@router.get("/money/{kind}", response={200: list[LedgerEntryOut], **ERRORS}, summary="A statement, newest first")
 @requires(USE_MONEY)
-def statement(request: HttpRequest, kind: str) -> list[EntryOut]:
+def statement(request: HttpRequest, kind: str) -> list[LedgerEntryOut]:
     entries = money_selectors.statement_of_resident(user=acting_user(request), kind=kind)
     return [
-        EntryOut(
+        LedgerEntryOut(
             seq=e.seq, at=e.at, kind=e.kind, description=e.description, amount=e.amount, balance_after=e.balance_after
         )
         for e in entries

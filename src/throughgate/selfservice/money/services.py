@@ -21,6 +21,7 @@ from throughgate.core import activity, audit
 from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, LimitExceeded, NotVisible
 from throughgate.core.idempotency import clean_idempotency_key
+from throughgate.core.validators import is_database_id
 from throughgate.identity.models import User
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
@@ -342,6 +343,8 @@ def canteen_order_place(*, user: User, quantities: dict[int, int], idempotency_k
     wanted = {int(item): int(qty) for item, qty in quantities.items() if int(qty) > 0}
     if not wanted:
         raise InvalidInput(_("Choose at least one thing to buy."), code="order_empty", field="items")
+    if not all(is_database_id(item) for item in wanted):
+        raise NotVisible(_("That is not on the canteen list here."))
     if any(qty > MAX_QUANTITY for qty in wanted.values()):
         raise InvalidInput(
             _("You can buy up to %(max)s of each thing.") % {"max": MAX_QUANTITY}, code="too_many", field="items"

@@ -22,7 +22,7 @@ router = Router()
 RECORD_FIRST = permission_first(RECORD_ATTENDANCE)
 
 
-class EntryOut(Schema):
+class TimetableEntryOut(Schema):
     session_id: int
     activity: str
     category: str = Field(description="WORK, EDUCATION, GYM, PROGRAMME, EXERCISE, LIBRARY, FAITH or ASSOCIATION")
@@ -38,18 +38,18 @@ class EntryOut(Schema):
 class DayOut(Schema):
     date: date
     today: bool
-    sessions: list[EntryOut]
+    sessions: list[TimetableEntryOut]
 
 
-class WeekOut(Schema):
+class TimetableWeekOut(Schema):
     starts_on: date
     purposeful_hours_attended: float
     purposeful_hours_planned: float
     days: list[DayOut]
 
 
-def _week_out(week: selectors.Week) -> WeekOut:
-    return WeekOut(
+def _week_out(week: selectors.Week) -> TimetableWeekOut:
+    return TimetableWeekOut(
         starts_on=week.start,
         purposeful_hours_attended=round(week.attended_minutes / 60, 2),
         purposeful_hours_planned=round(week.planned_minutes / 60, 2),
@@ -58,7 +58,7 @@ def _week_out(week: selectors.Week) -> WeekOut:
                 date=day.date,
                 today=day.is_today,
                 sessions=[
-                    EntryOut(
+                    TimetableEntryOut(
                         session_id=entry.session.pk,
                         activity=entry.activity.display_name,
                         category=entry.activity.category,
@@ -78,9 +78,11 @@ def _week_out(week: selectors.Week) -> WeekOut:
     )
 
 
-@router.get("/timetable/week", response={200: list[WeekOut], **ERRORS}, summary="The resident's week and next week")
+@router.get(
+    "/timetable/week", response={200: list[TimetableWeekOut], **ERRORS}, summary="The resident's week and next week"
+)
 @requires(USE_TIMETABLE)
-def timetable_week(request: HttpRequest) -> list[WeekOut]:
+def timetable_week(request: HttpRequest) -> list[TimetableWeekOut]:
     return [_week_out(week) for week in selectors.resident_weeks(user=acting_user(request))]
 
 

@@ -115,6 +115,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     apps = selectors.app_queue(user=user, establishment=acting_establishment(request), filters=filters)
     page = Paginator(apps, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.app_queue_seen(
+        user=user,
+        establishment=acting_establishment(request),
+        filters=filters,
+        offset=max(page.start_index() - 1, 0),
+        count=len(page.object_list),
+    )
     today = timezone.localdate()
     rows = [{"app": app, "overdue": app.is_overdue(today), "tag": STAFF_STATUS_TAG[app.status]} for app in page]
     context = {

@@ -95,11 +95,11 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     escalated = request.GET.get("escalated") == "1"
     user = acting_user(request)
-    complaints = selectors.complaint_queue(
+    complaints = selectors.complaint_queue_read(
         user=user, establishment=establishment, open_only=not show_all, escalated_to_me=escalated
     )
     today = timezone.localdate()
-    rows = [{"complaint": c, "overdue": c.is_overdue(today)} for c in complaints[:200]]
+    rows = [{"complaint": c, "overdue": c.is_overdue(today)} for c in complaints]
     context = {
         "rows": rows,
         "show_all": show_all,

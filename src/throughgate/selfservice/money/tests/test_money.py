@@ -232,6 +232,15 @@ def test_stock_and_bad_orders(shop: Any, finance: Any, other_establishment: Any)
         services.canteen_order_place(user=person.user, quantities={elsewhere.pk: 1}, idempotency_key=key())
 
 
+@pytest.mark.parametrize("item_id", [2**70, -(2**70), 2**63, 0])
+def test_an_item_id_the_database_cannot_hold_is_not_on_the_list(shop: Any, finance: Any, item_id: int) -> None:
+    """2**70 once raised OverflowError in SQLite's driver (a 500): ids outside a 64-bit key are simply not there."""
+    person = make_resident(shop)
+    credit(finance, person, 5000)
+    with pytest.raises(NotVisible):
+        services.canteen_order_place(user=person.user, quantities={item_id: 1}, idempotency_key=key())
+
+
 def test_an_order_is_stored_once_per_key(shop: Any, finance: Any) -> None:
     person = make_resident(shop)
     credit(finance, person, 5000)
