@@ -141,10 +141,19 @@ class _Rows:
         names = ("person", "kind", "occurred_at", "recorded_at", "source", "value", "payload", "idempotency_key")
         columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
         key = connection.ops.quote_name(fields["idempotency_key"].column)
+        table = connection.ops.quote_name(meta.db_table)
         self.sql = (
-            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608  (no input in the SQL)
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608  (no input in the SQL)
             f"VALUES ({', '.join(['%s'] * len(names))}) ON CONFLICT ({key}) DO NOTHING"
         )
+        # PostgreSQL: COPY into a temporary table (made and dropped in the batch's transaction), then one INSERT ...
+        # SELECT. It skips stored keys as the INSERT above does, for a third of the server's work of a row a statement.
+        self.postgres = [
+            f"CREATE TEMPORARY TABLE activity_import AS SELECT {columns} FROM {table} WITH NO DATA",  # noqa: S608
+            f"COPY activity_import ({columns}) FROM STDIN",
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM activity_import ON CONFLICT ({key}) DO NOTHING",  # noqa: S608
+            "DROP TABLE activity_import",
+        ]
         self.payload_field = fields["payload"]
         self.recorded_at = self.time(timezone.now())  # one per batch: when its rows were made, as the ORM does per row
 
@@ -175,7 +184,16 @@ class _Rows:
         if not batch:
             return 0
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(self.sql, batch)
+            if self.sqlite:
+                cursor.executemany(self.sql, batch)
+            else:
+                create, copy, insert, drop = self.postgres
+                cursor.execute(create)
+                with cursor.copy(copy) as rows:
+                    for row in batch:
+                        rows.write_row(row)
+                cursor.execute(insert)
+                cursor.execute(drop)
             audit.record(action=audit.ACTIVITY_IMPORTED, detail={"source": self.source, "events": len(batch)})
         self.recorded_at = self.time(timezone.now())
         return len(batch)
