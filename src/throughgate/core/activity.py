@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, TextIO
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -108,37 +108,95 @@ class NewEvent(NamedTuple):
 def emit_many(*, events: Iterable[NewEvent], source: str, batch_size: int = 5000) -> int:
     """Append many events (an import), in batches of ``batch_size``: each batch is one transaction with one audit row.
     An event whose idempotency key is already stored is skipped, as ``emit`` does. Returns the number of events
-    offered (stored or skipped); an unregistered kind or a naive time stops it with the batches before stored."""
+    offered (stored or skipped); an unregistered kind or a naive time stops it with the batches before stored.
+
+    The rows go in with one prepared ``INSERT ... ON CONFLICT DO NOTHING`` per batch (``executemany``), with the
+    values as the ORM would write them (``_Rows``): an import of millions of events pays for the database, not for
+    building model instances."""
+    rows = _Rows(source)
     offered = 0
-    batch: list[ActivityEvent] = []
+    batch: list[tuple[Any, ...]] = []
+    append, kinds, row = batch.append, KINDS, rows.row
     for event in events:
-        if event.kind not in KINDS:
+        if event.kind not in kinds:
             raise UnknownKind(f"Unregistered activity kind {event.kind!r}")
-        if event.occurred_at.utcoffset() is None:
-            raise ValueError("occurred_at must be timezone-aware")
-        batch.append(
-            ActivityEvent(
-                person=event.person,
-                kind=event.kind,
-                occurred_at=event.occurred_at,
-                source=source,
-                value=event.value,
-                payload=event.payload or {},
-                idempotency_key=event.idempotency_key,
-            )
-        )
+        append(row(event))
         if len(batch) >= batch_size:
-            offered += _store_batch(batch, source)
+            offered += rows.store(batch)
             batch = []
-    return offered + _store_batch(batch, source)
+            append = batch.append
+    return offered + rows.store(batch)
 
 
-def _store_batch(batch: list[ActivityEvent], source: str) -> int:
-    if batch:
-        with transaction.atomic():
-            ActivityEvent.objects.bulk_create(batch, ignore_conflicts=True)
-            audit.record(action=audit.ACTIVITY_IMPORTED, detail={"source": source, "events": len(batch)})
-    return len(batch)
+class _Rows:
+    """Event rows for one import, in the database's own terms (what ``ActivityEvent.objects.bulk_create`` would send:
+    on SQLite, times as naive UTC text and the payload as JSON text; on PostgreSQL, aware times and ``Jsonb``)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.sqlite = connection.vendor == "sqlite"
+        self.no_payload = connection.ops.adapt_json_value({}, None)  # what JSONField sends for {}
+        meta = ActivityEvent._meta
+        fields = {field.name: field for field in meta.concrete_fields}
+        names = ("person", "kind", "occurred_at", "recorded_at", "source", "value", "payload", "idempotency_key")
+        columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+        key = connection.ops.quote_name(fields["idempotency_key"].column)
+        table = connection.ops.quote_name(meta.db_table)
+        self.sql = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608  (no input in the SQL)
+            f"VALUES ({', '.join(['%s'] * len(names))}) ON CONFLICT ({key}) DO NOTHING"
+        )
+        # PostgreSQL: COPY into a temporary table (made and dropped in the batch's transaction), then one INSERT ...
+        # SELECT. It skips stored keys as the INSERT above does, for a third of the server's work of a row a statement.
+        self.postgres = [
+            f"CREATE TEMPORARY TABLE activity_import AS SELECT {columns} FROM {table} WITH NO DATA",  # noqa: S608
+            f"COPY activity_import ({columns}) FROM STDIN",
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM activity_import ON CONFLICT ({key}) DO NOTHING",  # noqa: S608
+            "DROP TABLE activity_import",
+        ]
+        self.payload_field = fields["payload"]
+        self.recorded_at = self.time(timezone.now())  # one per batch: when its rows were made, as the ORM does per row
+
+    def time(self, moment: datetime) -> Any:
+        if moment.utcoffset() is None:
+            raise ValueError("occurred_at must be timezone-aware")
+        if not self.sqlite:
+            return moment
+        # str() of the naive UTC time, as Django's SQLite backend stores an aware datetime.
+        return (moment if moment.tzinfo is UTC else moment.astimezone(UTC)).replace(tzinfo=None).isoformat(" ")
+
+    def row(self, event: NewEvent) -> tuple[Any, ...]:
+        payload = (
+            self.no_payload if not event.payload else self.payload_field.get_db_prep_save(event.payload, connection)
+        )
+        return (
+            event.person,
+            event.kind,
+            self.time(event.occurred_at),
+            self.recorded_at,
+            self.source,
+            float(event.value),
+            payload,
+            event.idempotency_key,
+        )
+
+    def store(self, batch: list[tuple[Any, ...]]) -> int:
+        if not batch:
+            return 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            if self.sqlite:
+                cursor.executemany(self.sql, batch)
+            else:
+                create, copy, insert, drop = self.postgres
+                cursor.execute(create)
+                with cursor.copy(copy) as rows:
+                    for row in batch:
+                        rows.write_row(row)
+                cursor.execute(insert)
+                cursor.execute(drop)
+            audit.record(action=audit.ACTIVITY_IMPORTED, detail={"source": self.source, "events": len(batch)})
+        self.recorded_at = self.time(timezone.now())
+        return len(batch)
 
 
 def event_to_json(event: ActivityEvent) -> str:

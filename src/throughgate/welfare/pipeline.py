@@ -15,16 +15,18 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, cast
 
 import duckdb
 import numpy as np
+import orjson
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -179,12 +181,69 @@ def idempotency_key(event: ParsedEvent, occurrence: int) -> str:
 
 
 def _fingerprint_int(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+    """8 bytes of the SHA-256 the first occurrence's key is made of: equal fingerprints, equal numbers."""
+    return int.from_bytes(hashlib.sha256(f"{text}|0".encode()).digest()[:8], "big", signed=True)
+
+
+def _first_key(fingerprint: str) -> tuple[int, str]:
+    """``_fingerprint_int`` and the key of the first occurrence, from one hash."""
+    digest = hashlib.sha256(f"{fingerprint}|0".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True), f"aim:{digest[:24].hex()}"
+
+
+def _key(fingerprint: str, occurrence: int) -> str:
+    return f"aim:{hashlib.sha256(f'{fingerprint}|{occurrence}'.encode()).digest()[:24].hex()}"
+
+
+_UTC_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+00:00")
+
+
+class _FastEvents:
+    """The common case of an event line, checked in a few look-ups: a JSON object that orjson reads, a prison number
+    seen valid before, a registered kind, a time written as ``isoformat()`` writes UTC (so the text is its own UTC ISO
+    form) and a plain non-negative number. It accepts only lines that ``parse_event`` accepts, with the same values
+    (welfare/tests/test_ingest.py); anything else (an error to report, another time zone, NaN...) is left to the
+    reference code, so the messages do not change."""
+
+    def __init__(self) -> None:
+        self.valid_numbers: set[str] = set()
+        self.kinds = activity.KINDS
+        self.utc_text = _UTC_TEXT.fullmatch
+
+    def event(self, raw: bytes) -> tuple[str, str, datetime, str, float] | None:
+        """(prison number, kind, time in UTC, the time's ISO text, value), or None to use the reference code."""
+        try:
+            data = orjson.loads(raw)
+            if data["record"] != "event":
+                return None
+            number, kind, text = data["prison_number"], data["kind"], data["occurred_at"]
+            if number not in self.valid_numbers:
+                if type(number) is not str or not is_valid_prison_number(number):
+                    return None
+                self.valid_numbers.add(number)
+            if kind not in self.kinds or type(text) is not str or not self.utc_text(text):
+                return None
+            moment = datetime.fromisoformat(text)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):  # TypeError: not an object, or unhashable
+            return None
+        value = data.get("value", 1)
+        if type(value) is float:
+            if not 0 <= value < math.inf:  # also false for NaN
+                return None
+        elif type(value) is not int or value < 0:
+            return None
+        if kind == people_events.INCENTIVE_CHANGED and value not in (0, 1, 2):
+            return None
+        return number, kind, moment, text, float(value)
 
 
 def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = True) -> IngestReport:
-    """Store the people and events of a contract file. ``report(line, reason)`` is called for every invalid line."""
+    """Store the people and events of a contract file. ``report(line, reason)`` is called for every invalid line.
+
+    Each pass reads a line with orjson and checks it in ``_FastEvents``; a line that is not a plain valid event goes
+    through the reference code (``_object``, ``parse_person``, ``parse_event``), which also words every problem."""
     result = IngestReport()
+    fast = _FastEvents()
 
     def problem(line: int, reason: str) -> None:
         result.invalid += 1
@@ -201,12 +260,20 @@ def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = T
         # Pass 1: people, and a fingerprint of every well-formed event line.
         people: list[people_services.PersonImport] = []
         fingerprints: list[int] = []
-        for number, raw in _lines(path, "people", progress):
-            result.lines = number
-            if not raw.strip():
+        number = 0
+        for number, raw in _raw_lines(path, "people", progress):
+            fields = fast.event(raw)
+            if fields is not None:
+                fingerprints.append(_fingerprint_int(f"{fields[0]}|{fields[1]}|{fields[3]}|{fields[4]!r}"))
+                if len(fingerprints) >= 100_000:
+                    _note(con, fingerprints)
+                    fingerprints = []
+                continue
+            text = raw.decode("utf-8", errors="replace")
+            if not text.strip():
                 continue
             try:
-                data = _object(raw)
+                data = _object(text)
                 record = data.get("record")
                 if record == "person":
                     people.append(parse_person(data))
@@ -223,6 +290,7 @@ def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = T
             if len(fingerprints) >= 100_000:
                 _note(con, fingerprints)
                 fingerprints = []
+        result.lines = number
         _store_people(people, result)
         _note(con, fingerprints)
         repeated = {
@@ -239,36 +307,71 @@ def ingest(path: Path, *, report: Callable[[int, str], None], progress: bool = T
     occurrences: Counter[str] = Counter()
 
     def events() -> Iterator[activity.NewEvent]:
-        for number, raw in _lines(path, "events", progress):
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw)
-            except json.JSONDecodeError:
-                continue  # reported in the first pass
-            if not isinstance(data, dict) or data.get("record") != "event":
-                continue
-            try:
-                event = parse_event(data)
-                if event.prison_number not in known:
-                    raise LineError(f"unknown person {event.prison_number} (no person record for this prison number)")
-            except LineError as exc:
-                problem(number, str(exc))
-                continue
-            fingerprint = event.fingerprint()
-            occurrence = 0
-            if _fingerprint_int(fingerprint) in repeated:
+        new_event = activity.NewEvent
+        for number, raw in _raw_lines(path, "events", progress):
+            fields = fast.event(raw)
+            if fields is not None and fields[0] in known:
+                prison_number, kind, occurred_at, text, value = fields
+                fingerprint = f"{prison_number}|{kind}|{text}|{value!r}"
+            else:
+                event = _reference_event(raw, number, known, problem)
+                if event is None:
+                    continue
+                prison_number, kind, occurred_at, value = astuple(event)
+                fingerprint = event.fingerprint()
+            number_of, key = _first_key(fingerprint)
+            if number_of in repeated:
                 occurrence = occurrences[fingerprint]
                 occurrences[fingerprint] += 1
+                key = _key(fingerprint, occurrence)
             result.events_valid += 1
-            yield activity.NewEvent(
-                event.prison_number, event.kind, event.occurred_at, idempotency_key(event, occurrence), event.value
-            )
+            yield new_event(prison_number, kind, occurred_at, key, value)
 
     before = ActivityEvent.objects.count()
     activity.emit_many(events=events(), source=SOURCE, batch_size=BATCH)
     result.events_stored = ActivityEvent.objects.count() - before
     return result
+
+
+def _raw_lines(path: Path, label: str, progress: bool) -> Iterator[tuple[int, bytes]]:
+    """(number, bytes) of each line; the progress bar, when shown, moves every 10,000 lines."""
+    with path.open("rb") as handle:
+        if not progress:
+            yield from enumerate(handle, start=1)
+            return
+        with tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=label, leave=False) as bar:
+            done = 0
+            for number, raw in enumerate(handle, start=1):
+                done += len(raw)
+                if number % 10_000 == 0:
+                    bar.update(done)
+                    done = 0
+                yield number, raw
+            bar.update(done)
+
+
+def _reference_event(
+    raw: bytes, number: int, known: set[str], problem: Callable[[int, str], None]
+) -> ParsedEvent | None:
+    """The second pass over a line the fast path left (as before it existed): the event, or None (not an event line,
+    or an invalid one, reported)."""
+    text = raw.decode("utf-8", errors="replace")
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None  # reported in the first pass
+    if not isinstance(data, dict) or data.get("record") != "event":
+        return None
+    try:
+        event = parse_event(data)
+        if event.prison_number not in known:
+            raise LineError(f"unknown person {event.prison_number} (no person record for this prison number)")
+    except LineError as exc:
+        problem(number, str(exc))
+        return None
+    return event
 
 
 def _note(con: Any, fingerprints: list[int]) -> None:

@@ -6,10 +6,14 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
 
 from throughgate.core import activity, audit
 from throughgate.core.models import ActivityEvent, AppendOnlyError, AuditEntry
@@ -135,6 +139,46 @@ def test_emit_many_stores_each_key_once_with_an_audit_row_per_batch() -> None:
     assert [entry.detail for entry in batches] == [{"source": "test.import", "events": n} for n in (2, 2, 1)]
     assert activity.emit_many(events=events, source="test.import") == 5  # offered again: nothing new stored
     assert ActivityEvent.objects.count() == 5
+
+
+def test_emit_many_writes_the_values_the_orm_writes() -> None:
+    """emit_many inserts without model instances: its rows must be the ORM's, byte for byte in the database (times
+    in UTC with their microseconds, whatever the offset given; values; payloads)."""
+    moments = [
+        WHEN,
+        dt.datetime(2026, 7, 1, 10, 15, 30, 123456, tzinfo=ZoneInfo("Europe/London")),
+        dt.datetime(2026, 1, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ]
+    payloads: list[dict[str, Any] | None] = [None, {"minutes": 12}, {}]
+    for i, (moment, payload) in enumerate(zip(moments, payloads, strict=True)):
+        ActivityEvent.objects.create(
+            person="A1234BC",
+            kind="phone.call",
+            occurred_at=moment,
+            source="test.import",
+            value=12,
+            payload=payload or {},
+            idempotency_key=f"orm:{i}",
+        )
+    activity.emit_many(
+        events=[
+            activity.NewEvent("A1234BC", "phone.call", moment, f"bulk:{i}", 12, payload)
+            for i, (moment, payload) in enumerate(zip(moments, payloads, strict=True))
+        ],
+        source="test.import",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person, kind, occurred_at, source, value, payload, idempotency_key FROM core_activityevent "
+            "ORDER BY id"
+        )
+        rows = cursor.fetchall()
+    assert [row[:6] for row in rows[:3]] == [row[:6] for row in rows[3:]]
+    assert [row[6] for row in rows[3:]] == ["bulk:0", "bulk:1", "bulk:2"]
+    stored = ActivityEvent.objects.get(idempotency_key="bulk:1")
+    assert stored.occurred_at == moments[1]
+    assert stored.payload == {"minutes": 12}
+    assert abs(stored.recorded_at - timezone.now()) < dt.timedelta(minutes=5)
 
 
 def test_emit_many_refuses_unregistered_kinds_and_naive_times() -> None:
