@@ -457,3 +457,103 @@ def format_report(report: dict[str, Any]) -> str:
 
         lines.append(format_table(report["fairness"]))
     return "\n".join(lines)
+
+
+def run_independent(
+    *, people: int, seed: int, history: int = 90, scored: int = 42, sweep: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """AIM on the independent estate (``welfare.estates.independent``, written without reading this engine), in
+    memory: ``history`` days of events, then ``scored`` days scored one by one with the same engine, episodes and
+    reasons as ``aim score``, measured only from the colours and reasons shown (``independent.score_flags``).
+    A person released in the estate's truth is out of custody from that day (the contract's
+    ``bench/aim_independent.py`` run leaves them in: the contract has no release record)."""
+    import duckdb
+
+    from throughgate.people.models import Person
+    from throughgate.welfare import pipeline
+    from throughgate.welfare.estates import independent
+    from throughgate.welfare.indicators import KIND_ID
+    from throughgate.welfare.reasons import reason_text, reasons_for_people
+
+    estate = independent.generate(people=people, days=history + scored + 14, seed=seed, **(sweep or {}))
+    records = {record["prison_number"]: record for record in estate.persons}
+    places: dict[str, int] = {}
+    persons: list[Any] = []
+    for truth in estate.truth["people"]:
+        r = records[truth["prison_number"]]
+        persons.append(
+            Person(
+                prison_number=r["prison_number"],
+                establishment_id=places.setdefault(r["establishment"], len(places) + 1),
+                sex=r["sex"],
+                date_of_birth=date.fromisoformat(r["date_of_birth"]),
+                ethnicity=r.get("ethnicity", "Other"),
+                nationality=r.get("nationality", "British"),
+                first_language=r.get("first_language", "English"),
+                disability=r.get("disability", False),
+                arrival_date=date.fromisoformat(r["arrival_date"]) if r.get("arrival_date") else None,
+                legal_status=r.get("legal_status", "sentenced"),
+                self_harm_history=r.get("self_harm_history", False),
+                first_time_in_custody=r.get("first_time_in_custody", False),
+            )
+        )
+    events = estate.events
+    kind_ids = np.array([KIND_ID.get(kind, -1) for kind in independent.KINDS])[events.kind]
+    keep = kind_ids >= 0  # (self_harm.incident is the outcome, never read)
+    local = (
+        pd.Timestamp(estate.start)
+        + pd.to_timedelta(events.day[keep], unit="D")
+        + pd.to_timedelta(events.minute[keep], unit="m")
+    )
+    frame = pd.DataFrame(
+        {
+            "person_idx": events.person[keep].astype("int32"),
+            "kind_id": kind_ids[keep].astype("int16"),
+            "ts": pd.DatetimeIndex(local)
+            .tz_localize("Europe/London", ambiguous=True, nonexistent="shift_forward")
+            .tz_convert("UTC"),
+            "value": events.value[keep].astype(float),
+        }
+    )
+    released = {
+        t["prison_number"]: date.fromisoformat(t["release_date"]) for t in estate.truth["people"] if t["release_date"]
+    }
+    incidents: dict[str, list[date]] = {}
+    for episode in estate.truth["episodes"]:
+        incidents.setdefault(episode["prison_number"], []).extend(
+            date.fromisoformat(d) for d in episode["incident_dates"]
+        )
+    first_day = estate.start + timedelta(days=history)
+    con = duckdb.connect()
+    con.register("events", frame)
+    rolling = engine.RollingWindows(con, "events", first_day, len(persons))
+    configs = {place: engine.Config() for place in places.values()}
+    replay = pipeline.EpisodeReplay(persons, configs)
+    gone_on = np.array([released.get(p.prison_number, date.max).toordinal() for p in persons])
+    daily: dict[date, dict[str, tuple[str, str]]] = {}
+    for step in range(scored):
+        day = first_day + timedelta(days=step)
+        windows = rolling.windows if step == 0 else rolling.advance()
+        harmed = {number for number, dates in incidents.items() if any(d < day for d in dates)}
+        arrays = pipeline.people_arrays(persons, day, harmed)
+        arrays.days_in_custody[gone_on <= day.toordinal()] = -1
+        result = pipeline.score_windows(windows, arrays, persons, configs=configs)
+        alerts = replay.step(day, result, arrays)
+        result.colour = alerts.colour  # (the reasons are those of the colour shown, as in ``pipeline.score_day``)
+        shown = np.flatnonzero(np.isin(alerts.colour, ["red", "amber"]))
+        reasons = reasons_for_people(
+            result, shown, last_visit_lag=windows.last_visit_lag, static_flags=pipeline.static_flags(arrays)
+        )
+        texts = {int(i): ";".join(reason_text(r) for r in rs) for i, rs in zip(shown.tolist(), reasons, strict=True)}
+        daily[day] = {
+            persons[i].prison_number: (str(alerts.colour[i]), texts.get(i, ""))
+            for i in np.flatnonzero(arrays.days_in_custody >= 0).tolist()
+        }
+    con.close()
+    return {
+        "generator": "independent",
+        "people": people,
+        "seed": seed,
+        "sweep": sweep or {},
+        **independent.score_flags(estate, daily),
+    }

@@ -3,6 +3,7 @@
     throughgate aim ingest FILE.jsonl
     throughgate aim score --as-of 2026-03-01 --out flags.csv
     throughgate aim evaluate [--people 3000] [--days 150] [--seed 7] [--out report.json]
+    throughgate aim evaluate --generator independent --people 6000 --seed 1 [--sweep signal_strength=0.6]
     throughgate aim fairness --from 2026-02-01 --to 2026-03-01
     throughgate aim reminders [--on 2026-03-01]
 
@@ -46,6 +47,19 @@ class Command(BaseCommand):
         evaluate.add_argument("--seed", type=int, default=7)
         evaluate.add_argument("--out", type=Path, default=None, help="also write the report as JSON here")
         evaluate.add_argument("--jsonl", type=Path, default=None, help="keep the generated JSON Lines file here")
+        evaluate.add_argument(
+            "--generator",
+            choices=("own", "independent"),
+            default="own",
+            help="the project's estate (through ingest) or the independent one (in memory, 90 + 42 days)",
+        )
+        evaluate.add_argument(
+            "--sweep",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="an independent-estate setting, e.g. signal_strength=0.6 (repeatable)",
+        )
         fairness = sub.add_parser("fairness", help="Alert rates (and error rates where outcomes are known) by group")
         fairness.add_argument("--from", dest="start", required=True, type=_day)
         fairness.add_argument("--to", dest="end", required=True, type=_day)
@@ -91,11 +105,37 @@ class Command(BaseCommand):
             + ", ".join(f"{counts[c]} {c}" for c in ("red", "amber", "green", "insufficient_data"))
         )
 
-    def do_evaluate(self, *, people: int, days: int, seed: int, out: Path | None, jsonl: Path | None, **_: Any) -> None:
+    def do_evaluate(
+        self,
+        *,
+        people: int,
+        days: int,
+        seed: int,
+        out: Path | None,
+        jsonl: Path | None,
+        generator: str,
+        sweep: list[str],
+        **_: Any,
+    ) -> None:
         from throughgate.welfare import evaluation
 
-        report = evaluation.run(people=people, days=days, seed=seed, jsonl=jsonl, progress=sys.stderr.isatty())
-        self.stdout.write(evaluation.format_report(report))
+        if generator == "independent":
+            from throughgate.welfare.estates import independent
+
+            settings = {}
+            for item in sweep:
+                name, _sep, value = item.partition("=")
+                if name not in independent.Sweep.__dataclass_fields__ or not value:
+                    raise CommandError(f"{item!r}: expected NAME=VALUE with NAME one of the estate's settings")
+                try:
+                    settings[name] = int(value) if name == "lockdowns" else float(value)
+                except ValueError as exc:
+                    raise CommandError(f"{item!r}: {value!r} is not a number") from exc
+            report = evaluation.run_independent(people=people, seed=seed, sweep=settings)
+            self.stdout.write(independent.format_report(report))
+        else:
+            report = evaluation.run(people=people, days=days, seed=seed, jsonl=jsonl, progress=sys.stderr.isatty())
+            self.stdout.write(evaluation.format_report(report))
         if out is not None:
             out.write_text(json.dumps(report, indent=2, default=str))
 
