@@ -63,6 +63,7 @@ class Person(models.Model):
     )
     location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="people")
     arrival_date = models.DateField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True, help_text="Left custody on this day (none while held).")
     legal_status = models.CharField(max_length=10, choices=LegalStatus.choices, default=LegalStatus.SENTENCED)
     first_time_in_custody = models.BooleanField(default=False)
     self_harm_history = models.BooleanField(default=False, help_text="Self-harm before or in custody.")

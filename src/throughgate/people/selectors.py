@@ -190,10 +190,12 @@ def person_lookup_for_partner(
 
 
 def people_in_custody_on(*, day: date) -> list[Person]:
-    """Everyone in custody on the day (held in an establishment, arrived on or before it), by prison number."""
+    """Everyone in custody on the day (held in an establishment, arrived on or before it, not released on or before
+    it), by prison number."""
     return list(
         Person.objects.filter(establishment__isnull=False)
         .filter(Q(arrival_date__lte=day) | Q(arrival_date__isnull=True))
+        .filter(Q(release_date__gt=day) | Q(release_date__isnull=True))
         .select_related("establishment", "location")
         .order_by("prison_number")
     )

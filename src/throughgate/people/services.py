@@ -32,6 +32,7 @@ class PersonImport:
     first_language: str = "English"
     disability: bool = False
     arrival_date: date | None = None
+    release_date: date | None = None
     incentive_level: str = IncentiveLevel.STANDARD
     self_harm_history: bool = False
     first_time_in_custody: bool = False

@@ -133,6 +133,7 @@ def parse_person(data: dict[str, Any]) -> people_services.PersonImport:
         first_language=language.strip(),
         disability=_boolean(data, "disability"),
         arrival_date=_date(data, "arrival_date", required=False),
+        release_date=_date(data, "release_date", required=False),
         incentive_level=_choice(data, "incentive_level", IncentiveLevel, "Standard"),
         self_harm_history=_boolean(data, "self_harm_history"),
         first_time_in_custody=_boolean(data, "first_time_in_custody"),

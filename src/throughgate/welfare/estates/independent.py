@@ -1004,9 +1004,13 @@ def write_jsonl(estate: Estate, path: str | Path, *, until: date | None = None, 
     rows = np.flatnonzero((ev.day >= first) & (ev.day < last))
     lines = 0
     with Path(path).open("w", encoding="utf-8") as out:
+        released = {p["prison_number"]: p["release_date"] for p in estate.truth["people"] if p["release_date"]}
         for person in estate.persons:
             if person["arrival_date"] < cutoff:
-                out.write(json.dumps(person) + "\n")
+                left = released.get(person["prison_number"])
+                # A release is sent once it has happened, as a prison's feed would send it.
+                record = person | {"release_date": left} if left is not None and left < cutoff else person
+                out.write(json.dumps(record) + "\n")
                 lines += 1
         for chunk in range(0, len(rows), 200_000):
             for record in _event_records(estate, rows[chunk : chunk + 200_000]):
@@ -1106,7 +1110,7 @@ def score_flags(
     }
     after_release = (code >= 3) & (day_ord[None, :] >= release[:, None])
     result["after_release"] = {
-        "note": "the contract has no release record; alerts on people after their release are not counted above",
+        "note": "alerts shown on people after their release (sent as release_date once it happened); not counted above",
         "alerts_shown": int(after_release.sum()),
     }
     return result

@@ -156,6 +156,23 @@ def test_a_new_arrival_with_three_days_of_data_is_never_red_for_lack_of_data(tmp
     assert "N1002AA" not in rows  # not yet in custody on the day
 
 
+def test_a_person_released_before_the_day_is_not_scored(tmp_path: Path) -> None:
+    records = population(10)
+    records.append(person_line("R1000AA", release_date=(AS_OF - timedelta(days=2)).isoformat()))
+    records.append(person_line("R1001AA", release_date=AS_OF.isoformat()))  # leaves that day: not on the list
+    records.append(person_line("R1003AA", release_date=(AS_OF + timedelta(days=1)).isoformat()))  # still held
+    write_lines(tmp_path / "estate.jsonl", records)
+    ingest(tmp_path / "estate.jsonl")
+    rows = score(tmp_path)
+    assert "R1000AA" not in rows
+    assert "R1001AA" not in rows
+    assert "R1003AA" in rows
+    write_lines(tmp_path / "bad.jsonl", [person_line("R1002AA", release_date="yesterday")])
+    _out, err, code = ingest(tmp_path / "bad.jsonl")
+    assert code == 1
+    assert "line 1" in err and "release_date" in err
+
+
 def test_events_on_the_day_itself_are_not_used(tmp_path: Path) -> None:
     records = population(10)
     records.append(event_line("A1000BC", "segregation.started", AS_OF, hour=0))
