@@ -481,7 +481,9 @@ def _evidence(
         # standard deviations is far wider than the approximation's error where it matters (a test checks that
         # skipping never drops a case the exact tail would count).
         gap = (mu[open_] - x[open_]) if lower else (x[open_] - mu[open_])
-        approx = gap / np.sqrt(mu[open_] + mu[open_] ** 2 / np.maximum(size[open_], 1e-6))
+        with np.errstate(divide="ignore", invalid="ignore"):  # (no usual at all: any event is far beyond it)
+            approx = gap / np.sqrt(mu[open_] + mu[open_] ** 2 / np.maximum(size[open_], 1e-6))
+        approx = np.nan_to_num(approx, nan=np.inf)
         open_ = open_[approx > config.evidence_floor - APPROXIMATION_MARGIN]
     if len(open_):
         tail = _mid_tail(x[open_], mu[open_], size[open_], lower)
