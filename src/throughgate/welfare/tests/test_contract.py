@@ -170,7 +170,8 @@ def test_a_person_released_before_the_day_is_not_scored(tmp_path: Path) -> None:
     write_lines(tmp_path / "bad.jsonl", [person_line("R1002AA", release_date="yesterday")])
     _out, err, code = ingest(tmp_path / "bad.jsonl")
     assert code == 1
-    assert "line 1" in err and "release_date" in err
+    assert "line 1" in err
+    assert "release_date" in err
 
 
 def test_events_on_the_day_itself_are_not_used(tmp_path: Path) -> None:
