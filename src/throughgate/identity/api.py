@@ -36,8 +36,9 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]]
 
 
-# Declared on each operation so the OpenAPI document shows the error envelope.
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Declared on each operation so the OpenAPI document shows the error envelope. Any request can be a 400 (a NUL
+# character in the address or the query string, a body that cannot be read), before the operation is reached.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ApiForbidden(DomainError):
@@ -155,5 +156,5 @@ def permission_first(permission: str) -> list[Any]:
     return [type(inner.__class__.__name__, (_PermissionFirst,), {})(inner, permission) for inner in API_AUTH]
 
 
-# The errors of an operation that writes: 400 and 409 (a replayed key with other content) have the same envelope.
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ERRORS[422], 409: ERRORS[422]}
+# The errors of an operation that writes: also 409 (a replayed key with other content), in the same envelope.
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
