@@ -5,7 +5,9 @@ answers 403 (fail closed)."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 import ninja
@@ -13,6 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from throughgate.core import context
 from throughgate.core.access import rule_for
@@ -26,6 +30,21 @@ from throughgate.identity.models import ApiToken, User
 # An id must also fit the database's 64-bit key (SQLite's driver fails on larger ones).
 StrictInt = Annotated[int, Field(strict=True)]
 ApiId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic also reads a number as seconds since 1970 (``?day=0`` was 1 January 1970): an API date is YYYY-MM-DD."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "Enter a date as YYYY-MM-DD.")
+    return value
+
+
+# A date in a query string or an address, written as the OpenAPI document says (format: date).
+ApiDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class ErrorOut(Schema):
