@@ -52,6 +52,8 @@ CHECKS = [
     schemathesis.checks.status_code_conformance,
     schemathesis.checks.content_type_conformance,
     schemathesis.checks.response_schema_conformance,
+    # A request the document says is invalid must be refused (a 4xx), not read some other way.
+    schemathesis.checks.negative_data_rejection,
 ]
 
 
