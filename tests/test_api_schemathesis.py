@@ -124,3 +124,14 @@ def test_every_operation_declares_the_error_envelope_for_every_refusal_it_can_gi
         != envelope
     ]
     assert missing == []
+
+
+def test_the_document_lists_the_accounts_and_complaint_stages_the_api_accepts() -> None:
+    """Schemathesis sent schema-valid accounts and stages (any text) that were refused: the document now lists them."""
+    document = json.loads(json.dumps(api.get_openapi_schema()))
+    accounts = ["spends", "private_cash", "savings"]
+    (kind,) = document["paths"]["/api/v1/selfservice/money/{kind}"]["get"]["parameters"]
+    assert kind["schema"]["enum"] == accounts
+    transfer = document["components"]["schemas"]["TransferIn"]["properties"]
+    assert transfer["from_kind"]["enum"] == transfer["to_kind"]["enum"] == accounts
+    assert document["components"]["schemas"]["ComplaintIn"]["properties"]["stage"]["enum"] == ["COMP1", "COMP2"]
