@@ -205,3 +205,27 @@ def test_staff_assigning_apps_by_ids_too_large_get_a_422(establishment: Any) -> 
     client = sign_in_staff(_session_client(), make_staff("governor", [establishment]))
     response = client.post(f"{API}/apps/assign", {"app_ids": [2**70], "assignee": "x"}, content_type="application/json")
     assert response.status_code == 422, response.content[:300]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{API}/timetable/sessions?day=0",
+        f"{API}/timetable/hours?week=1700000000",
+        f"{API}/meals/kitchen?week=0",
+        f"{API}/meals/weeks/0",
+        f"{API}/meals/weeks/2026-3-2",
+    ],
+)
+def test_an_api_date_is_written_yyyy_mm_dd_not_seconds_since_1970(establishment: Any, path: str) -> None:
+    """Schemathesis found ``?day=0`` answered as 1 January 1970: pydantic reads a number as a Unix time."""
+    client = sign_in_staff(_session_client(), make_staff("governor", [establishment]))
+    response = client.get(path)
+    assert response.status_code == 422, response.content[:300]
+    field = path.rsplit("?", 1)[-1].split("=")[0] if "?" in path else "week_start"
+    assert _envelope(response)["fields"] == {field: ["Enter a date as YYYY-MM-DD."]}
+
+
+def test_an_api_date_in_yyyy_mm_dd_is_still_read(establishment: Any) -> None:
+    client = sign_in_staff(_session_client(), make_staff("governor", [establishment]))
+    assert client.get(f"{API}/timetable/sessions?day=2026-03-02").status_code == 200

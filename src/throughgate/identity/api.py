@@ -5,7 +5,9 @@ answers 403 (fail closed)."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 import ninja
@@ -13,6 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from throughgate.core import context
 from throughgate.core.access import rule_for
@@ -27,6 +31,21 @@ from throughgate.identity.models import ApiToken, User
 StrictInt = Annotated[int, Field(strict=True)]
 ApiId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic also reads a number as seconds since 1970 (``?day=0`` was 1 January 1970): an API date is YYYY-MM-DD."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "Enter a date as YYYY-MM-DD.")
+    return value
+
+
+# A date in a query string or an address, written as the OpenAPI document says (format: date).
+ApiDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
 
 class ErrorOut(Schema):
     """Every error the API returns has this shape."""
@@ -36,8 +55,9 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]]
 
 
-# Declared on each operation so the OpenAPI document shows the error envelope.
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Declared on each operation so the OpenAPI document shows the error envelope. Any request can be a 400 (a NUL
+# character in the address or the query string, a body that cannot be read), before the operation is reached.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ApiForbidden(DomainError):
@@ -155,5 +175,5 @@ def permission_first(permission: str) -> list[Any]:
     return [type(inner.__class__.__name__, (_PermissionFirst,), {})(inner, permission) for inner in API_AUTH]
 
 
-# The errors of an operation that writes: 400 and 409 (a replayed key with other content) have the same envelope.
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ERRORS[422], 409: ERRORS[422]}
+# The errors of an operation that writes: also 409 (a replayed key with other content), in the same envelope.
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}

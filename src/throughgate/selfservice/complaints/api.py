@@ -12,7 +12,7 @@ from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, 
 from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.complaints import selectors as complaint_selectors
 from throughgate.selfservice.complaints import services as complaint_services
-from throughgate.selfservice.complaints.models import Complaint
+from throughgate.selfservice.complaints.models import Complaint, ComplaintStage
 from throughgate.selfservice.permissions import ANSWER_COMPLAINTS, USE_COMPLAINTS
 
 router = Router(published_as="throughgate.selfservice.api")  # the operation ids the API was first published with
@@ -60,7 +60,10 @@ class ComplaintOut(Schema):
 
 
 class ComplaintIn(Schema):
-    stage: str = Field(description="COMP1 or COMP2 (an appeal is made on the complaint it appeals)")
+    stage: str = Field(
+        description="COMP1 or COMP2 (an appeal is made on the complaint it appeals)",
+        json_schema_extra={"enum": [ComplaintStage.COMP1, ComplaintStage.COMP2]},
+    )
     body: str
     idempotency_key: str
 

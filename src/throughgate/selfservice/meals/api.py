@@ -11,7 +11,7 @@ from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import NotVisible
-from throughgate.identity.api import ERRORS, WRITE_ERRORS, ApiId, Router, acting_user, permission_first
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, ApiDate, ApiId, Router, acting_user, permission_first
 from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.meals import rules, selectors, services
 from throughgate.selfservice.meals.models import MenuOption
@@ -88,7 +88,7 @@ def meals_next(request: HttpRequest) -> MealWeekOut:
     "/meals/weeks/{week_start}", response={200: MealWeekOut, **ERRORS}, summary="One week's meals for the resident"
 )
 @requires(USE_MEALS)
-def meals_week(request: HttpRequest, week_start: date) -> MealWeekOut:
+def meals_week(request: HttpRequest, week_start: ApiDate) -> MealWeekOut:
     return MealWeekOut.of(selectors.week_of_resident(user=acting_user(request), week_start=week_start))
 
 
@@ -99,7 +99,7 @@ def meals_week(request: HttpRequest, week_start: date) -> MealWeekOut:
     auth=MEALS_FIRST,
 )
 @requires(USE_MEALS)
-def meals_choose(request: HttpRequest, week_start: date, payload: ChoicesIn) -> Status[MealWeekOut]:
+def meals_choose(request: HttpRequest, week_start: ApiDate, payload: ChoicesIn) -> Status[MealWeekOut]:
     user = acting_user(request)
     chosen = services.meals_choose(
         user=user, week_start=week_start, choices=payload.choices, idempotency_key=payload.idempotency_key
@@ -139,7 +139,7 @@ class KitchenOut(Schema):
 
 @router.get("/meals/kitchen", response={200: KitchenOut, **ERRORS}, summary="Kitchen totals per wing and day")
 @requires(VIEW_KITCHEN_TOTALS)
-def kitchen(request: HttpRequest, week: date | None = None, establishment: str = "") -> KitchenOut:
+def kitchen(request: HttpRequest, week: ApiDate | None = None, establishment: str = "") -> KitchenOut:
     """``week`` is the Monday the week starts; next week when it is left out."""
     user = acting_user(request)
     place = establishment_named(request, user=user, code=establishment)

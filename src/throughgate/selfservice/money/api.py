@@ -13,7 +13,7 @@ from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, StrictInt, ac
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.money import selectors as money_selectors
 from throughgate.selfservice.money import services as money_services
-from throughgate.selfservice.money.models import CanteenOrder
+from throughgate.selfservice.money.models import AccountKind, CanteenOrder
 from throughgate.selfservice.permissions import USE_MONEY
 
 # An item id as a JSON object's key is text, so it is parsed (not strict), but must fit the database's key.
@@ -80,9 +80,13 @@ class OrderOut(Schema):
     spends_after: int
 
 
+# The service refuses any other account with its own message; the document lists the accounts there are.
+AccountKindText = Annotated[str, Field(json_schema_extra={"enum": AccountKind.values})]
+
+
 class TransferIn(Schema):
-    from_kind: str
-    to_kind: str
+    from_kind: AccountKindText
+    to_kind: AccountKindText
     amount: StrictInt = Field(description="Pence (a JSON integer)")
     idempotency_key: str
 
@@ -135,7 +139,7 @@ def money_transfer(request: HttpRequest, payload: TransferIn) -> list[BalanceOut
 
 @router.get("/money/{kind}", response={200: list[LedgerEntryOut], **ERRORS}, summary="A statement, newest first")
 @requires(USE_MONEY)
-def statement(request: HttpRequest, kind: str) -> list[LedgerEntryOut]:
+def statement(request: HttpRequest, kind: AccountKindText) -> list[LedgerEntryOut]:
     entries = money_selectors.statement_of_resident(user=acting_user(request), kind=kind)
     return [
         LedgerEntryOut(

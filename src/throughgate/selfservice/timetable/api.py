@@ -10,7 +10,7 @@ from ninja import Field, Schema, Status
 
 from throughgate.core.access import requires
 from throughgate.core.errors import InvalidInput
-from throughgate.identity.api import ERRORS, WRITE_ERRORS, Router, acting_user, permission_first
+from throughgate.identity.api import ERRORS, WRITE_ERRORS, ApiDate, Router, acting_user, permission_first
 from throughgate.identity.models import User
 from throughgate.identity.selectors import establishment_named
 from throughgate.selfservice.permissions import RECORD_ATTENDANCE, USE_TIMETABLE, VIEW_ACTIVITY_HOURS
@@ -104,7 +104,7 @@ class SessionOut(Schema):
 
 @router.get("/timetable/sessions", response={200: list[SessionOut], **ERRORS}, summary="The sessions of a day")
 @requires(RECORD_ATTENDANCE)
-def timetable_sessions(request: HttpRequest, day: date | None = None, establishment: str = "") -> list[SessionOut]:
+def timetable_sessions(request: HttpRequest, day: ApiDate | None = None, establishment: str = "") -> list[SessionOut]:
     user = acting_user(request)
     rows = selectors.sessions_on(
         user=user,
@@ -249,7 +249,7 @@ class HoursOut(Schema):
 )
 @requires(VIEW_ACTIVITY_HOURS)
 def timetable_hours(
-    request: HttpRequest, week: date | None = None, wing: str = "", establishment: str = ""
+    request: HttpRequest, week: ApiDate | None = None, wing: str = "", establishment: str = ""
 ) -> list[HoursOut]:
     user = acting_user(request)
     report = selectors.hours_report(
