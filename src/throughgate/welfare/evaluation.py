@@ -282,28 +282,32 @@ def frame_from_records(people: list[Any], events: Iterator[dict[str, Any]]) -> p
 
 def unsaved_people(estate: Estate) -> list[Any]:
     """Person objects for the generated records, not saved (establishments numbered in order of appearance)."""
+    return unsaved_persons(sorted(estate.people, key=lambda r: r["prison_number"]))
+
+
+def unsaved_persons(records: list[dict[str, Any]]) -> list[Any]:
+    """Person objects for person records in the ingest format, in their order, not saved (establishments numbered
+    in order of appearance; the contract's defaults where a field is missing)."""
     from throughgate.people.models import Person
 
     codes: dict[str, int] = {}
-    people = []
-    for r in sorted(estate.people, key=lambda r: r["prison_number"]):
-        people.append(
-            Person(
-                prison_number=r["prison_number"],
-                establishment_id=codes.setdefault(r["establishment"], len(codes) + 1),
-                sex=r["sex"],
-                date_of_birth=date.fromisoformat(r["date_of_birth"]),
-                ethnicity=r["ethnicity"],
-                nationality=r["nationality"],
-                first_language=r["first_language"],
-                disability=r["disability"],
-                arrival_date=date.fromisoformat(r["arrival_date"]),
-                legal_status=r["legal_status"],
-                self_harm_history=r["self_harm_history"],
-                first_time_in_custody=r["first_time_in_custody"],
-            )
+    return [
+        Person(
+            prison_number=r["prison_number"],
+            establishment_id=codes.setdefault(r["establishment"], len(codes) + 1),
+            sex=r["sex"],
+            date_of_birth=date.fromisoformat(r["date_of_birth"]),
+            ethnicity=r.get("ethnicity", "Other"),
+            nationality=r.get("nationality", "British"),
+            first_language=r.get("first_language", "English"),
+            disability=r.get("disability", False),
+            arrival_date=date.fromisoformat(r["arrival_date"]) if r.get("arrival_date") else None,
+            legal_status=r.get("legal_status", "sentenced"),
+            self_harm_history=r.get("self_harm_history", False),
+            first_time_in_custody=r.get("first_time_in_custody", False),
         )
-    return people
+        for r in records
+    ]
 
 
 def measure(
@@ -465,11 +469,10 @@ def run_independent(
     """AIM on the independent estate (``welfare.estates.independent``, written without reading this engine), in
     memory: ``history`` days of events, then ``scored`` days scored one by one with the same engine, episodes and
     reasons as ``aim score``, measured only from the colours and reasons shown (``independent.score_flags``).
-    A person released in the estate's truth is out of custody from that day (the contract's
-    ``bench/aim_independent.py`` run leaves them in: the contract has no release record)."""
+    A person released in the estate's truth is out of custody from that day (``bench/aim_independent.py`` sends the
+    release through the contract as ``release_date`` once it has happened)."""
     import duckdb
 
-    from throughgate.people.models import Person
     from throughgate.welfare import pipeline
     from throughgate.welfare.estates import independent
     from throughgate.welfare.indicators import KIND_ID
@@ -477,26 +480,8 @@ def run_independent(
 
     estate = independent.generate(people=people, days=history + scored + 14, seed=seed, **(sweep or {}))
     records = {record["prison_number"]: record for record in estate.persons}
-    places: dict[str, int] = {}
-    persons: list[Any] = []
-    for truth in estate.truth["people"]:
-        r = records[truth["prison_number"]]
-        persons.append(
-            Person(
-                prison_number=r["prison_number"],
-                establishment_id=places.setdefault(r["establishment"], len(places) + 1),
-                sex=r["sex"],
-                date_of_birth=date.fromisoformat(r["date_of_birth"]),
-                ethnicity=r.get("ethnicity", "Other"),
-                nationality=r.get("nationality", "British"),
-                first_language=r.get("first_language", "English"),
-                disability=r.get("disability", False),
-                arrival_date=date.fromisoformat(r["arrival_date"]) if r.get("arrival_date") else None,
-                legal_status=r.get("legal_status", "sentenced"),
-                self_harm_history=r.get("self_harm_history", False),
-                first_time_in_custody=r.get("first_time_in_custody", False),
-            )
-        )
+    persons = unsaved_persons([records[truth["prison_number"]] for truth in estate.truth["people"]])
+    places = {p.establishment_id for p in persons}
     events = estate.events
     kind_ids = np.array([KIND_ID.get(kind, -1) for kind in independent.KINDS])[events.kind]
     keep = kind_ids >= 0  # (self_harm.incident is the outcome, never read)
@@ -527,7 +512,7 @@ def run_independent(
     con = duckdb.connect()
     con.register("events", frame)
     rolling = engine.RollingWindows(con, "events", first_day, len(persons))
-    configs = {place: engine.Config() for place in places.values()}
+    configs = {place: engine.Config() for place in places}
     replay = pipeline.EpisodeReplay(persons, configs)
     gone_on = np.array([released.get(p.prison_number, date.max).toordinal() for p in persons])
     daily: dict[date, dict[str, tuple[str, str]]] = {}

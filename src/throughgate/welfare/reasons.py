@@ -66,30 +66,20 @@ def reason_text(reason: dict[str, Any]) -> str:
             "days": since,
             "usual": usual_frequency(usual_per_day),
         }
+    expected = float(reason.get("expected", 0))
+    counts = {"observed": _number(observed), "days": days, "usual": _number(expected)}
     if indicator.direction == "drop":
-        percent = round(100 * (1 - observed / max(float(reason.get("expected", 0)), 1e-9)))
+        percent = round(100 * (1 - observed / max(expected, 1e-9)))
         if indicator.measure == "amount":
             return _("%(label)s down %(percent)s%% on usual") % {"label": label, "percent": percent}
         return _(
             "%(label)s down %(percent)s%% on usual (%(observed)s in the last %(days)s days, usually about %(usual)s)"
-        ) % {
-            "label": label,
-            "percent": percent,
-            "observed": _number(observed),
-            "days": days,
-            "usual": _number(float(reason.get("expected", 0))),
-        }
+        ) % ({"label": label, "percent": percent} | counts)
     if indicator.code.endswith("_up"):  # a routine done far more than usual (help-seeking, agitation)
-        percent = round(100 * (observed / max(float(reason.get("expected", 0)), 1e-9) - 1))
+        percent = round(100 * (observed / max(expected, 1e-9) - 1))
         return _(
             "%(label)s up %(percent)s%% on usual (%(observed)s in the last %(days)s days, usually about %(usual)s)"
-        ) % {
-            "label": label,
-            "percent": percent,
-            "observed": _number(observed),
-            "days": days,
-            "usual": _number(float(reason.get("expected", 0))),
-        }
+        ) % ({"label": label, "percent": percent} | counts)
     if indicator.code == "segregation":
         return _("placed in segregation in the last %(days)s days") % {"days": days}
     if indicator.code == "incentive_down":
