@@ -45,7 +45,31 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=CONFIG)
-schema.app = get_wsgi_application()
+_django_app = get_wsgi_application()
+
+
+def _in_test_transaction(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Django's WSGI handler, called as the test client calls it: without closing the database connection at the
+    start and end of the request (on PostgreSQL that would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = _django_app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+schema.app = _in_test_transaction
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
