@@ -703,24 +703,15 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         s = slot_of(indicator)
         ns = n_by_slot[s]  # [3, people], contiguous
         lower = indicator.direction == "drop"
-        sel: Any = slice(None)  # (everyone: a rise is scored for the combined part wherever usual is something)
-        if lower:
-            dr, di, base_days, base_middle_days, recent_middle = (
-                d_recent,
-                days_in,
-                all_base_days,
-                all_base_middle_days,
-                all_recent_middle,
-            )
-            inv = inverse
-        else:
-            dr, di = d_recent[sel], days_in[sel]
-            base_days, base_middle_days, recent_middle = (
-                all_base_days[sel],
-                all_base_middle_days[sel],
-                all_recent_middle[sel],
-            )
-            inv = inverse[sel]
+        # (Every indicator is scored for everyone: a rise counts in the combined part wherever usual is something.)
+        dr, di, base_days, base_middle_days, recent_middle = (
+            d_recent,
+            days_in,
+            all_base_days,
+            all_base_middle_days,
+            all_recent_middle,
+        )
+        inv = inverse
         amount = indicator.measure == "amount"
         if amount:
             # An amount is a compound count: a number of events times values that vary. Counted in units of
@@ -730,23 +721,23 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             # a lot in length needs a bigger drop before it counts.
             a_slot = int(AMOUNT_INDEX[s])
             ts_ = t_by_amount[a_slot]
-            events = ns[BASELINE, sel] + ns[MIDDLE, sel]
-            sum_t = ts_[BASELINE, sel] + ts_[MIDDLE, sel]
+            events = ns[BASELINE] + ns[MIDDLE]
+            sum_t = ts_[BASELINE] + ts_[MIDDLE]
             unit = np.where(
                 events >= 3,
-                (q_by_slot[a_slot][BASELINE, sel] + q_by_slot[a_slot][MIDDLE, sel]) / np.maximum(sum_t, 1e-9),
+                (q_by_slot[a_slot][BASELINE] + q_by_slot[a_slot][MIDDLE]) / np.maximum(sum_t, 1e-9),
                 peer_unit[a_slot][inv],
             )
             unit = np.maximum(unit, 1e-6)
             rec, mid, base, prior = (
-                ts_[RECENT, sel] / unit,
-                ts_[MIDDLE, sel] / unit,
-                ts_[BASELINE, sel] / unit,
+                ts_[RECENT] / unit,
+                ts_[MIDDLE] / unit,
+                ts_[BASELINE] / unit,
                 peer_t[a_slot][inv] / unit,
             )
             trend14, trend7 = trend14_t[a_slot][inv], trend7_t[a_slot][inv]
         else:
-            rec, mid, base, prior = ns[RECENT, sel], ns[MIDDLE, sel], ns[BASELINE, sel], peer_n[s][inv]
+            rec, mid, base, prior = ns[RECENT], ns[MIDDLE], ns[BASELINE], peer_n[s][inv]
             trend14, trend7 = trend14_n[s][inv], trend7_n[s][inv]
         # The person's usual rate, from their own baseline and their peers': the peers' rate counts as ``shape``
         # events' worth of history (how alike people are, see ``_heterogeneity``), so a long baseline speaks for
@@ -791,7 +782,7 @@ def score(windows: Windows, people: People, config: Config) -> Result:
         if indicator.code == "visits":
             # Days since the last social visit, against the usual rate: P(no visit in that many days).
             # Only for people who do get visits (two or more in their baseline).
-            gap = np.minimum(np.minimum(windows.last_visit_lag[sel] - 1, di), LOOKBACK_DAYS)
+            gap = np.minimum(np.minimum(windows.last_visit_lag - 1, di), LOOKBACK_DAYS)
             visited = base_mid >= 2
             gap_evidence = _gap_evidence(rate7 * gap, (gap > 7) & visited)
             e14 = np.maximum(e14, np.clip(gap_evidence - config.evidence_floor, 0, config.evidence_cap))
@@ -815,14 +806,14 @@ def score(windows: Windows, people: People, config: Config) -> Result:
             window_rows[j][~use14] = 7
         else:
             part = evidence * weight
-            contributions_rows[j, sel] = part
+            contributions_rows[j] = part
             if not indicator.self_service:
-                rise_total[sel] += part
+                rise_total += part
             multiplier = unit if amount else 1.0
-            observed_rows[j, sel] = np.where(use14, x14, x7) * multiplier
-            expected_rows[j, sel] = np.where(use14, mu14, mu7) * multiplier
-            window_rows[j, sel] = np.where(use14, 14, 7)
-            usual_rows[j, sel] = np.where(use14, rate14, rate7) * multiplier
+            observed_rows[j] = np.where(use14, x14, x7) * multiplier
+            expected_rows[j] = np.where(use14, mu14, mu7) * multiplier
+            window_rows[j] = np.where(use14, 14, 7)
+            usual_rows[j] = np.where(use14, rate14, rate7) * multiplier
     # Two ways a routine changes before a crisis, both scored: withdrawal (the drop indicators) and agitation or
     # help-seeking (the rise indicators). Each is a weighted sum of normal scores over the indicators that apply
     # to the person, divided by the root of the sum of squared weights (Stouffer's method): under no change it is
