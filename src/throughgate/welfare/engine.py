@@ -71,6 +71,12 @@ class Config:
     cooldown_days: int = 7
     quiet_days: int = 28
     warmup_days: int = 28  # days replayed before a scored day to know which alerts are open
+    # Thresholds per establishment (calibration.py): raised above the settings when a prison's own scores over the
+    # last calibration_days replayed days would raise more alerts than its budget; never lowered.
+    calibrate_to_budget: bool = True
+    calibration_days: int = 28
+    calibration_min_days: int = 14
+    calibration_min_person_days: int = 2800  # about 100 people for four weeks: fewer, and the settings stand
 
     def rules(self) -> EpisodeRules:
         return EpisodeRules(

@@ -342,6 +342,7 @@ def measure(
     incidents = {e.prison_number: e.incidents for e in estate.episodes if e.incidents}
     configs = pipeline.configs_for(people) if config is None else {p.establishment_id: config for p in people}
     replay = pipeline.EpisodeReplay(people, configs)
+    tally = RaisedByPlace()
     rows = []
     day = first_day
     while day <= end:
@@ -350,6 +351,7 @@ def measure(
         arrays = pipeline.people_arrays(people, day, harmed)
         result = pipeline.score_windows(windows, arrays, people, configs=configs)
         alerts = replay.step(day, result, arrays)
+        tally.add(arrays, alerts.raised)
         for i in np.flatnonzero(arrays.days_in_custody >= 0):
             rows.append(
                 (people[i].prison_number, day, str(alerts.colour[i]), str(alerts.raised[i]), float(result.score[i]))
@@ -358,8 +360,40 @@ def measure(
     con.close()
     scores = pd.DataFrame(rows, columns=["prison_number", "day", "colour", "raised", "score"])
     return report(estate, scores, people, ingest_summary) | {
-        "fairness": fairness.labelled_report(scores, people, incidents, n_boot=fairness_boot)
+        "fairness": fairness.labelled_report(scores, people, incidents, n_boot=fairness_boot),
+        "raised_by_establishment": tally.per_100_per_week(),
     }
+
+
+class RaisedByPlace:
+    """Alerts raised per establishment (everyone, not only the stable population): each prison's own budget."""
+
+    def __init__(self) -> None:
+        self.counts: dict[int, list[int]] = {}  # establishment -> [person-days, red raised, amber raised]
+
+    def add(self, arrays: engine.People, raised: np.ndarray) -> None:
+        present = arrays.days_in_custody >= 0
+        for place in np.unique(arrays.establishment[present]).tolist():
+            here = present & (arrays.establishment == place)
+            row = self.counts.setdefault(int(place), [0, 0, 0])
+            row[0] += int(here.sum())
+            row[1] += int((here & (raised == "red")).sum())
+            row[2] += int((here & (raised == "amber")).sum())
+
+    def per_100_per_week(self) -> dict[str, dict[str, float]]:
+        return {
+            str(place): {
+                "red": round(700 * red / max(days, 1), 2),
+                "amber": round(700 * amber / max(days, 1), 2),
+            }
+            for place, (days, red, amber) in sorted(self.counts.items())
+        }
+
+
+def format_raised_by_place(by_place: dict[str, dict[str, float]]) -> str:
+    return "  alerts raised per 100 people per week, per establishment (red / amber): " + ", ".join(
+        f"{place}: {row['red']} / {row['amber']}" for place, row in by_place.items()
+    )
 
 
 def report(estate: Estate, scores: pd.DataFrame, people: list[Any], ingest_summary: dict[str, Any]) -> dict[str, Any]:
@@ -456,6 +490,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"  all incidents flagged in the 14 days before: {report['any_incident_flagged_in_14_days_before']} "
         f"of {report['incidents_scored']} (includes incidents with no warning in the data)",
     ]
+    if "raised_by_establishment" in report:
+        lines.append(format_raised_by_place(report["raised_by_establishment"]))
     if "fairness" in report:
         from throughgate.welfare.fairness import format_table
 
@@ -514,6 +550,7 @@ def run_independent(
     rolling = engine.RollingWindows(con, "events", first_day, len(persons))
     configs = {place: engine.Config() for place in places}
     replay = pipeline.EpisodeReplay(persons, configs)
+    tally = RaisedByPlace()
     gone_on = np.array([released.get(p.prison_number, date.max).toordinal() for p in persons])
     daily: dict[date, dict[str, tuple[str, str]]] = {}
     for step in range(scored):
@@ -524,6 +561,7 @@ def run_independent(
         arrays.days_in_custody[gone_on <= day.toordinal()] = -1
         result = pipeline.score_windows(windows, arrays, persons, configs=configs)
         alerts = replay.step(day, result, arrays)
+        tally.add(arrays, alerts.raised)
         result.colour = alerts.colour  # (the reasons are those of the colour shown, as in ``pipeline.score_day``)
         shown = np.flatnonzero(np.isin(alerts.colour, ["red", "amber"]))
         reasons = reasons_for_people(
@@ -541,4 +579,5 @@ def run_independent(
         "seed": seed,
         "sweep": sweep or {},
         **independent.score_flags(estate, daily),
+        "raised_by_establishment": tally.per_100_per_week(),
     }

@@ -42,7 +42,7 @@ from throughgate.people import events as people_events
 from throughgate.people import selectors as people_selectors
 from throughgate.people import services as people_services
 from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person, Sex
-from throughgate.welfare import engine, episodes
+from throughgate.welfare import calibration, engine, episodes
 from throughgate.welfare.indicators import INDICATORS, KIND_ID
 from throughgate.welfare.models import AimSettings, Colour, Flag, ScoreRun, Triage, TriageAction, TriggerDate
 from throughgate.welfare.reasons import reason_text, reasons_for_people
@@ -400,6 +400,8 @@ class ScoredEstate:
     reasons: list[list[dict[str, Any]]]
     raised: np.ndarray  # colour of an alert raised that day ("" when none)
     alert_since: list[date | None]  # the day the open alert was first raised
+    # Per establishment id, the (amber, red) multipliers of the settings' thresholds applied that day (calibration).
+    threshold_factors: dict[Any, tuple[float, float]] = field(default_factory=dict)
 
 
 def config_for(establishment: Establishment | None) -> engine.Config:
@@ -574,6 +576,7 @@ def score_day(as_of: date, people: list[Person] | None = None, events: pd.DataFr
         reasons=reasons,
         raised=stepped.raised,
         alert_since=stepped.alert_since,
+        threshold_factors=dict(replay.thresholds),
     )
 
 
@@ -593,13 +596,30 @@ class EpisodeReplay:
         default = engine.Config()
         config_of = [configs.get(p, default) for p in place]
         self.amber = np.array([c.amber_threshold for c in config_of], dtype=float)
+        self.red = np.array([c.red_threshold for c in config_of], dtype=float)
+        exit_fraction = np.array([c.exit_fraction for c in config_of], dtype=float)
+        self.calibrator = (
+            calibration.Calibrator(
+                place,
+                amber_budget=np.array([c.amber_budget_per_100 for c in config_of], dtype=float),
+                red_budget=np.array([c.red_budget_per_100 for c in config_of], dtype=float),
+                exit_fraction=exit_fraction,
+                days=default.calibration_days,
+                min_days=default.calibration_min_days,
+                min_person_days=default.calibration_min_person_days,
+            )
+            if any(c.calibrate_to_budget for c in config_of)
+            else None
+        )
         self.rules = episodes.EpisodeRules(
-            exit_fraction=np.array([c.exit_fraction for c in config_of], dtype=float),  # type: ignore[arg-type]
+            exit_fraction=exit_fraction,  # type: ignore[arg-type]
             cooldown_days=np.array([c.cooldown_days for c in config_of], dtype=np.int64),  # type: ignore[arg-type]
             quiet_days=np.array([c.quiet_days for c in config_of], dtype=np.int64),  # type: ignore[arg-type]
         )
         self.index = {p.prison_number: i for i, p in enumerate(people)}
         self.applied = 0
+        # Per establishment id, the (amber, red) multipliers of the settings' thresholds applied on the last day.
+        self.thresholds: dict[Any, tuple[float, float]] = {}
 
     def step(
         self,
@@ -619,10 +639,26 @@ class EpisodeReplay:
                 until = on.toordinal() + np.asarray(self.rules.quiet_days)[i]
                 episodes.quiet(self.state, i, until, episodes.level_of(np.array([colour])))
         level = episodes.level_of(result.colour)
-        level[arrays.days_in_custody < 0] = episodes.NONE
+        present = arrays.days_in_custody >= 0
+        level[~present] = episodes.NONE
+        amber = self.amber
+        if self.calibrator is not None:
+            # The day's thresholds per establishment (never below the settings): candidates under them step down.
+            amber_factor, red_factor = self.calibrator.factors()
+            amber, red = self.amber * amber_factor, self.red * np.maximum(red_factor, amber_factor)
+            level[(level == episodes.RED) & (result.score < red)] = episodes.AMBER
+            level[(level == episodes.AMBER) & (result.score < amber)] = episodes.NONE
         moved = episodes.step(
-            self.state, day=number, level=level, score=result.score, amber_threshold=self.amber, rules=self.rules
+            self.state, day=number, level=level, score=result.score, amber_threshold=amber, rules=self.rules
         )
+        if self.calibrator is not None:
+            self.thresholds = self.calibrator.by_place()
+            self.calibrator.record(
+                relative_amber=result.score / self.amber,
+                relative_red=result.score / self.red,
+                scored=present & ~np.asarray(result.insufficient, dtype=bool),
+                raised=moved.raised,
+            )
         shown = np.where(
             moved.shown == episodes.RED,
             "red",
@@ -797,10 +833,19 @@ def store_flags(scored: ScoredEstate) -> int:
                     "insufficient": counts[Colour.INSUFFICIENT],
                     "raised_red": counts["raised_red"],
                     "raised_amber": counts["raised_amber"],
-                    "settings_snapshot": config_for(place).as_dict(),
+                    "settings_snapshot": applied_settings(config_for(place), scored.threshold_factors.get(place_id)),
                 },
             )
     return len(rows)
+
+
+def applied_settings(config: engine.Config, factors: tuple[float, float] | None) -> dict[str, Any]:
+    """The settings as stored with a day's run, with the thresholds applied that day after calibration."""
+    amber_factor, red_factor = factors or (1.0, 1.0)
+    return config.as_dict() | {
+        "applied_amber_threshold": round(config.amber_threshold * amber_factor, 3),
+        "applied_red_threshold": round(config.red_threshold * max(red_factor, amber_factor), 3),
+    }
 
 
 def write_csv(scored: ScoredEstate, out: IO[str]) -> None:

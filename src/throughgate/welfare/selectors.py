@@ -224,6 +224,10 @@ class RealisedRates:
     insufficient_per_100: float | None
     raised_red_per_100_week: float | None  # red alerts raised (new or escalated) per 100 people per week
     raised_amber_per_100_week: float | None  # amber alerts raised per 100 people per week (the alert budget)
+    # The thresholds applied on the last scored day: the settings, or higher where calibration raised them to keep
+    # the establishment within its budget (calibration.py). None before the first scoring.
+    applied_amber_threshold: float | None = None
+    applied_red_threshold: float | None = None
 
 
 def realised_rates(*, establishment: Establishment, days: int = 28) -> RealisedRates:
@@ -237,7 +241,10 @@ def realised_rates(*, establishment: Establishment, days: int = 28) -> RealisedR
     if not people:
         return RealisedRates(days, None, None, None, None, None)
     person_weeks = people / 7
+    latest = max(runs, key=lambda run: run.as_of).settings_snapshot
     return RealisedRates(
+        applied_amber_threshold=latest.get("applied_amber_threshold", latest.get("amber_threshold")),
+        applied_red_threshold=latest.get("applied_red_threshold", latest.get("red_threshold")),
         days=len(runs),
         red_per_100=round(100 * sum(r.red for r in runs) / people, 2),
         amber_per_100=round(100 * sum(r.amber for r in runs) / people, 2),

@@ -129,7 +129,11 @@ def test_a_sustained_drop_is_flagged_within_seven_days_and_the_rest_stay_within_
         if row["colour"] != "green":
             assert row["reasons"].strip(), row
     assert Flag.objects.filter(as_of=AS_OF).count() == 60
-    assert ScoreRun.objects.get(as_of=AS_OF).people == 60
+    run = ScoreRun.objects.get(as_of=AS_OF)
+    assert run.people == 60
+    # 60 people are too few to calibrate on (under 100 for four weeks): the settings' thresholds were applied.
+    assert run.settings_snapshot["applied_amber_threshold"] == run.settings_snapshot["amber_threshold"]
+    assert run.settings_snapshot["applied_red_threshold"] == run.settings_snapshot["red_threshold"]
 
 
 def test_a_drop_reason_says_what_changed_in_plain_words(tmp_path: Path) -> None:

@@ -133,6 +133,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{item!r}: {value!r} is not a number") from exc
             report = evaluation.run_independent(people=people, seed=seed, sweep=settings)
             self.stdout.write(independent.format_report(report))
+            self.stdout.write(evaluation.format_raised_by_place(report["raised_by_establishment"]))
         else:
             report = evaluation.run(people=people, days=days, seed=seed, jsonl=jsonl, progress=sys.stderr.isatty())
             self.stdout.write(evaluation.format_report(report))
