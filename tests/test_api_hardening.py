@@ -229,3 +229,21 @@ def test_an_api_date_is_written_yyyy_mm_dd_not_seconds_since_1970(establishment:
 def test_an_api_date_in_yyyy_mm_dd_is_still_read(establishment: Any) -> None:
     client = sign_in_staff(_session_client(), make_staff("governor", [establishment]))
     assert client.get(f"{API}/timetable/sessions?day=2026-03-02").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{API}/timetable/sessions?day=9999-12-31",
+        f"{API}/timetable/hours?week=0001-01-01",
+        f"{API}/meals/kitchen?week=9999-12-27",
+        f"{API}/meals/weeks/0001-01-01",
+    ],
+)
+def test_an_api_date_nobody_means_is_a_422_not_a_500(establishment: Any, path: str) -> None:
+    """The days around 9999-12-31 or 0001-01-01 cannot be worked out (OverflowError): such dates are refused."""
+    client = sign_in_staff(_session_client(), make_staff("governor", [establishment]))
+    response = client.get(path)
+    assert response.status_code == 422, response.content[:300]
+    field = path.rsplit("?", 1)[-1].split("=")[0] if "?" in path else "week_start"
+    assert _envelope(response)["fields"] == {field: ["Enter a date between 1900-01-01 and 2199-12-31."]}

@@ -3,10 +3,12 @@ aria-describedby that links it to its hint and error message."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from throughgate.core.errors import DomainError
 from throughgate.core.idempotency import new_key
@@ -20,6 +22,24 @@ WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
 }
+
+
+# Dates people can mean: a register for the year 9999 or an audit search from the year 1 is a typing slip, and the
+# days before or after it cannot be worked out (OverflowError), so such dates are refused next to the field.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+class DateField(forms.DateField):
+    """A date field that refuses years nobody means (before 1900, after 2199) with a clear message."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                self.error_messages.get("out_of_range") or _("Enter a date between 1900 and 2199."),
+                code="out_of_range",
+            )
 
 
 class GovukForm(forms.Form):

@@ -122,13 +122,22 @@ class PrivatePagesMiddleware:
 
 class DomainErrorMiddleware:
     """Maps domain errors raised by services and selectors to pages: NotVisible is a 404 (it must look the same as
-    a record that does not exist); any other is a 4xx page that says what was wrong. Never a 500."""
+    a record that does not exist); any other is a 4xx page that says what was wrong. Never a 500. Also gives the
+    empty 405 Django answers for a form address opened by GET (``require_POST``) a page that says what to do."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            from django.shortcuts import render
+
+            page = render(request, "core/errors/405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.http import Http404

@@ -15,12 +15,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from throughgate.core import context
 from throughgate.core.access import rule_for
 from throughgate.core.errors import DomainError
+from throughgate.core.forms import EARLIEST_DATE, LATEST_DATE
 from throughgate.core.validators import MAX_ID
 from throughgate.identity import selectors
 from throughgate.identity.middleware import device_session_is_valid
@@ -43,8 +44,16 @@ def _iso_date_only(value: Any) -> Any:
     return value
 
 
+def _date_in_range(value: date) -> date:
+    """Years nobody means (before 1900, after 2199) are refused, as in the web forms: the days around them cannot be
+    worked out."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise PydanticCustomError("date_range", "Enter a date between 1900-01-01 and 2199-12-31.")
+    return value
+
+
 # A date in a query string or an address, written as the OpenAPI document says (format: date).
-ApiDate = Annotated[date, BeforeValidator(_iso_date_only)]
+ApiDate = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_date_in_range)]
 
 
 class ErrorOut(Schema):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from throughgate.core import audit
-from throughgate.core.forms import GovukForm
+from throughgate.core.forms import DateField, GovukForm
 from throughgate.core.validators import normalise
 
 
@@ -15,8 +15,8 @@ class AuditSearchForm(GovukForm):
     subject = forms.CharField(label=_("Prison number or CRN of the person concerned"), required=False, max_length=16)
     action = forms.ChoiceField(label=_("Action"), required=False)
     correlation_id = forms.CharField(label=_("Request ID"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From date"), required=False, help_text=_("For example, 27/3/2026"))
-    date_to = forms.DateField(label=_("To date"), required=False, help_text=_("For example, 31/3/2026"))
+    date_from = DateField(label=_("From date"), required=False, help_text=_("For example, 27/3/2026"))
+    date_to = DateField(label=_("To date"), required=False, help_text=_("For example, 31/3/2026"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

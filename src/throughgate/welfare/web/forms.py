@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from throughgate.core.forms import GovukForm
+from throughgate.core.forms import DateField, GovukForm
 from throughgate.welfare.models import TriageAction, TriggerKind
 
 
@@ -25,7 +25,7 @@ class TriageForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you saw or heard, and what happens next. Required if there is no concern."),
     )
-    review_on = forms.DateField(
+    review_on = DateField(
         label=_("Review date (optional)"),
         required=False,
         help_text=_("When to look at this person again, for example 2026-03-08"),
@@ -105,7 +105,7 @@ class TriggerDateForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what kind of date it is")},
     )
-    on = forms.DateField(
+    on = DateField(
         label=_("Date"),
         help_text=_("For example 2026-03-08. An anniversary counts every year."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from throughgate.core.forms import KeyedForm
+from throughgate.core.forms import DateField, KeyedForm
 from throughgate.selfservice.content.models import ContentCategory, ContentKind, ContentLanguage
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y"]
@@ -74,7 +74,7 @@ class ContentForm(KeyedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
     )
-    session_on = forms.DateField(
+    session_on = DateField(
         label=_("Date of the session"),
         help_text=DATE_HINT,
         required=False,
@@ -179,7 +179,7 @@ class NoticeForm(KeyedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("Show from"),
         help_text=DATE_HINT,
         input_formats=DATE_FORMATS,
@@ -189,7 +189,7 @@ class NoticeForm(KeyedForm):
             "invalid": _("Enter a real date, like 27/3/2026."),
         },
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Show until"),
         help_text=DATE_HINT,
         input_formats=DATE_FORMATS,

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from throughgate.core.forms import GovukForm
+from throughgate.core.forms import DateField, GovukForm
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.selfservice.timetable.models import ActivityCategory, AttendanceCode, Slot
 from throughgate.selfservice.timetable.services import WEEKDAY_NAMES
@@ -16,8 +16,8 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_HINT = _("For example, 27/3/2026")
 
 
-def _date(label: Any, *, required: bool = True, hint: Any = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
+def _date(label: Any, *, required: bool = True, hint: Any = DATE_HINT) -> DateField:
+    return DateField(
         label=label,
         required=required,
         help_text=hint,
