@@ -3,11 +3,14 @@ aria-describedby that links it to its hint and error message."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from throughgate.core.errors import DomainError
@@ -82,15 +85,64 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+# How long a sent form's content is remembered in the session, so that the same content sent again (after Back,
+# a reload or from a second tab) replays the first submission instead of storing a second one.
+REPEAT_SECONDS = 30 * 60
+SESSION_SENT = "keyed_forms_sent"
+
+
 class KeyedForm(GovukForm):
-    """A form whose submission is stored once however often it is sent: the key is made when the form is shown."""
+    """A form whose submission is stored once however often it is sent.
+
+    The key is made when the form is shown, so a retry of the same page (a bad link, a double tap) carries the same
+    key. Back, a reload of the form page or a second tab show the form again with a new key while the browser keeps
+    the typed text; so, given the ``request``, the form also remembers in the session the key and a fingerprint of
+    the content it last sent (per form, for ``REPEAT_SECONDS``), and the same content sent again carries the first
+    key: the service replays the first submission and the person sees its result. Different content, or the same
+    content sent to another address (the same answer to two apps), is a new submission; so is the same content after
+    the window."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    key_field = "key"  # a form that names its key otherwise removes ``key`` (key = None) and names its own here
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request = request
         if not self.is_bound:
-            self.initial.setdefault("key", new_key())
+            self.initial.setdefault(self.key_field, new_key())
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        session = getattr(self.request, "session", None)
+        if session is None or self.errors or not self.cleaned_data.get(self.key_field):
+            return cleaned
+        fingerprint = self._fingerprint()
+        sent = dict(session.get(SESSION_SENT) or {})
+        # Per form and address: the same answer typed for two different apps is two answers.
+        name = f"{type(self).__name__}:{getattr(self.request, 'path', '')}"
+        now = time.time()
+        previous = sent.get(name)
+        if previous and previous["fingerprint"] == fingerprint and now - previous["at"] <= REPEAT_SECONDS:
+            self.cleaned_data[self.key_field] = previous["key"]
+        else:
+            sent = {k: v for k, v in sent.items() if now - v["at"] <= REPEAT_SECONDS}
+            sent[name] = {"key": self.cleaned_data[self.key_field], "fingerprint": fingerprint, "at": now}
+            session[SESSION_SENT] = sent
+        return cleaned
+
+    def _fingerprint(self) -> str:
+        """A digest of what the form says (everything but the key), the same for the same content."""
+        parts = []
+        for name in sorted(self.cleaned_data):
+            if name == self.key_field:
+                continue
+            value = self.cleaned_data[name]
+            if hasattr(value, "size") and hasattr(value, "name"):  # an uploaded file: its name and size
+                value = (value.name, value.size)
+            elif isinstance(value, list | tuple | set):
+                value = sorted(map(str, value))
+            parts.append(f"{name}={value!s}")
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def pounds_field(label: Any, **kwargs: Any) -> forms.DecimalField:

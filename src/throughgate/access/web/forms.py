@@ -3,7 +3,6 @@ sanctions, unapproved devices, the catalogue, the establishment policy, groups a
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from throughgate.access import selectors
 from throughgate.access.models import Category, DeviceKind, DeviceStatus, Risk, WindowKind
-from throughgate.core.forms import GovukForm
+from throughgate.core.forms import GovukForm, KeyedForm
 from throughgate.people.models import IncentiveLevel
 
 DAYS = [
@@ -26,7 +25,7 @@ DAYS = [
 ]
 
 
-class SiteRequestForm(GovukForm):
+class SiteRequestForm(KeyedForm):
     address = forms.CharField(
         label=gettext_lazy("Web address"), max_length=300, help_text=gettext_lazy("For example, www.gov.uk")
     )
@@ -34,13 +33,11 @@ class SiteRequestForm(GovukForm):
         label=gettext_lazy("Why do you need it?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     # Made when the form is shown, so a double tap or a retry on a bad link is stored once (services keep one
-    # request per person and key). Not required: a page shown before keys were made still sends its request.
+    # request per person and key); the same request sent again after Back is the first one (KeyedForm). Not
+    # required: a page shown before keys were made still sends its request.
+    key = None  # type: ignore[assignment]
+    key_field = "idempotency_key"
     idempotency_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
 class CheckForm(GovukForm):

@@ -60,7 +60,7 @@ from throughgate.people.selectors import people_visible_to
 def my_sites(request: HttpRequest) -> HttpResponse:
     """A resident's page: the sites they can use, why not (if not now), their requests, and a request form."""
     user = acting_user(request)
-    form = SiteRequestForm(request.POST or None) if user.has_perm(REQUEST_SITE) else None
+    form = SiteRequestForm(request.POST or None, request=request) if user.has_perm(REQUEST_SITE) else None
     status = 200
     if request.method == "POST" and form is not None:
         if form.is_valid():

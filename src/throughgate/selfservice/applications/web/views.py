@@ -59,7 +59,7 @@ def app_new(request: HttpRequest) -> HttpResponse:
 def app_write(request: HttpRequest, type_id: int) -> HttpResponse:
     user = acting_user(request)
     app_type = selectors.app_type_for_resident(user=user, type_id=type_id)
-    form = AppForm(request.POST or None)
+    form = AppForm(request.POST or None, request=request)
     refused = 0
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +219,9 @@ def staff_app_action(request: HttpRequest, app_id: int, action: str) -> HttpResp
     user = acting_user(request)
     app = selectors.app_for_staff(user=user, establishment=acting_establishment(request), app_id=app_id)
     extra = {"departments": [(d.code, d.display_name) for d in selectors.forward_targets(app=app)]}
-    form = ACTION_FORMS[action](request.POST, auto_id=f"{action}_%s", **(extra if action == "forward" else {}))
+    form = ACTION_FORMS[action](
+        request.POST, auto_id=f"{action}_%s", request=request, **(extra if action == "forward" else {})
+    )
     if not form.is_valid():
         return _staff_app_page(request, app, forms={action: form}, status=400)
     data = form.cleaned_data

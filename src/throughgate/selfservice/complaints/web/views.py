@@ -29,7 +29,7 @@ def my_complaints(request: HttpRequest) -> HttpResponse:
 @requires(USE_COMPLAINTS)
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST or None, request=request)
     refused = 0
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +71,7 @@ def my_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
 def complaint_appeal(request: HttpRequest, complaint_id: int) -> HttpResponse:
     user = acting_user(request)
     original = selectors.complaint_of_resident(user=user, complaint_id=complaint_id)
-    form = AppealForm(request.POST)
+    form = AppealForm(request.POST, request=request)
     if not form.is_valid():
         return _resident_page(request, complaint_id, form, status=400)
     try:

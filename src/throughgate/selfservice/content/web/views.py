@@ -204,6 +204,7 @@ def _content_upload(request: HttpRequest, mode: str) -> HttpResponse:
         mode=mode,
         everywhere=user.sees_all_establishments,
         wings=_wing_choices(request) if mode == "session" else None,
+        request=request,
     )
     status = 200
     if request.method == "POST":
@@ -341,7 +342,13 @@ def _notice_form(request: HttpRequest, user: User, notice: Notice | None) -> Htt
             "starts_on": notice.starts_on.strftime("%d/%m/%Y"),
             "ends_on": notice.ends_on.strftime("%d/%m/%Y"),
         }
-    form = NoticeForm(request.POST or None, initial=initial, wings=_wing_choices(request), whole_prison=whole_prison)
+    form = NoticeForm(
+        request.POST or None,
+        initial=initial,
+        wings=_wing_choices(request),
+        whole_prison=whole_prison,
+        request=request,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

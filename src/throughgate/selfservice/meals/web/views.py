@@ -78,7 +78,7 @@ def meals(request: HttpRequest) -> HttpResponse:
     week = selectors.week_to_choose(user=user)
     if week is None:
         return _meals_page(request, None, None)
-    form = MealsForm(request.POST or None, week=week)
+    form = MealsForm(request.POST or None, week=week, request=request)
     if request.method != "POST":
         return _meals_page(request, week, form)
     if not form.is_valid():

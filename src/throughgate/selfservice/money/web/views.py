@@ -41,7 +41,7 @@ def _transfer_choices(request: HttpRequest) -> list[tuple[str, str]]:
 def money(request: HttpRequest) -> HttpResponse:
     """Balances, and moving money between the resident's own accounts where the rules allow."""
     user = acting_user(request)
-    form = TransferForm(request.POST or None, moves=_transfer_choices(request))
+    form = TransferForm(request.POST or None, moves=_transfer_choices(request), request=request)
     refused = 0
     if request.method == "POST" and form.is_valid():
         from_kind, to_kind = form.cleaned_data["move"].split(">")
@@ -86,7 +86,7 @@ def _canteen_page(request: HttpRequest, form: CanteenForm, status: int = 200) ->
 def canteen(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     week = selectors.canteen_week_of_resident(user=user)
-    form = CanteenForm(request.POST or None, items=week.items)
+    form = CanteenForm(request.POST or None, items=week.items, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             placed = services.canteen_order_place(
@@ -147,7 +147,7 @@ def finance_person(request: HttpRequest, prison_number: str) -> HttpResponse:
     view = selectors.person_for_finance(
         user=user, establishment=acting_establishment(request), prison_number=prison_number
     )
-    form = MoneyForm(request.POST or None)
+    form = MoneyForm(request.POST or None, request=request)
     status = 200
     if request.method == "POST":
         status = 400
