@@ -338,19 +338,26 @@ def measure(
         )
     con = duckdb.connect()
     con.register("events", frame)
-    rolling = engine.RollingWindows(con, "events", first_day, len(people))
     incidents = {e.prison_number: e.incidents for e in estate.episodes if e.incidents}
     configs = pipeline.configs_for(people) if config is None else {p.establishment_id: config for p in people}
+    # As ``aim score`` does, the days before the first measured day are replayed (not measured), so that open
+    # alerts and each establishment's thresholds on that day are what the command would have had.
+    warmup = max((c.warmup_days for c in configs.values()), default=engine.Config().warmup_days)
+    replay_from = max(first_day - timedelta(days=warmup), estate.start)
+    rolling = engine.RollingWindows(con, "events", replay_from, len(people))
     replay = pipeline.EpisodeReplay(people, configs)
     tally = RaisedByPlace()
     rows = []
-    day = first_day
+    day = replay_from
     while day <= end:
-        windows = rolling.windows if day == first_day else rolling.advance()
+        windows = rolling.windows if day == replay_from else rolling.advance()
         harmed = {n for n, dates in incidents.items() if any(d < day for d in dates)}
         arrays = pipeline.people_arrays(people, day, harmed)
         result = pipeline.score_windows(windows, arrays, people, configs=configs)
         alerts = replay.step(day, result, arrays)
+        if day < first_day:
+            day += timedelta(days=1)
+            continue
         tally.add(arrays, alerts.raised)
         for i in np.flatnonzero(arrays.days_in_custody >= 0):
             rows.append(
@@ -547,20 +554,24 @@ def run_independent(
     first_day = estate.start + timedelta(days=history)
     con = duckdb.connect()
     con.register("events", frame)
-    rolling = engine.RollingWindows(con, "events", first_day, len(persons))
     configs = {place: engine.Config() for place in places}
+    # The 28 days before the first scored day are replayed, not measured, as ``aim score`` does.
+    warmup = min(engine.Config().warmup_days, history)
+    rolling = engine.RollingWindows(con, "events", first_day - timedelta(days=warmup), len(persons))
     replay = pipeline.EpisodeReplay(persons, configs)
     tally = RaisedByPlace()
     gone_on = np.array([released.get(p.prison_number, date.max).toordinal() for p in persons])
     daily: dict[date, dict[str, tuple[str, str]]] = {}
-    for step in range(scored):
+    for step in range(-warmup, scored):
         day = first_day + timedelta(days=step)
-        windows = rolling.windows if step == 0 else rolling.advance()
+        windows = rolling.windows if step == -warmup else rolling.advance()
         harmed = {number for number, dates in incidents.items() if any(d < day for d in dates)}
         arrays = pipeline.people_arrays(persons, day, harmed)
         arrays.days_in_custody[gone_on <= day.toordinal()] = -1
         result = pipeline.score_windows(windows, arrays, persons, configs=configs)
         alerts = replay.step(day, result, arrays)
+        if step < 0:
+            continue
         tally.add(arrays, alerts.raised)
         result.colour = alerts.colour  # (the reasons are those of the colour shown, as in ``pipeline.score_day``)
         shown = np.flatnonzero(np.isin(alerts.colour, ["red", "amber"]))
