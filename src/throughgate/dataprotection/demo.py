@@ -52,7 +52,11 @@ def step(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
         )
         requests = 1
         say(f"subject access export made for {busiest['person']} by {USERNAME}")
-    held = Person.objects.filter(release_date__isnull=False).order_by("prison_number").first()
+    # A released person if the demo has one (a claim often comes after release), else anyone.
+    held = (
+        Person.objects.filter(release_date__isnull=False).order_by("prison_number").first()
+        or Person.objects.order_by("-prison_number").first()
+    )
     holds = 0
     if held is not None and not LegalHold.objects.filter(person=held, lifted_at__isnull=True).exists():
         services.legal_hold_place(
