@@ -41,6 +41,7 @@ def step(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
         .order_by("-n", "person")
         .first()
     )
+    say(f"data protection officer: {USERNAME} (the demo password and a code, like the staff below)")
     requests = 0
     if busiest is not None:
         services.subject_access_make(

@@ -47,7 +47,8 @@ def register_section(section: Section) -> Section:
 
 
 def sections() -> list[Section]:
-    return [SECTIONS[key] for key in sorted(SECTIONS)]
+    """Every section, the person record first and then by key (so by app)."""
+    return [SECTIONS[key] for key in sorted(SECTIONS, key=lambda key: (key != "people.record", key))]
 
 
 @dataclass(frozen=True)
