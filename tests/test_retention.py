@@ -86,7 +86,8 @@ def test_removes_what_is_past_its_period_and_keeps_the_rest(records: dict[str, A
     # The old hours already turned into activity go; the recent ones, and old ones not yet flushed, stay.
     assert before["access.InternetUsage"] - after["access.InternetUsage"] == 2
     totals = report.as_result()
-    assert totals["selfservice.apps"] > 0 and totals["welfare.flags"] == 4
+    assert totals["selfservice.apps"] > 0
+    assert totals["welfare.flags"] == 4
     from throughgate.selfservice.models import App
 
     assert set(App.objects.values_list("body", flat=True)) == {"Recent request"}
@@ -116,8 +117,10 @@ def test_a_legal_hold_keeps_everything_of_its_person(records: dict[str, Any]):
     ada, bob = records["ada"], records["bob"]
     hold = services.legal_hold_place(by=dpo, prison_number=ada.prison_number, reason="Civil claim")
     services.retention_apply(today=TODAY)
-    assert App.objects.filter(person=ada).count() == 2 and Flag.objects.filter(person=ada).count() == 2
-    assert App.objects.filter(person=bob).count() == 1 and Flag.objects.filter(person=bob).count() == 1
+    assert App.objects.filter(person=ada).count() == 2
+    assert Flag.objects.filter(person=ada).count() == 2
+    assert App.objects.filter(person=bob).count() == 1
+    assert Flag.objects.filter(person=bob).count() == 1
     services.legal_hold_lift(by=dpo, hold_id=hold.pk, reason="Claim settled")
     services.retention_apply(today=TODAY)
     assert App.objects.filter(person=ada).count() == 1
@@ -126,7 +129,8 @@ def test_a_legal_hold_keeps_everything_of_its_person(records: dict[str, Any]):
 def test_a_dry_run_changes_nothing_and_writes_nothing(records: dict[str, Any]):
     before, rows = counts(), AuditEntry.objects.count()
     report = services.retention_apply(today=TODAY, dry_run=True)
-    assert counts() == before and AuditEntry.objects.count() == rows
+    assert counts() == before
+    assert AuditEntry.objects.count() == rows
     assert report.as_result()["selfservice.apps"] > 0
     out = StringIO()
     call_command("retention", "--dry-run", "--today", TODAY.isoformat(), stdout=out)
@@ -158,7 +162,8 @@ def test_an_expired_export_loses_its_copy_but_not_its_record(records: dict[str, 
     SubjectAccessRequest.objects.filter(pk=sar.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     services.retention_apply()
     kept = SubjectAccessRequest.objects.get(pk=sar.pk)
-    assert kept.archive is None and kept.archive_sha256 == sar.archive_sha256
+    assert kept.archive is None
+    assert kept.archive_sha256 == sar.archive_sha256
 
 
 def test_the_job_is_scheduled_and_runs(records: dict[str, Any]):
