@@ -41,6 +41,14 @@ JOBS: list[Job] = [
         cadence=Daily(at=time(1, 0)),
     ),
     Job(
+        name="dataprotection.retention",
+        title=_("Remove records past their retention period"),
+        description=_("Each record type goes when its period ends (docs/data-retention.md), unless on legal hold."),
+        run="throughgate.dataprotection.jobs.apply_retention",
+        cadence=Daily(at=time(2, 0)),
+        timeout=timedelta(hours=1),
+    ),
+    Job(
         name="selfservice.timetable_sessions",
         title=_("Make timetable sessions"),
         description=_("Dated sessions of every weekly activity, four weeks ahead."),

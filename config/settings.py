@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "throughgate.selfservice",
     "throughgate.welfare",
     "throughgate.access",
+    "throughgate.dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,9 @@ AUDIT_HEAD_DIR = Path(
         else BASE_DIR / "var" / "audit-head",
     )
 )
+# Retention periods that replace a rule's default, in days, by rule key (docs/data-retention.md). Set here, for the
+# data protection officer to sign off: e.g. {"selfservice.apps": 1095}.
+RETENTION_DAYS: dict[str, int] = {}
 CONTENT_MAX_UPLOAD_MB = int(os.environ.get("CONTENT_MAX_UPLOAD_MB", "500"))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -181,8 +181,21 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "access:observation_detail": {"pk": "1"},
         "access:sanction": {"prison_number": estate.mdi_person.prison_number},
         **welfare_kwargs(estate),
+        **dataprotection_kwargs(estate),
         **content_kwargs(estate),
         **meals_kwargs(estate),
+    }
+
+
+def dataprotection_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Subject access: ids of records that need not exist (a 404 is a pass once the permission is checked)."""
+    person = {"prison_number": estate.mdi_person.prison_number}
+    return {
+        "dataprotection:person": person,
+        "dataprotection:hold_place": person,
+        "dataprotection:hold_lift": {"hold_id": "1"},
+        "dataprotection:request": {"request_id": "1"},
+        "dataprotection:download": {"request_id": "1"},
     }
 
 

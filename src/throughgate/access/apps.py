@@ -10,7 +10,13 @@ class AccessConfig(AppConfig):
     verbose_name = "Internet access and network devices"
 
     def ready(self) -> None:
-        from throughgate.access import demo, events, permissions, tiles  # noqa: F401  (registration side effects)
+        from throughgate.access import (  # noqa: F401  (registration side effects)
+            data_protection,
+            demo,
+            events,
+            permissions,
+            tiles,
+        )
         from throughgate.people import demo_hooks
 
         demo_hooks.register("internet access", demo.step, reset=demo.reset)

@@ -150,6 +150,20 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         (*STAFF_BASE, "welfare.view_oversight"),
         sees_all_establishments=True,
     ),
+    # The data protection officer answers subject access requests about anyone on record (in any prison, or
+    # released), keeps legal holds and watches the retention schedule. Every read and export is audited.
+    RoleSpec(
+        "data_protection_officer",
+        "Data protection officer",
+        RoleKind.STAFF,
+        (
+            *STAFF_BASE,
+            "dataprotection.subject_access",
+            "dataprotection.manage_legal_holds",
+            "dataprotection.view_retention",
+        ),
+        sees_all_establishments=True,
+    ),
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),
     RoleSpec("partner_system", "Partner system", RoleKind.PARTNER, ("people.lookup_person",)),

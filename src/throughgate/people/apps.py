@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from throughgate.identity import principals
         from throughgate.identity.models import Location
-        from throughgate.people import events, permissions  # noqa: F401  (registration side effects)
+        from throughgate.people import data_protection, events, permissions  # noqa: F401  (registration side effects)
         from throughgate.people.models import Person
 
         principals.forget_on_change(Person, Location)

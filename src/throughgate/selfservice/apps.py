@@ -10,7 +10,7 @@ class SelfserviceConfig(AppConfig):
 
     def ready(self) -> None:
         from throughgate.people import demo_hooks
-        from throughgate.selfservice import events, permissions  # noqa: F401  (registration side effects)
+        from throughgate.selfservice import data_protection, events, permissions  # noqa: F401  (registration side effects)
         from throughgate.selfservice import panels as _panels  # noqa: F401
         from throughgate.selfservice import tiles as _tiles  # noqa: F401
 

@@ -12,7 +12,7 @@ class WelfareConfig(AppConfig):
 
     def ready(self) -> None:
         from throughgate.people import demo_hooks
-        from throughgate.welfare import permissions, tiles  # noqa: F401  (registration side effects)
+        from throughgate.welfare import data_protection, permissions, tiles  # noqa: F401  (registration side effects)
 
         demo_hooks.register("AIM welfare flags", _demo_flags, reset=_demo_reset)
 
