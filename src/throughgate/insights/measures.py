@@ -109,4 +109,6 @@ MEASURES: tuple[Measure, ...] = (
     Measure("phone_calls", "phone.call", _("PIN-phone calls"), _("calls"), group=CONTACT),
 )
 BY_CODE = {measure.code: measure for measure in MEASURES}
-KINDS = tuple(sorted({measure.kind for measure in MEASURES}))
+# Kinds rolled up for the flashpoint signals only (flashpoints/rules.py): counted by wing, not shown as measures.
+SIGNAL_KINDS = ("self_harm.incident", "adjudication.proven", "segregation.started")
+KINDS = tuple(sorted({measure.kind for measure in MEASURES} | set(SIGNAL_KINDS)))

@@ -13,6 +13,7 @@ from throughgate.core.access import requires
 from throughgate.identity.selectors import acting_user, establishment_named
 from throughgate.insights import permissions as _permissions  # noqa: F401  (registered before @requires)
 from throughgate.insights.dashboard import disclosure, selectors
+from throughgate.insights.flashpoints import selectors as flashpoint_selectors
 from throughgate.insights.measures import BY_CODE
 from throughgate.insights.permissions import EXPORT_FIGURES, VIEW_DASHBOARD, VIEW_ESTATE
 
@@ -26,7 +27,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/dashboard.html",
-        {"board": board, "may_export": user.has_perm(EXPORT_FIGURES), "may_see_estate": user.has_perm(VIEW_ESTATE)},
+        {
+            "board": board,
+            "flashpoints": flashpoint_selectors.flashpoints(user=user, establishment=place, end=board.end),
+            "may_export": user.has_perm(EXPORT_FIGURES),
+            "may_see_estate": user.has_perm(VIEW_ESTATE),
+        },
     )
 
 
