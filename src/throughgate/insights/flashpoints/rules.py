@@ -42,7 +42,7 @@ SIGNALS: tuple[Signal, ...] = (
 class Rule:
     baseline_weeks: int = 8
     rise_factor: float = 1.5
-    min_count: int = 3
+    min_count: int = 5
     min_signals: int = 2
     signals: tuple[Signal, ...] = field(default=SIGNALS)
 

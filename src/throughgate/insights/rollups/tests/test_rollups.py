@@ -83,3 +83,19 @@ def test_the_job_is_on_the_schedule() -> None:
 
     job = next(job for job in JOBS if job.name == "insights.roll_up")
     assert job.run == "throughgate.insights.jobs.roll_up"
+
+
+def test_the_demo_step_rolls_up_the_estate_and_its_reset_empties_the_figures() -> None:
+    from throughgate.insights import demo
+    from throughgate.people import demo_hooks
+
+    assert "Insights daily figures" in demo_hooks.STEPS
+    build(weeks=1)
+    said: list[str] = []
+    counts = demo.populate(say=said.append)
+    assert counts["insights days rolled up"] == RolledDay.objects.count() > 7
+    assert counts["insights daily figures"] == DailyFigure.objects.count() > 0
+    assert said
+    demo.reset()
+    assert not DailyFigure.objects.exists()
+    assert not RolledDay.objects.exists()
