@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core import audit
-from throughgate.core.access import rule_for
+from throughgate.core.access import Rule, rule_for
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import establishments_for, staff_may_act_in
@@ -39,10 +39,8 @@ def figures_version() -> tuple[date | None, str, int]:
     return found["day"], found["at"].isoformat() if found["at"] else "", found["days"]
 
 
-# A prison's weekly figures for one version of the rollups, kept per process (the figures change once a night).
-_KEPT: dict[
-    tuple[object, ...], tuple[dict[tuple[int, str, str, int], tuple[int, float]], dict[str, tuple[int, float]] | None]
-] = {}
+# A prison's weekly figures by measure for one version of the rollups, kept per process (the figures change once a night).
+_KEPT: dict[tuple[object, ...], list[tuple[Measure, list[int], int | None]]] = {}
 MAX_KEPT = 512
 
 
@@ -101,6 +99,7 @@ class Dashboard:
     starts: list[date]
     groups: list[tuple[str, list[Series]]] = field(default_factory=list)
     key: tuple[object, ...] = ()
+    version: tuple[object, ...] = ()
     chart_width: int = CHART_WIDTH
     chart_height: int = CHART_HEIGHT
 
@@ -111,16 +110,22 @@ def _visible(user: User, establishment: Establishment | None) -> Establishment:
     return establishment
 
 
+_ROUTES: dict[str, tuple[str, Rule | None]] = {}
+
+
 def list_link(user: User, url_name: str) -> str:
-    """The URL of a list page if the user's permissions open it, else ""."""
+    """The URL of a list page if the user's permissions open it, else "" (the page's rule is looked up once)."""
     if not url_name:
         return ""
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        return ""
-    rule = rule_for(resolve(url).func)
-    if rule is None or (rule.kind == "permission" and not user.has_perm(rule.permission)):
+    if url_name not in _ROUTES:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            _ROUTES[url_name] = ("", None)
+        else:
+            _ROUTES[url_name] = (url, rule_for(resolve(url).func))
+    url, rule = _ROUTES[url_name]
+    if not url or rule is None or (rule.kind == "permission" and not user.has_perm(rule.permission)):
         return ""
     return url
 
@@ -169,21 +174,29 @@ def dashboard(*, user: User, establishment: Establishment | None, end: date | No
     if kept_as not in _KEPT:
         if len(_KEPT) >= MAX_KEPT:
             _KEPT.clear()
-        _KEPT[kept_as] = (
-            _weekly(establishments=[place.pk], starts=starts, end=end),
-            _last_year(establishment=place, week=starts[-1]),
-        )
-    weekly, last_year = _KEPT[kept_as]
+        weekly = _weekly(establishments=[place.pk], starts=starts, end=end)
+        last_year = _last_year(establishment=place, week=starts[-1])
+        _KEPT[kept_as] = [
+            (
+                measure,
+                [measure.figure(*weekly.get((place.pk, "", measure.kind, i), (0, 0.0))) for i in range(len(starts))],
+                None if last_year is None else measure.figure(*last_year.get(measure.kind, (0, 0.0))),
+            )
+            for measure in MEASURES
+        ]
     groups: dict[str, list[Series]] = {}
-    for measure in MEASURES:
-        figures = [measure.figure(*weekly.get((place.pk, "", measure.kind, i), (0, 0.0))) for i in range(len(starts))]
-        before = None
-        if last_year is not None:
-            before = measure.figure(*last_year.get(measure.kind, (0, 0.0)))
+    for measure, figures, before in _KEPT[kept_as]:
         series = Series(measure, starts, figures, before, list_link(user, measure.list_url))
         groups.setdefault(str(measure.group), []).append(series)
     links = tuple(series.link for items in groups.values() for series in items)
-    return Dashboard(place, end, starts, list(groups.items()), key=(place.pk, place.code, place.name, *kept_as, links))
+    return Dashboard(
+        place,
+        end,
+        starts,
+        list(groups.items()),
+        key=(place.pk, place.code, place.name, *kept_as, links),
+        version=version,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.db.models import Case, Sum, Value, When
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from throughgate.identity.models import Establishment, User
-from throughgate.insights.dashboard.selectors import _visible, last_rolled_day, list_link
-from throughgate.insights.flashpoints.rules import Rise, rises, rule
+from throughgate.insights.dashboard.selectors import _visible, figures_version, list_link
+from throughgate.insights.flashpoints.rules import Rise, Rule, rises, rule
 from throughgate.insights.rollups.models import DailyFigure
 
 
@@ -35,13 +35,12 @@ def _reason(rise: Rise, end: date) -> str:
     }
 
 
-def flashpoints(*, user: User, establishment: Establishment | None, end: date | None = None) -> list[Flashpoint]:
-    """The wings of the establishment where at least the rule's number of signals rise together, most signals first."""
-    place = _visible(user, establishment)
-    end = end or last_rolled_day()
-    if end is None:
-        return []
-    config = rule()
+# The rising wings of a prison for one version of the figures and one rule, kept per process (see the dashboard's).
+_KEPT: dict[tuple[object, ...], list[tuple[str, list[Rise]]]] = {}
+MAX_KEPT = 512
+
+
+def _rising_wings(place: Establishment, end: date, config: Rule) -> list[tuple[str, list[Rise]]]:
     kinds = [signal.kind for signal in config.signals]
     first = end - timedelta(days=7 * (config.baseline_weeks + 1) - 1)
     recent_from = end - timedelta(days=6)
@@ -49,19 +48,46 @@ def flashpoints(*, user: User, establishment: Establishment | None, end: date | 
     before: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     rows = (
         DailyFigure.objects.filter(establishment=place, kind__in=kinds, day__gte=first, day__lte=end)
-        .values_list("wing", "kind", "day")
+        .annotate(recent=Case(When(day__gte=recent_from, then=Value(True)), default=Value(False)))
+        .values_list("wing", "kind", "recent")
         .annotate(n=Sum("events"))
         .order_by()
     )
-    for wing, kind, day, n in rows:
-        if day >= recent_from:
+    for wing, kind, is_recent, n in rows:
+        if is_recent:
             recent[wing][kind] = recent[wing].get(kind, 0) + n
         else:
             before[wing][kind] += n / config.baseline_weeks
-    found = []
+    out = []
     for wing in sorted(recent):
         rising = rises(config, recent[wing], before[wing])
         if len(rising) >= config.min_signals:
-            links = [(str(rise.signal.title), url) for rise in rising if (url := list_link(user, rise.signal.list_url))]
-            found.append(Flashpoint(wing, end, rising, [_reason(rise, end) for rise in rising], links))
+            out.append((wing, rising))
+    return out
+
+
+def flashpoints(
+    *,
+    user: User,
+    establishment: Establishment | None,
+    end: date | None = None,
+    version: tuple[object, ...] | None = None,
+) -> list[Flashpoint]:
+    """The wings of the establishment where at least the rule's number of signals rise together, most signals first.
+    ``version`` is the figures' version if the caller has just read it (dashboard.figures_version)."""
+    place = _visible(user, establishment)
+    version = version or figures_version()
+    end = end or version[0]  # type: ignore[assignment]
+    if end is None:
+        return []
+    config = rule()
+    kept_as = (place.pk, end, version, config)
+    if kept_as not in _KEPT:
+        if len(_KEPT) >= MAX_KEPT:
+            _KEPT.clear()
+        _KEPT[kept_as] = _rising_wings(place, end, config)
+    found = []
+    for wing, rising in _KEPT[kept_as]:
+        links = [(str(rise.signal.title), url) for rise in rising if (url := list_link(user, rise.signal.list_url))]
+        found.append(Flashpoint(wing, end, rising, [_reason(rise, end) for rise in rising], links))
     return sorted(found, key=lambda point: (-len(point.rises), point.wing))

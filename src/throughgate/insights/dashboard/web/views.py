@@ -29,7 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "insights/dashboard.html",
         {
             "board": board,
-            "flashpoints": flashpoint_selectors.flashpoints(user=user, establishment=place, end=board.end),
+            "flashpoints": flashpoint_selectors.flashpoints(
+                user=user, establishment=place, end=board.end, version=board.version
+            ),
             "may_export": user.has_perm(EXPORT_FIGURES),
             "may_see_estate": user.has_perm(VIEW_ESTATE),
         },
