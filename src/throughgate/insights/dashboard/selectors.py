@@ -39,7 +39,7 @@ def figures_version() -> tuple[date | None, str, int]:
     return found["day"], found["at"].isoformat() if found["at"] else "", found["days"]
 
 
-# A prison's weekly figures by measure for one version of the rollups, kept per process (the figures change once a night).
+# A prison's weekly figures by measure for one version of the rollups, kept per process (they change once a night).
 _KEPT: dict[tuple[object, ...], list[tuple[Measure, list[int], int | None]]] = {}
 MAX_KEPT = 512
 
