@@ -11,7 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from throughgate.identity.models import Establishment, User
-from throughgate.insights.dashboard.selectors import _visible, figures_version, list_link
+from throughgate.insights.dashboard.selectors import Dashboard, _visible, figures_version, list_link
 from throughgate.insights.flashpoints.rules import Rise, Rule, rises, rule
 from throughgate.insights.rollups.models import DailyFigure
 
@@ -66,18 +66,22 @@ def _rising_wings(place: Establishment, end: date, config: Rule) -> list[tuple[s
     return out
 
 
-def flashpoints(
-    *,
-    user: User,
-    establishment: Establishment | None,
-    end: date | None = None,
-    version: tuple[object, ...] | None = None,
-) -> list[Flashpoint]:
-    """The wings of the establishment where at least the rule's number of signals rise together, most signals first.
-    ``version`` is the figures' version if the caller has just read it (dashboard.figures_version)."""
+def flashpoints(*, user: User, establishment: Establishment | None, end: date | None = None) -> list[Flashpoint]:
+    """The wings of the establishment where at least the rule's number of signals rise together, most signals first."""
     place = _visible(user, establishment)
-    version = version or figures_version()
-    end = end or version[0]  # type: ignore[assignment]
+    version = figures_version()
+    end = end or version[0]
+    return _flashpoints(user=user, place=place, end=end, version=version)
+
+
+def flashpoints_of(*, user: User, board: Dashboard) -> list[Flashpoint]:
+    """The flashpoints of a dashboard just read for this user (its selector has checked the establishment)."""
+    return _flashpoints(user=user, place=board.establishment, end=board.end, version=board.version)
+
+
+def _flashpoints(
+    *, user: User, place: Establishment, end: date | None, version: tuple[object, ...]
+) -> list[Flashpoint]:
     if end is None:
         return []
     config = rule()

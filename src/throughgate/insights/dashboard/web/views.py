@@ -29,9 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "insights/dashboard.html",
         {
             "board": board,
-            "flashpoints": flashpoint_selectors.flashpoints(
-                user=user, establishment=place, end=board.end, version=board.version
-            ),
+            "flashpoints": flashpoint_selectors.flashpoints_of(user=user, board=board),
             "may_export": user.has_perm(EXPORT_FIGURES),
             "may_see_estate": user.has_perm(VIEW_ESTATE),
         },
