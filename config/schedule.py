@@ -34,6 +34,14 @@ JOBS: list[Job] = [
         cadence=Daily(at=time(0, 30)),
     ),
     Job(
+        name="insights.roll_up",
+        title=_("Make the daily figures"),
+        description=_("Each finished day's activity is added up by prison, wing and kind for the figures pages."),
+        run="throughgate.insights.jobs.roll_up",
+        cadence=Daily(at=time(0, 45)),
+        timeout=timedelta(hours=1),
+    ),
+    Job(
         name="identity.prune_sign_in_failures",
         title=_("Forget old wrong sign-in tries"),
         description=_("Wrong passwords and PINs slow the next tries down for a while; after a day they are forgotten."),

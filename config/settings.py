@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "throughgate.welfare",
     "throughgate.access",
     "throughgate.dataprotection",
+    "throughgate.insights",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("selfservice/", include("throughgate.selfservice.web.urls")),
     path("aim/", include("throughgate.welfare.web.urls")),
     path("data-protection/", include("throughgate.dataprotection.web.urls")),
+    path("insights/", include("throughgate.insights.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"

@@ -61,6 +61,10 @@ TIMETABLE_ACTIVITIES = (*TIMETABLE_OFFICER, "selfservice.manage_activities")
 CONTENT_STAFF = ("selfservice.manage_content",)
 NOTICES_OFFICER = ("selfservice.manage_notices",)
 NOTICES_GOVERNOR = ("selfservice.manage_notices", "selfservice.manage_prison_notices")
+# Figures (insights app): a governor sees their prison's figures and downloads them; HQ analysts also compare every
+# prison. Figures only: the rows behind a figure stay behind their own app's permissions.
+INSIGHTS_GOVERNOR = ("insights.view_dashboard", "insights.export_figures")
+INSIGHTS_HQ = (*INSIGHTS_GOVERNOR, "insights.view_estate")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -141,13 +145,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.read_confidential_complaints",
             *ACCESS_GOVERNOR,
             *WELFARE_GOVERNOR,
+            *INSIGHTS_GOVERNOR,
         ),
     ),
     RoleSpec(
         "hq_analyst",
         "HQ analyst",
         RoleKind.STAFF,
-        (*STAFF_BASE, "welfare.view_oversight"),
+        (*STAFF_BASE, "welfare.view_oversight", *INSIGHTS_HQ),
         sees_all_establishments=True,
     ),
     # The data protection officer answers subject access requests about anyone on record (in any prison, or
