@@ -183,6 +183,26 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **welfare_kwargs(estate),
         **content_kwargs(estate),
         **meals_kwargs(estate),
+        **probation_kwargs(estate),
+    }
+
+
+def probation_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Probation: the resident's passport pages and a person on probation (ids that need not exist are a 404 once the
+    permission is checked)."""
+    pn = {"prison_number": estate.resident.prison_number}
+    return {
+        "probation:my_questions": {"kind": "immediate_needs"},
+        "probation:passport": pn,
+        "probation:passport_start": pn,
+        "probation:release": pn,
+        "probation:passport_action": {**pn, "action": "todo"},
+        "probation:case": pn,
+        "probation:recall": pn,
+        "probation:case_action": {**pn, "action": "schedule"},
+        "probation:checkin_review": {"checkin_id": "1"},
+        "probation:checkin": {"checkin_id": "1"},
+        "probation:todo_done": {"item_id": "1"},
     }
 
 

@@ -157,9 +157,9 @@ def probation_caseload_of(*, staff: User) -> QuerySet[Person]:
 def practitioners_of(*, person: Person) -> list[User]:
     """The probation practitioners a person is allocated to (who gets their tasks)."""
     return list(
-        User.objects.filter(
-            caseload__person=person, caseload__kind=CaseloadKind.PROBATION, is_active=True
-        ).order_by("pk")
+        User.objects.filter(caseload__person=person, caseload__kind=CaseloadKind.PROBATION, is_active=True).order_by(
+            "pk"
+        )
     )
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from throughgate.core import audit
-from throughgate.identity import services as identity_services
 from throughgate.core.errors import InvalidInput, InvalidTransition
 from throughgate.core.validators import is_valid_crn
+from throughgate.identity import services as identity_services
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import (
     Booking,
@@ -143,8 +143,7 @@ def person_release(
         raise InvalidInput(_("Another person already has this CRN"), code="crn_taken", field="crn")
     if on < (person.arrival_date or on):
         raise InvalidInput(_("The release date must be after the arrival date"), code="date_invalid", field="on")
-    place = person.establishment
-    assert place is not None
+    place: Establishment = person.establishment  # type: ignore[assignment]  # not None: checked above
     Booking.objects.filter(person=person, end_date__isnull=True).update(end_date=on)
     movement = Movement.objects.create(
         person=person,

@@ -18,12 +18,12 @@ class ProbationConfig(AppConfig):
 
 def _demo(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
     """Passports, a release, check-ins and tasks for the demo estate (demo_estate runs this)."""
-    from throughgate.probation import demo
+    from throughgate.probation.demo import populate
 
-    return demo.populate(seed=seed, say=say)
+    return populate(seed=seed, say=say)
 
 
 def _demo_reset() -> dict[str, int]:
-    from throughgate.probation import demo
+    from throughgate.probation.demo import reset
 
-    return demo.reset()
+    return reset()

@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from throughgate.core import activity, audit
 
-RELEASE_COMPLETED_KIND = activity.register_kind(
-    "release.completed", "Released from custody to probation supervision"
-)
+RELEASE_COMPLETED_KIND = activity.register_kind("release.completed", "Released from custody to probation supervision")
 CHECKIN_SUBMITTED_KIND = activity.register_kind("checkin.submitted", "A probation check-in was answered")
 CHECKIN_MISSED_KIND = activity.register_kind("checkin.missed", "A probation check-in was not answered in time")
 
@@ -43,8 +41,6 @@ CHECKINS_CREATED = audit.register_action(
 CHECKIN_EXPIRED = audit.register_action(
     "probation.checkin.expired", gettext_lazy("A check-in was not answered in time and a task was made")
 )
-CASELOAD_VIEWED = audit.register_action(
-    "probation.caseload.viewed", gettext_lazy("A practitioner read their caseload")
-)
+CASELOAD_VIEWED = audit.register_action("probation.caseload.viewed", gettext_lazy("A practitioner read their caseload"))
 CASE_VIEWED = audit.register_action("probation.case.viewed", gettext_lazy("A practitioner read one person's case"))
 TASK_DONE = audit.register_action("probation.task.done", gettext_lazy("Closed a practitioner's task"))

@@ -29,8 +29,9 @@ def own_checkins_due(*, user: User) -> list[CheckIn]:
     """The signed-in person's check-ins they can still do."""
     person = scope.own_person(user=user)
     return list(
-        CheckIn.objects.filter(person=person, status=CheckinStatus.CREATED, expires_on__gte=timezone.localdate())
-        .order_by("due_on")
+        CheckIn.objects.filter(
+            person=person, status=CheckinStatus.CREATED, expires_on__gte=timezone.localdate()
+        ).order_by("due_on")
     )
 
 

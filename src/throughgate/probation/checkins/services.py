@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -108,7 +109,7 @@ def checkins_create(*, today: date) -> int:
             if checkin is not None:
                 made += 1
                 person = schedule.person
-                transaction.on_commit(lambda p=person, d=checkin.due_on: _remind(p, d))
+                transaction.on_commit(partial(_remind, person, checkin.due_on))
     if made:
         audit.record(action=events.CHECKINS_CREATED, detail={"count": made, "day": today.isoformat()})
     return made

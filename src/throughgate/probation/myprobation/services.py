@@ -32,7 +32,9 @@ def normalise_contact(raw: str) -> tuple[str, str]:
     text = raw.strip()
     if "@" in text:
         if not EMAIL.match(text) or len(text) > 254:
-            raise InvalidInput(_("Enter an email address like name@example.com"), code="contact_invalid", field="contact")
+            raise InvalidInput(
+                _("Enter an email address like name@example.com"), code="contact_invalid", field="contact"
+            )
         return Channel.EMAIL, text.lower()
     digits = re.sub(r"[\s()-]", "", text)
     if digits.startswith("+44"):
@@ -59,9 +61,7 @@ def contacts_set(*, person: Person, by: User, phone: str = "", email: str = "") 
         raise InvalidInput(_("Someone else signs in with this number or email"), code="contact_taken", field="phone")
     SignInContact.objects.filter(user=person.user).delete()
     made = [
-        SignInContact.objects.create(
-            user=person.user, name=channel, channel=channel, address=address, confirmed=True
-        )
+        SignInContact.objects.create(user=person.user, name=channel, channel=channel, address=address, confirmed=True)
         for channel, address in wanted
     ]
     audit.record(

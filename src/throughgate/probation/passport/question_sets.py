@@ -103,7 +103,11 @@ IMMEDIATE_NEEDS_V1: list[dict[str, Any]] = [
         "cy": "Risg o golli llety",
         "choices": [
             {"value": "none", "en": "None known", "cy": "Dim un yn hysbys"},
-            {"value": "at_risk", "en": "At risk: tenancy or rent to arrange", "cy": "Mewn perygl: tenantiaeth neu rent i'w drefnu"},
+            {
+                "value": "at_risk",
+                "en": "At risk: tenancy or rent to arrange",
+                "cy": "Mewn perygl: tenantiaeth neu rent i'w drefnu",
+            },
             {"value": "no_fixed_abode", "en": "No fixed abode on release", "cy": "Dim cyfeiriad sefydlog wrth ryddhau"},
         ],
     },

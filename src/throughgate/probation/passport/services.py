@@ -105,9 +105,8 @@ def _clean_answers(assessment: Assessment, who: str, answers: dict[str, Any]) ->
     clean: dict[str, str] = {}
     for question in questions_of(assessment.question_set, who=who):
         value = str(answers.get(question.code, "") or "").strip()
-        if question.choices:
-            if value not in dict(question.choices):
-                raise InvalidInput(_("Choose an answer"), code="answer_missing", field=question.code)
+        if question.choices and value not in dict(question.choices):
+            raise InvalidInput(_("Choose an answer"), code="answer_missing", field=question.code)
         clean[question.code] = value[:1000]
     return clean
 

@@ -17,9 +17,7 @@ urlpatterns = [
     path("probation/passports/<str:prison_number>/", passport.passport, name="passport"),
     path("probation/passports/<str:prison_number>/start/", passport.passport_start, name="passport_start"),
     path("probation/passports/<str:prison_number>/release/", release.release, name="release"),
-    path(
-        "probation/passports/<str:prison_number>/<slug:action>/", passport.passport_action, name="passport_action"
-    ),
+    path("probation/passports/<str:prison_number>/<slug:action>/", passport.passport_action, name="passport_action"),
     # The probation practitioner.
     path("probation/caseload/", caseload.caseload, name="caseload"),
     path("probation/caseload/<str:prison_number>/", caseload.case, name="case"),

@@ -37,8 +37,10 @@ def test_the_caseload_puts_what_needs_doing_first_and_shows_only_your_people() -
 
     rows = selectors.caseload_rows(user=practitioner)
     assert [row.person for row in rows] == [missed, support, calm]
-    assert rows[0].missed == 1 and rows[0].open_tasks == 1
-    assert rows[2].next_checkin is not None and rows[2].next_checkin.status == CheckinStatus.CREATED
+    assert rows[0].missed == 1
+    assert rows[0].open_tasks == 1
+    assert rows[2].next_checkin is not None
+    assert rows[2].next_checkin.status == CheckinStatus.CREATED
 
     client = sign_in_staff(Client(), practitioner)
     page = client.get(reverse("probation:caseload"))
@@ -48,7 +50,8 @@ def test_the_caseload_puts_what_needs_doing_first_and_shows_only_your_people() -
     assert theirs.last_name.upper() not in html
     assert client.get(reverse("probation:case", args=[theirs.prison_number])).status_code == 404
     case = client.get(reverse("probation:case", args=[missed.prison_number]))
-    assert case.status_code == 200 and "Missed check-in" in case.content.decode()
+    assert case.status_code == 200
+    assert "Missed check-in" in case.content.decode()
     assert AuditEntry.objects.filter(action="probation.case.viewed", subject=missed.prison_number).exists()
     assert AuditEntry.objects.filter(action="probation.caseload.viewed", actor_username=practitioner.username).exists()
 

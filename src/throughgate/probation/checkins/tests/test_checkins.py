@@ -47,7 +47,9 @@ def test_expiry_counts_working_days_so_a_weekend_does_not_eat_the_grace_period()
     assert services.expiry_of(date(2026, 3, 2)) == date(2026, 3, 5)  # Monday: Tue, Wed, Thu
 
 
-def test_the_scheduled_jobs_create_and_expire_check_ins_across_a_weekend(case, django_capture_on_commit_callbacks) -> None:
+def test_the_scheduled_jobs_create_and_expire_check_ins_across_a_weekend(
+    case, django_capture_on_commit_callbacks
+) -> None:
     person, practitioner = case
     friday = date(2026, 3, 6)
     CheckinSchedule.objects.create(person=person, every_weeks=1, next_due_on=friday, set_by="test")
@@ -87,7 +89,8 @@ def test_the_scheduled_jobs_create_and_expire_check_ins_across_a_weekend(case, d
     # Reviewing the missed check-in closes its task.
     services.checkin_review(checkin=checkin, by=practitioner, note="Phoned: was in hospital")
     task.refresh_from_db()
-    assert task.done_at is not None and task.outcome == "Phoned: was in hospital"
+    assert task.done_at is not None
+    assert task.outcome == "Phoned: was in hospital"
 
 
 def test_a_schedule_that_was_not_run_for_weeks_makes_one_check_in_for_the_latest_due_day(case) -> None:
@@ -112,10 +115,14 @@ def test_answers_that_need_attention_are_flagged_with_the_reason_and_make_a_task
     assert phone.post(url, answer).status_code == 302
     assert phone.post(url, answer).status_code in (200, 302)  # a retry stores nothing more
     checkin.refresh_from_db()
-    assert checkin.status == CheckinStatus.SUBMITTED and checkin.needs_attention
+    assert checkin.status == CheckinStatus.SUBMITTED
+    assert checkin.needs_attention
     assert checkin.attention_reasons == ["feeling", "help:accommodation", "help:money", "call_back"]
     assert [selectors.reason_text(code) for code in checkin.attention_reasons] == [
-        "Said they feel bad", "Asked for help: Somewhere to live", "Asked for help: Money", "Asked for a call back"
+        "Said they feel bad",
+        "Asked for help: Somewhere to live",
+        "Asked for help: Money",
+        "Asked for a call back",
     ]
     assert ActivityEvent.objects.filter(person=person.prison_number, kind="checkin.submitted").count() == 1
     task = PractitionerTask.objects.get(staff=practitioner)
@@ -145,14 +152,17 @@ def test_a_good_check_in_needs_no_attention_and_bad_input_is_refused(case) -> No
     assert set(bad.context["form"].errors) == {"feeling", "help_with", "call_back"}
     assert phone.post(url, {"key": key, "feeling": "4", "call_back": "no"}).status_code == 302
     checkin.refresh_from_db()
-    assert checkin.status == CheckinStatus.SUBMITTED and not checkin.needs_attention
+    assert checkin.status == CheckinStatus.SUBMITTED
+    assert not checkin.needs_attention
     assert not PractitionerTask.objects.exists()
 
 
 def test_a_check_in_past_its_last_day_cannot_be_answered(case) -> None:
     person, _practitioner = case
     old = CheckIn.objects.create(
-        person=person, due_on=timezone.localdate() - timedelta(days=9), expires_on=timezone.localdate() - timedelta(days=1)
+        person=person,
+        due_on=timezone.localdate() - timedelta(days=9),
+        expires_on=timezone.localdate() - timedelta(days=1),
     )
     assert person.user is not None
     with pytest.raises(InvalidTransition):

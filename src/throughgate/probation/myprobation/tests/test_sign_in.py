@@ -27,7 +27,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -77,7 +77,8 @@ def test_a_code_by_email_through_a_real_smtp_server_signs_the_person_in(smtp: In
     code = re.search(r"\b(\d{6})\b", body)
     assert code is not None
     signed_in = client.post(reverse("probation:sign_in_code"), {"code": code.group(1)})
-    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("probation:home")
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == reverse("probation:home")
     assert client.get(reverse("probation:home")).status_code == 200
     # The code works once.
     other = Client()
@@ -90,7 +91,8 @@ def test_a_code_by_email_through_a_real_smtp_server_signs_the_person_in(smtp: In
 def test_an_unknown_number_gets_the_same_page_and_no_text(person) -> None:
     client = Client()
     response = client.post(reverse("probation:sign_in"), {"contact": "07700 999999"})
-    assert response.status_code == 302 and response["Location"] == reverse("probation:sign_in_code")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("probation:sign_in_code")
     assert notify.outbox == []
     assert client.post(reverse("probation:sign_in_code"), {"code": "123456"}).status_code == 400
 
@@ -124,8 +126,11 @@ def test_a_recalled_person_can_no_longer_sign_in_by_code(person) -> None:
 
     practitioner = person.caseload_entries.get().staff
     services.recall_complete(
-        by=practitioner, prison_number=person.prison_number, establishment=EstablishmentFactory(code="LEI"),
-        on=timezone.localdate(), reason="Recall",
+        by=practitioner,
+        prison_number=person.prison_number,
+        establishment=EstablishmentFactory(code="LEI"),
+        on=timezone.localdate(),
+        reason="Recall",
     )
     notify.outbox.clear()
     client = Client()

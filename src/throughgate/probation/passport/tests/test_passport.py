@@ -52,7 +52,8 @@ def test_the_resident_answers_once_on_the_kiosk_and_staff_build_on_it(mdi) -> No
     person = make_resident(mdi)
     kiosk = sign_in_resident(Client(), person)
     page = kiosk.get(reverse("probation:my_passport"))
-    assert page.status_code == 200 and "Answer the questions" in page.content.decode()
+    assert page.status_code == 200
+    assert "Answer the questions" in page.content.decode()
     url = reverse("probation:my_questions", args=["immediate_needs"])
     form = kiosk.get(url)
     assert form.status_code == 200
@@ -75,18 +76,26 @@ def test_the_resident_answers_once_on_the_kiosk_and_staff_build_on_it(mdi) -> No
     client = sign_in_staff(Client(), staff)
     passport_url = reverse("probation:passport", args=[person.prison_number])
     html = client.get(passport_url).content.decode()
-    assert "Do you have a bank account?" in html and "Answered on the kiosk" in html
+    assert "Do you have a bank account?" in html
+    assert "Answered on the kiosk" in html
     action = reverse("probation:passport_action", args=[person.prison_number, "assessment"])
     bad = client.post(action, {"kind": "immediate_needs", "accommodation_risk": "on_the_moon"})
     assert bad.status_code == 400
     ok = client.post(
         action,
-        {"kind": "immediate_needs", "accommodation_risk": "no_fixed_abode", "id_documents": "Birth certificate to"
-         " apply for", "referrals": "", "notes": "Housing referral made", "complete": "on"},
+        {
+            "kind": "immediate_needs",
+            "accommodation_risk": "no_fixed_abode",
+            "id_documents": "Birth certificate to apply for",
+            "referrals": "",
+            "notes": "Housing referral made",
+            "complete": "on",
+        },
     )
     assert ok.status_code == 302
     assessment.refresh_from_db()
-    assert assessment.completed_at is not None and assessment.staff_answers["accommodation_risk"] == "no_fixed_abode"
+    assert assessment.completed_at is not None
+    assert assessment.staff_answers["accommodation_risk"] == "no_fixed_abode"
     assert assessment.self_answers == SELF_ANSWERS  # staff build on the person's answers, never over them
     with pytest.raises(InvalidTransition):
         services.assessment_answer_staff(assessment=assessment, by=staff, answers={}, notes="", complete=False)
@@ -97,7 +106,7 @@ def test_pathways_and_the_to_do_list(mdi) -> None:
     staff = make_staff("resettlement", [mdi])
     passport = services.passport_ensure(person=person, by=staff)
     client = sign_in_staff(Client(), staff)
-    statuses = {p: PathwayStatus.NOT_STARTED for p in Pathway.values}
+    statuses = dict.fromkeys(Pathway.values, PathwayStatus.NOT_STARTED)
     statuses[Pathway.ACCOMMODATION] = PathwayStatus.SUPPORT_REQUIRED
     statuses[Pathway.HEALTH] = PathwayStatus.DONE
     url = reverse("probation:passport_action", args=[person.prison_number, "pathways"])
@@ -111,13 +120,18 @@ def test_pathways_and_the_to_do_list(mdi) -> None:
     todo = reverse("probation:passport_action", args=[person.prison_number, "todo"])
     assert client.post(todo, {"key": "k" * 32, "text": "", "pathway": ""}).status_code == 400
     for _retry in range(2):
-        assert client.post(todo, {"key": "a" * 32, "text": "Open a bank account", "pathway": "finance_id"}).status_code == 302
+        assert (
+            client.post(todo, {"key": "a" * 32, "text": "Open a bank account", "pathway": "finance_id"}).status_code
+            == 302
+        )
     item = TodoItem.objects.get()
     assert item.text == "Open a bank account"
     # The resident sees it on the kiosk in plain words.
     kiosk = sign_in_resident(Client(), person)
     html = kiosk.get(reverse("probation:my_passport")).content.decode()
-    assert "Open a bank account" in html and "Somewhere to live" in html and "Help needed" in html
+    assert "Open a bank account" in html
+    assert "Somewhere to live" in html
+    assert "Help needed" in html
 
 
 def test_nobody_else_sees_the_passport(mdi) -> None:

@@ -49,19 +49,30 @@ def test_a_released_person_takes_their_passport_to_the_practitioner_and_their_ph
     crn = next_crn()
     response = staff_client.post(
         reverse("probation:release", args=[person.prison_number]),
-        {"crn": crn, "practitioner": str(practitioner.pk), "on": timezone.localdate().isoformat(),
-         "phone": "07700 900123", "email": ""},
+        {
+            "crn": crn,
+            "practitioner": str(practitioner.pk),
+            "on": timezone.localdate().isoformat(),
+            "phone": "07700 900123",
+            "email": "",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     person.refresh_from_db()
-    assert person.establishment is None and person.crn == crn and person.release_date == timezone.localdate()
+    assert person.establishment is None
+    assert person.crn == crn
+    assert person.release_date == timezone.localdate()
     assert Movement.objects.filter(person=person, kind=MovementKind.RELEASE).count() == 1
     assert not CaseloadEntry.objects.filter(person=person, kind=CaseloadKind.KEY_WORKER).exists()
     assert CaseloadEntry.objects.filter(person=person, staff=practitioner, kind=CaseloadKind.PROBATION).exists()
     assert ActivityEvent.objects.filter(person=person.prison_number, kind="release.completed").count() == 1
     actions = set(AuditEntry.objects.filter(subject=person.prison_number).values_list("action", flat=True))
-    assert {"people.person.released", "people.caseload.practitioner_allocated", "probation.release.completed",
-            "identity.account.to_probation"} <= actions
+    assert {
+        "people.person.released",
+        "people.caseload.practitioner_allocated",
+        "probation.release.completed",
+        "identity.account.to_probation",
+    } <= actions
 
     # The prison's access has ended: the officer, the resettlement page and the kiosk session.
     assert officer_client.get(record, {"purpose": "daily_care"}).status_code == 404
@@ -93,8 +104,13 @@ def test_recall_reverses_the_release(mdi) -> None:
     resettlement = make_staff("resettlement", [mdi])
     passport_with_answers(person)
     services.release_complete(
-        by=resettlement, establishment=mdi, prison_number=person.prison_number, crn=next_crn(),
-        practitioner=practitioner, on=timezone.localdate(), phone="07700900555",
+        by=resettlement,
+        establishment=mdi,
+        prison_number=person.prison_number,
+        crn=next_crn(),
+        practitioner=practitioner,
+        on=timezone.localdate(),
+        phone="07700900555",
     )
     lei = EstablishmentFactory(code="LEI", name="HMP Leeds Demo")
     client = sign_in_staff(Client(), practitioner)
@@ -104,8 +120,10 @@ def test_recall_reverses_the_release(mdi) -> None:
     )
     assert response.status_code == 302
     person = Person.objects.get(pk=person.pk)
-    assert person.establishment == lei and person.release_date is None
-    assert person.user is not None and person.user.kind == "resident"
+    assert person.establishment == lei
+    assert person.release_date is None
+    assert person.user is not None
+    assert person.user.kind == "resident"
     assert client.get(reverse("probation:case", args=[person.prison_number])).status_code == 404
     assert AuditEntry.objects.filter(action="people.caseload.practitioner_ended", subject=person.prison_number).exists()
     # The receiving prison's resettlement staff see the same passport, answers and all.
@@ -141,14 +159,22 @@ def test_only_a_practitioner_can_be_allocated_and_only_from_your_own_prison(mdi)
 
     with pytest.raises(InvalidInput):
         services.release_complete(
-            by=resettlement, establishment=mdi, prison_number=person.prison_number, crn=next_crn(),
-            practitioner=officer, on=timezone.localdate(),
+            by=resettlement,
+            establishment=mdi,
+            prison_number=person.prison_number,
+            crn=next_crn(),
+            practitioner=officer,
+            on=timezone.localdate(),
         )
     lei = EstablishmentFactory(code="LEI")
     elsewhere = make_staff("resettlement", [lei])
     with pytest.raises(NotVisible):
         services.release_complete(
-            by=elsewhere, establishment=lei, prison_number=person.prison_number, crn=next_crn(),
-            practitioner=make_staff("probation_practitioner", []), on=timezone.localdate(),
+            by=elsewhere,
+            establishment=lei,
+            prison_number=person.prison_number,
+            crn=next_crn(),
+            practitioner=make_staff("probation_practitioner", []),
+            on=timezone.localdate(),
         )
     assert not TodoItem.objects.exists()

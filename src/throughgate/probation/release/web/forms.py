@@ -28,7 +28,9 @@ class ReleaseForm(GovukForm):
         error_messages={"required": _("Enter the release date"), "invalid": _("Enter a real date")},
     )
     phone = forms.CharField(
-        label=_("Mobile number for MyProbation (optional)"), required=False, max_length=20,
+        label=_("Mobile number for MyProbation (optional)"),
+        required=False,
+        max_length=20,
         help_text=_("Their sign-in codes are sent here"),
     )
     email = forms.CharField(label=_("Email address for MyProbation (optional)"), required=False, max_length=254)
