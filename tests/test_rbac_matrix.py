@@ -55,9 +55,14 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -
             yield Route(name, prefix + str(pattern.pattern), pattern.callback, namespace == API_NAMESPACE)
 
 
+# Signing out ends the session the other routes need: these go last, in this order.
+SIGN_OUT_ROUTES = ("probation:sign_out", "identity:logout")
+
+
 def all_routes() -> list[Route]:
     """Every route, with signing out last so that it does not end the session the other routes need."""
-    return sorted(_walk(get_resolver().url_patterns), key=lambda route: route.name == "identity:logout")
+    order = {name: n + 1 for n, name in enumerate(SIGN_OUT_ROUTES)}
+    return sorted(_walk(get_resolver().url_patterns), key=lambda route: order.get(route.name, 0))
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ register_tile(
     Tile(
         "probation:home",
         _("MyProbation"),
-        _("Your check-ins, appointments and to-do list"),
+        _("Your check-ins and to-do list"),
         "probation/icons/gate.svg",
         USE_MYPROBATION,
         "staff",

@@ -74,14 +74,20 @@ def passport_context(
 # --- The resident, on a kiosk ---------------------------------------------------------------------------------
 
 
+def _own_view(user: User) -> selectors.PassportView:
+    """The resident's passport, started on their first visit so that they can answer in their first days."""
+    view = selectors.own_passport(user=user)
+    if view.passport is None:
+        services.passport_ensure(person=view.person, by=user)
+        view = selectors.own_passport(user=user)
+    return view
+
+
 @requires(USE_PASSPORT)
 def my_passport(request: HttpRequest) -> HttpResponse:
     """Their plan for release: what is done and what is left, and the questions to answer once."""
     user = acting_user(request)
-    view = selectors.own_passport(user=user)
-    if view.passport is None:  # started on their first visit, so that they can answer in their first days
-        services.passport_ensure(person=view.person, by=user)
-        view = selectors.own_passport(user=user)
+    view = _own_view(user)
     pending = [a for a in view.assessments if a.self_answered_at is None and a.completed_at is None]
     return render(
         request,
@@ -95,7 +101,7 @@ def my_passport(request: HttpRequest) -> HttpResponse:
 def my_questions(request: HttpRequest, kind: str) -> HttpResponse:
     """Answer the questions for themself, once. Staff see the answers and build on them."""
     user = acting_user(request)
-    view = selectors.own_passport(user=user)
+    view = _own_view(user)
     assessment = view.assessment(kind)
     if assessment is None:
         raise NotVisible(_("No questions found"))
