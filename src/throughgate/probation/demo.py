@@ -138,7 +138,7 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
                 prison_number=person.prison_number,
                 crn=crn,
                 practitioner=practitioner,
-                on=today - timedelta(weeks=rng.randint(1, 8)),
+                on=max(person.arrival_date or today, today - timedelta(weeks=rng.randint(1, 8))),
                 phone=f"07700900{100 + n:03d}",
             )
             _history(rng, released, practitioner, weeks=rng.randint(1, 6))

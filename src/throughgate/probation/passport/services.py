@@ -24,10 +24,21 @@ from throughgate.probation.passport.models import (
     Pathway,
     PathwayState,
     PathwayStatus,
+    QuestionSet,
     TodoItem,
 )
+from throughgate.probation.passport.question_sets import PUBLISHED
 from throughgate.probation.passport.selectors import latest_question_set, questions_of
 from throughgate.probation.permissions import SUPERVISE, WORK_RESETTLEMENT
+
+
+def question_set_for(*, kind: str) -> QuestionSet:
+    """The latest published question set of a kind. The published versions (passport/question_sets.py) are loaded by
+    a migration; they are written again here if missing (a database emptied by a test run, say), never changed."""
+    for (published_kind, version), questions in PUBLISHED.items():
+        if published_kind == kind:
+            QuestionSet.objects.get_or_create(kind=kind, version=version, defaults={"questions": questions})
+    return latest_question_set(kind=kind)
 
 
 def _ensure_staff(by: User) -> None:
@@ -51,7 +62,7 @@ def passport_ensure(*, person: Person, by: User) -> Passport:
         Assessment.objects.create(
             passport=passport,
             kind=AssessmentKind.IMMEDIATE_NEEDS,
-            question_set=latest_question_set(kind=AssessmentKind.IMMEDIATE_NEEDS),
+            question_set=question_set_for(kind=AssessmentKind.IMMEDIATE_NEEDS),
         )
         audit.record(
             action=events.PASSPORT_STARTED,
@@ -70,7 +81,7 @@ def pre_release_start(*, passport: Passport, by: User) -> Assessment:
     assessment, _created = Assessment.objects.get_or_create(
         passport=passport,
         kind=AssessmentKind.PRE_RELEASE,
-        defaults={"question_set": latest_question_set(kind=AssessmentKind.PRE_RELEASE)},
+        defaults={"question_set": question_set_for(kind=AssessmentKind.PRE_RELEASE)},
     )
     return assessment
 

@@ -45,7 +45,7 @@ class ScheduleForm(GovukForm):
     )
     first_due_on = forms.DateField(
         label=_("Next check-in due"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter a date"), "invalid": _("Enter a real date")},
     )
 

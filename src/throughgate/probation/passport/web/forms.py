@@ -55,6 +55,6 @@ class TodoForm(KeyedForm):
     due_on = forms.DateField(
         label=_("Do by (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a real date")},
     )

@@ -24,7 +24,7 @@ class ReleaseForm(GovukForm):
     practitioner = forms.ChoiceField(label=_("Probation practitioner"), error_messages={"required": _("Choose one")})
     on = forms.DateField(
         label=_("Release date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter the release date"), "invalid": _("Enter a real date")},
     )
     phone = forms.CharField(
@@ -76,7 +76,7 @@ class RecallForm(GovukForm):
     )
     on = forms.DateField(
         label=_("Date of recall"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
     )
     reason = forms.CharField(
