@@ -49,6 +49,8 @@ def test_every_registered_kind_has_one_owner() -> None:
             probation_events.RELEASE_COMPLETED_KIND,
             probation_events.CHECKIN_SUBMITTED_KIND,
             probation_events.CHECKIN_MISSED_KIND,
+            probation_events.APPOINTMENT_ATTENDED_KIND,
+            probation_events.APPOINTMENT_MISSED_KIND,
         },
     }
     everything = [code for codes in owned.values() for code in codes]

@@ -208,6 +208,8 @@ def probation_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "probation:checkin_review": {"checkin_id": "1"},
         "probation:checkin": {"checkin_id": "1"},
         "probation:todo_done": {"item_id": "1"},
+        "probation:appointment": {"appointment_id": "1"},
+        "probation:appointment_outcome": {"appointment_id": "1"},
     }
 
 

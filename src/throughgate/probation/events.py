@@ -8,6 +8,10 @@ from throughgate.core import activity, audit
 RELEASE_COMPLETED_KIND = activity.register_kind("release.completed", "Released from custody to probation supervision")
 CHECKIN_SUBMITTED_KIND = activity.register_kind("checkin.submitted", "A probation check-in was answered")
 CHECKIN_MISSED_KIND = activity.register_kind("checkin.missed", "A probation check-in was not answered in time")
+APPOINTMENT_ATTENDED_KIND = activity.register_kind("appointment.attended", "Attended a probation appointment")
+APPOINTMENT_MISSED_KIND = activity.register_kind(
+    "appointment.missed", "Failed to attend a probation appointment without an acceptable reason"
+)
 
 PASSPORT_STARTED = audit.register_action("probation.passport.started", gettext_lazy("Started a resettlement passport"))
 PASSPORT_VIEWED = audit.register_action("probation.passport.viewed", gettext_lazy("Read a resettlement passport"))
@@ -44,3 +48,12 @@ CHECKIN_EXPIRED = audit.register_action(
 CASELOAD_VIEWED = audit.register_action("probation.caseload.viewed", gettext_lazy("A practitioner read their caseload"))
 CASE_VIEWED = audit.register_action("probation.case.viewed", gettext_lazy("A practitioner read one person's case"))
 TASK_DONE = audit.register_action("probation.task.done", gettext_lazy("Closed a practitioner's task"))
+APPOINTMENT_BOOKED = audit.register_action(
+    "probation.appointment.booked", gettext_lazy("Booked a probation appointment")
+)
+APPOINTMENT_ANSWERED = audit.register_action(
+    "probation.appointment.answered", gettext_lazy("A person confirmed an appointment or asked to change it")
+)
+APPOINTMENT_OUTCOME = audit.register_action(
+    "probation.appointment.outcome", gettext_lazy("Recorded what happened at a probation appointment")
+)

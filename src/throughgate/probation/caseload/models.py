@@ -13,6 +13,7 @@ from throughgate.people.models import Person
 class TaskKind(models.TextChoices):
     CHECKIN_MISSED = "checkin_missed", _("Missed check-in")
     CHECKIN_ATTENTION = "checkin_attention", _("Check-in needs attention")
+    ENFORCEMENT = "enforcement", _("Failed to attend: consider enforcement")
 
 
 class PractitionerTask(models.Model):

@@ -11,6 +11,7 @@ from throughgate.identity.models import User
 from throughgate.people.models import Person
 from throughgate.people.selectors import probation_caseload_of
 from throughgate.probation import events
+from throughgate.probation.appointments.models import UPCOMING, Appointment, AppointmentStatus
 from throughgate.probation.caseload.models import PractitionerTask
 from throughgate.probation.checkins.models import CheckIn, CheckinStatus
 from throughgate.probation.passport.models import OPEN_STATUSES, PathwayState, PathwayStatus
@@ -23,9 +24,11 @@ class CaseRow:
     open_tasks: int = 0
     overdue_tasks: int = 0
     next_checkin: CheckIn | None = None
+    next_appointment: Appointment | None = None
     last_checkin: CheckIn | None = None
     attention: int = 0  # answered check-ins that need attention, not yet reviewed
     missed: int = 0  # missed check-ins not yet reviewed
+    change_asked: int = 0  # appointments the person asked to change
     support_required: int = 0
     open_pathways: int = 0
     reasons: list[str] = field(default_factory=list)
@@ -36,6 +39,7 @@ class CaseRow:
             self.overdue_tasks * 1000
             + self.attention * 200
             + self.missed * 150
+            + self.change_asked * 100
             + self.open_tasks * 50
             + self.support_required * 5
             + self.open_pathways
@@ -65,6 +69,13 @@ def caseload_rows(*, user: User) -> list[CaseRow]:
             row.attention += 1
         if checkin.status == CheckinStatus.EXPIRED:
             row.missed += 1
+    for appointment in Appointment.objects.filter(person_id__in=rows, status__in=UPCOMING, starts_at__gte=now).order_by(
+        "starts_at"
+    ):
+        row = rows[appointment.person_id]
+        row.change_asked += int(appointment.status == AppointmentStatus.CHANGE_ASKED)
+        if row.next_appointment is None:
+            row.next_appointment = appointment
     for person_id, status in PathwayState.objects.filter(passport__person_id__in=rows).values_list(
         "passport__person_id", "status"
     ):

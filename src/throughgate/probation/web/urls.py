@@ -24,11 +24,17 @@ urlpatterns = [
     path("probation/caseload/<str:prison_number>/recall/", release.recall, name="recall"),
     path("probation/caseload/<str:prison_number>/<slug:action>/", caseload.case_action, name="case_action"),
     path("probation/check-ins/<int:checkin_id>/review/", caseload.checkin_review, name="checkin_review"),
+    path(
+        "probation/appointments/<int:appointment_id>/outcome/",
+        caseload.appointment_outcome,
+        name="appointment_outcome",
+    ),
     # The person on probation, on their phone.
     path("myprobation/sign-in/", myprobation.sign_in, name="sign_in"),
     path("myprobation/sign-in/code/", myprobation.sign_in_code, name="sign_in_code"),
     path("myprobation/sign-out/", myprobation.sign_out, name="sign_out"),
     path("myprobation/", myprobation.home, name="home"),
     path("myprobation/check-ins/<int:checkin_id>/", myprobation.checkin, name="checkin"),
+    path("myprobation/appointments/<int:appointment_id>/", myprobation.appointment, name="appointment"),
     path("myprobation/to-do/<int:item_id>/done/", myprobation.todo_done, name="todo_done"),
 ]

@@ -18,6 +18,9 @@ from throughgate.core.errors import DomainError, NotVisible
 from throughgate.core.forms import add_domain_error
 from throughgate.identity.selectors import acting_user
 from throughgate.probation import scope
+from throughgate.probation.appointments import selectors as appointment_selectors
+from throughgate.probation.appointments import services as appointment_services
+from throughgate.probation.appointments.web.forms import BookForm, OutcomeForm
 from throughgate.probation.caseload import selectors
 from throughgate.probation.checkins import selectors as checkin_selectors
 from throughgate.probation.checkins import services as checkin_services
@@ -60,6 +63,10 @@ def _case_page(request: HttpRequest, prison_number: str, forms: dict[str, Any], 
             else {"every_weeks": 1, "first_due_on": timezone.localdate()}
         ),
         "review_form": ReviewForm(),
+        "appointments": appointment_selectors.appointments_of(person=person),
+        "book_form": forms.get("appointment") or BookForm(),
+        "outcome_form": OutcomeForm(),
+        "now": timezone.now(),
         "review_errors": forms.get("review"),
         "on_case_page": True,
     }
@@ -94,6 +101,25 @@ def case_action(request: HttpRequest, prison_number: str, action: str) -> HttpRe
                 messages.success(request, _("Check-in schedule saved."))
                 return HttpResponseRedirect(back)
         return _case_page(request, prison_number, {"schedule": form}, status=400)
+    if action == "appointment":
+        person = scope.person_for_staff(user=user, establishment=None, prison_number=prison_number)
+        book = BookForm(request.POST)
+        if book.is_valid():
+            try:
+                appointment_services.appointment_book(
+                    by=user,
+                    person=person,
+                    kind=book.cleaned_data["kind"],
+                    starts_at=book.cleaned_data["starts_at"],
+                    place=book.cleaned_data["place"],
+                    key=book.cleaned_data["key"],
+                )
+            except DomainError as exc:
+                add_domain_error(book, exc)
+            else:
+                messages.success(request, _("Appointment booked."))
+                return HttpResponseRedirect(back)
+        return _case_page(request, prison_number, {"appointment": book}, status=400)
     if action not in ACTIONS:
         raise NotVisible(_("No such action"))
     view = passport_selectors.passport_for_staff(user=user, establishment=None, prison_number=prison_number)
@@ -117,4 +143,23 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
             messages.error(request, exc.message)
             return _case_page(request, checkin.person.prison_number, {"review": exc.message}, status=400)
         messages.success(request, _("Check-in reviewed."))
+    return HttpResponseRedirect(back)
+
+
+@requires(SUPERVISE)
+@require_POST
+def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    user = acting_user(request)
+    appointment = appointment_selectors.appointment_for_practitioner(user=user, appointment_id=appointment_id)
+    form = OutcomeForm(request.POST)
+    back = reverse("probation:case", args=[appointment.person.prison_number])
+    if not form.is_valid():
+        return _case_page(request, appointment.person.prison_number, {"review": _("Choose what happened")}, 400)
+    try:
+        appointment_services.appointment_record(
+            appointment=appointment, by=user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        return _case_page(request, appointment.person.prison_number, {"review": exc.message}, status=400)
+    messages.success(request, _("Outcome recorded."))
     return HttpResponseRedirect(back)

@@ -15,6 +15,9 @@ from throughgate.core.errors import DomainError, NotVisible, RateLimited
 from throughgate.core.forms import add_domain_error
 from throughgate.identity import services as identity_services
 from throughgate.identity.selectors import acting_user
+from throughgate.probation.appointments import selectors as appointment_selectors
+from throughgate.probation.appointments import services as appointment_services
+from throughgate.probation.appointments.web.forms import AnswerForm
 from throughgate.probation.checkins import selectors as checkin_selectors
 from throughgate.probation.checkins import services as checkin_services
 from throughgate.probation.checkins.models import CheckinStatus
@@ -108,6 +111,30 @@ def checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("probation:home"))
     status = 400 if form.is_bound else 200
     return render(request, "probation/myprobation/checkin.html", {"form": form, "checkin": item}, status=status)
+
+
+@requires(USE_MYPROBATION)
+@require_http_methods(["GET", "POST"])
+def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Confirm an appointment, or ask to change it."""
+    user = acting_user(request)
+    item = appointment_selectors.own_appointment(user=user, appointment_id=appointment_id)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment_services.appointment_answer(
+                appointment=item,
+                by=user,
+                confirm=form.cleaned_data["answer"] == "confirm",
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Thank you. We have told your probation officer."))
+            return HttpResponseRedirect(reverse("probation:home"))
+    status = 400 if form.is_bound else 200
+    return render(request, "probation/myprobation/appointment.html", {"form": form, "item": item}, status=status)
 
 
 @requires(USE_MYPROBATION)
