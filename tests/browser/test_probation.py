@@ -1,10 +1,12 @@
 """MyProbation in Chromium at 360x740 (a cheap Android phone) with the network throttled like slow 3G, in English and
-Welsh: the person signs in with a texted code, does a check-in and sees it sent. Every page passes axe (no serious or
-critical findings) and transfers at most 150 KB. The practitioner then sees the flagged answers on the case page."""
+Welsh: the person signs in with a texted code, does a check-in and sees it sent, and confirms an appointment. Every
+page passes axe (no serious or critical findings) and transfers at most 150 KB. Then the kiosk, resettlement and
+practitioner pages in both languages."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from tests.browser.support import (
 )
 from tests.factories import make_device, make_resident, make_staff
 from throughgate.probation import notify
+from throughgate.probation.appointments.services import appointment_book
 from throughgate.probation.checkins.models import CheckIn, CheckinStatus
 from throughgate.probation.passport import services as passport_services
 from throughgate.probation.tests.factories import on_probation, passport_with_answers
@@ -73,6 +76,13 @@ def test_sign_in_by_code_and_check_in_on_a_phone(
     passport_services.todo_add(passport=passport, by=practitioner, text="Register with a GP")
     today = timezone.localdate()
     checkin = CheckIn.objects.create(person=person, due_on=today, expires_on=today)
+    appointment = appointment_book(
+        by=practitioner,
+        person=person,
+        kind="office",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="Leeds office",
+    )
     page, transfer = phone_page(new_context, live_server, language)
     problems: list[str] = []
     sizes: dict[str, int] = {}
@@ -110,6 +120,16 @@ def test_sign_in_by_code_and_check_in_on_a_phone(
     assert response.status == 200
     assert page.url.endswith("/myprobation/")
     visited("check-in-sent")
+
+    page.locator(f"a[href='/myprobation/appointments/{appointment.pk}/']").click()
+    page.wait_for_url(f"**/myprobation/appointments/{appointment.pk}/")
+    visited("appointment")
+    page.locator("#id_answer_0").check()  # yes, I can come
+    submit(page)
+    assert page.url.endswith("/myprobation/")
+    visited("appointment-confirmed")
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
 
     checkin.refresh_from_db()
     assert checkin.status == CheckinStatus.SUBMITTED

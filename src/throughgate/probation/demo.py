@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
+from throughgate.probation.appointments import services as appointment_services
+from throughgate.probation.appointments.models import Appointment
 from throughgate.probation.caseload.models import PractitionerTask
 from throughgate.probation.checkins import services as checkin_services
 from throughgate.probation.checkins.models import CheckIn, CheckinSchedule, CheckinStatus, HelpTopic
@@ -111,6 +113,24 @@ def _history(rng: random.Random, person: Person, practitioner: User, weeks: int)
             )
 
 
+def _appointments(rng: random.Random, person: Person, practitioner: User) -> None:
+    """A past appointment with its outcome, and one or two to come."""
+    now = timezone.now()
+    past = appointment_services.appointment_book(
+        by=practitioner, person=person, kind="office", starts_at=now + timedelta(hours=1), place="Probation office"
+    )
+    Appointment.objects.filter(pk=past.pk).update(starts_at=now - timedelta(days=rng.randint(3, 10)))
+    outcome = rng.choice(["attended", "attended", "attended", "acceptable_absence", "failed_to_attend"])
+    appointment_services.appointment_record(
+        appointment=past, by=practitioner, outcome=outcome, note="" if outcome == "attended" else "No contact made"
+    )
+    for _n in range(rng.randint(1, 2)):
+        when = (now + timedelta(days=rng.randint(1, 20))).replace(hour=rng.choice([9, 10, 11, 14, 15]), minute=0)
+        appointment_services.appointment_book(
+            by=practitioner, person=person, kind=rng.choice(["office", "phone", "video", "home_visit"]), starts_at=when
+        )
+
+
 def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) -> dict[str, int]:
     rng = random.Random(f"probation:{seed}")  # noqa: S311  (demo data)
     place = Establishment.objects.order_by("pk").first()
@@ -142,11 +162,13 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
                 phone=f"07700900{100 + n:03d}",
             )
             _history(rng, released, practitioner, weeks=rng.randint(1, 6))
+            _appointments(rng, released, practitioner)
         demo = Person.objects.filter(user__username="pop.demo").first()
         if demo is not None:
             _passport(rng, demo, practitioner, answered=False)
             contacts_set(person=demo, by=practitioner, phone=DEMO_PHONE, email=DEMO_EMAIL)
             _history(rng, demo, practitioner, weeks=3)
+            _appointments(rng, demo, practitioner)
         checkin_services.checkins_create(today=today)
         checkin_services.checkins_expire(today=today)
     say(
@@ -158,6 +180,7 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
         "passports": Passport.objects.count(),
         "released to probation": len(to_release),
         "check-ins": CheckIn.objects.count(),
+        "appointments": Appointment.objects.count(),
         "practitioner tasks": PractitionerTask.objects.count(),
     }
 
@@ -165,7 +188,16 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
 def reset() -> dict[str, int]:
     """Delete every probation row that refers to people (the published question sets stay)."""
     deleted = 0
-    for model in (PractitionerTask, CheckIn, CheckinSchedule, SignInContact, TodoItem, Assessment, PathwayState):
+    for model in (
+        Appointment,
+        PractitionerTask,
+        CheckIn,
+        CheckinSchedule,
+        SignInContact,
+        TodoItem,
+        Assessment,
+        PathwayState,
+    ):
         count, _rows = model.objects.all().delete()
         deleted += count
     count, _rows = Passport.objects.all().delete()
