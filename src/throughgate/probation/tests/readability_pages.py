@@ -3,6 +3,7 @@ ease test in tests/test_readability.py. Each takes a client and an establishment
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_resident, make_staff, sign_in_resident
+from throughgate.probation.appointments.services import appointment_book
 from throughgate.probation.checkins.models import CheckIn
 from throughgate.probation.passport import services as passport_services
 from throughgate.probation.tests.factories import on_probation, passport_with_answers, sign_in_on_phone
@@ -83,6 +85,17 @@ def page_checkin(client: Client, establishment: Any) -> str:
     return response.content.decode()
 
 
+def page_appointment(client: Client, establishment: Any) -> str:
+    person = _on_probation(client, establishment)
+    practitioner = person.caseload_entries.get().staff
+    appointment = appointment_book(
+        by=practitioner, person=person, kind="office", starts_at=timezone.now() + timedelta(days=2)
+    )
+    response = client.get(reverse("probation:appointment", args=[appointment.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 PROBATION_PAGES = {
     "plan for release": page_plan,
     "your needs (questions)": page_questions,
@@ -91,4 +104,5 @@ PROBATION_PAGES = {
     "MyProbation code": page_code,
     "MyProbation home": page_home,
     "MyProbation check-in": page_checkin,
+    "MyProbation appointment": page_appointment,
 }
