@@ -56,6 +56,7 @@ class Transfer:
 
 def phone_page(new_context: Any, live_server: Any, language: str) -> tuple[Any, Transfer]:
     context = new_context(viewport=PHONE_VIEWPORT, bypass_csp=True, is_mobile=True, has_touch=True)
+    context.set_default_timeout(60_000)  # a 2 s round trip per request, on a busy test machine
     set_language(context, live_server.url, language)
     page = watch_errors(context.new_page())
     cdp = context.new_cdp_session(page)
