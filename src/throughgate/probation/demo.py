@@ -1,9 +1,10 @@
 """Demo data for the probation app, added after the demo estate is saved (``demo_estate`` runs ``populate``).
 
 In the first prison: resettlement passports for a third of the residents (some with their own answers given on the
-kiosk, pathways under way, to-do items); ten residents released to that prison's practitioner through the real
-release service, with check-in histories (answered, needing attention, reviewed, missed) and a check-in due today;
-and the demo person on probation (``pop.demo``) with a passport, a phone number and an email to sign in with. Phone
+kiosk, pathways under way, to-do items), for resettlement staff to build on and release; and the demo person on
+probation (``pop.demo``, on that prison's practitioner's caseload) with a passport, a check-in history (answered,
+needing attention, reviewed, missed) and a check-in due today, appointments, and a phone number and an email to sign
+in with. Nobody else is released here: the people demo's counts and pages stay as that demo made them. Phone
 numbers are in Ofcom's range for drama (07700 900000-900999); texts go to var/sms.jsonl."""
 
 from __future__ import annotations
@@ -35,9 +36,7 @@ from throughgate.probation.passport.models import (
     TodoItem,
 )
 from throughgate.probation.passport.selectors import questions_of
-from throughgate.probation.release.services import release_complete
 
-RELEASED = 10
 DEMO_PHONE = "07700900000"
 DEMO_EMAIL = "pop.demo@demo.invalid"
 TODOS = (
@@ -145,24 +144,10 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
     with transaction.atomic():
         residents = list(Person.objects.filter(establishment=place, user__isnull=False).order_by("prison_number"))
         rng.shuffle(residents)
-        to_release = residents[:RELEASED]
-        with_passport = residents[: max(RELEASED, len(residents) // 3)]
+        with_passport = residents[: len(residents) // 3]
         for n, person in enumerate(with_passport):
             _passport(rng, person, staff, answered=n % 3 != 2)
         today = timezone.localdate()
-        for n, person in enumerate(to_release):
-            crn = person.crn or f"D{900000 + n:06d}"
-            released = release_complete(
-                by=staff,
-                establishment=place,
-                prison_number=person.prison_number,
-                crn=crn,
-                practitioner=practitioner,
-                on=max(person.arrival_date or today, today - timedelta(weeks=rng.randint(1, 8))),
-                phone=f"07700900{100 + n:03d}",
-            )
-            _history(rng, released, practitioner, weeks=rng.randint(1, 6))
-            _appointments(rng, released, practitioner)
         demo = Person.objects.filter(user__username="pop.demo").first()
         if demo is not None:
             _passport(rng, demo, practitioner, answered=False)
@@ -172,13 +157,13 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
         checkin_services.checkins_create(today=today)
         checkin_services.checkins_expire(today=today)
     say(
-        f"probation: {len(with_passport)} passports in {place.code}, {len(to_release)} released to "
-        f"{practitioner.username}; pop.demo signs in at /myprobation/ with {DEMO_PHONE} or {DEMO_EMAIL} "
+        f"probation: {len(with_passport)} passports in {place.code}; {staff.username} releases people from them; "
+        f"pop.demo (on "
+        f"{practitioner.username}'s caseload) signs in at /myprobation/ with {DEMO_PHONE} or {DEMO_EMAIL} "
         "(codes in var/sms.jsonl or the console)"
     )
     return {
         "passports": Passport.objects.count(),
-        "released to probation": len(to_release),
         "check-ins": CheckIn.objects.count(),
         "appointments": Appointment.objects.count(),
         "practitioner tasks": PractitionerTask.objects.count(),
