@@ -210,6 +210,7 @@ def probation_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "probation:todo_done": {"item_id": "1"},
         "probation:appointment": {"appointment_id": "1"},
         "probation:appointment_outcome": {"appointment_id": "1"},
+        "probation:task_close": {"task_id": "1"},
     }
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from throughgate.core import audit
+from throughgate.core.errors import NotVisible
 from throughgate.identity.models import User
 from throughgate.people.models import Person
 from throughgate.people.selectors import probation_caseload_of
@@ -92,3 +94,11 @@ def tasks_of(*, user: User, person: Person) -> list[PractitionerTask]:
 
 def case_viewed(*, user: User, person: Person) -> None:
     audit.record(action=events.CASE_VIEWED, actor=user, subject=person.prison_number, purpose="case_management")
+
+
+def own_task(*, user: User, task_id: int) -> PractitionerTask:
+    """One of the practitioner's own tasks."""
+    task = PractitionerTask.objects.select_related("person").filter(staff=user, pk=task_id).first()
+    if task is None:
+        raise NotVisible(_("No task found"))
+    return task

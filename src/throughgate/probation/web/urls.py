@@ -24,6 +24,7 @@ urlpatterns = [
     path("probation/caseload/<str:prison_number>/recall/", release.recall, name="recall"),
     path("probation/caseload/<str:prison_number>/<slug:action>/", caseload.case_action, name="case_action"),
     path("probation/check-ins/<int:checkin_id>/review/", caseload.checkin_review, name="checkin_review"),
+    path("probation/tasks/<int:task_id>/close/", caseload.task_close, name="task_close"),
     path(
         "probation/appointments/<int:appointment_id>/outcome/",
         caseload.appointment_outcome,

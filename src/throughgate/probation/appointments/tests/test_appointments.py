@@ -116,3 +116,23 @@ def test_only_the_person_and_their_practitioner_reach_an_appointment(case) -> No
     assert person.user is not None
     services.appointment_answer(appointment=appointment, by=person.user, confirm=False, reason="Job interview")
     assert caseload_rows(user=practitioner)[0].change_asked == 1
+
+
+def test_the_practitioner_closes_an_enforcement_task_with_what_they_did(case) -> None:
+    person, practitioner = case
+    appointment = services.appointment_book(
+        by=practitioner, person=person, kind="office", starts_at=timezone.now() + timedelta(hours=2)
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    services.appointment_record(appointment=appointment, by=practitioner, outcome="failed_to_attend", note="No show")
+    task = PractitionerTask.objects.get()
+    url = reverse("probation:task_close", args=[task.pk])
+    stranger = sign_in_staff(Client(), make_staff("probation_practitioner", []))
+    assert stranger.post(url, {"outcome": "x"}).status_code == 404
+    staff = sign_in_staff(Client(), practitioner)
+    assert staff.post(url, {"outcome": ""}).status_code == 400
+    assert staff.post(url, {"outcome": "Warning letter sent"}).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert task.outcome == "Warning letter sent"
+    assert staff.post(url, {"outcome": "again"}).status_code == 400

@@ -22,6 +22,7 @@ from throughgate.probation.appointments import selectors as appointment_selector
 from throughgate.probation.appointments import services as appointment_services
 from throughgate.probation.appointments.web.forms import BookForm, OutcomeForm
 from throughgate.probation.caseload import selectors
+from throughgate.probation.caseload import services as caseload_services
 from throughgate.probation.checkins import selectors as checkin_selectors
 from throughgate.probation.checkins import services as checkin_services
 from throughgate.probation.checkins.models import HelpTopic
@@ -163,3 +164,16 @@ def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpRespon
         return _case_page(request, appointment.person.prison_number, {"review": exc.message}, status=400)
     messages.success(request, _("Outcome recorded."))
     return HttpResponseRedirect(back)
+
+
+@requires(SUPERVISE)
+@require_POST
+def task_close(request: HttpRequest, task_id: int) -> HttpResponse:
+    user = acting_user(request)
+    task = selectors.own_task(user=user, task_id=task_id)
+    try:
+        caseload_services.task_close(task=task, by=user, outcome=request.POST.get("outcome", ""))
+    except DomainError as exc:
+        return _case_page(request, task.person.prison_number, {"review": exc.message}, status=400)
+    messages.success(request, _("Task closed."))
+    return HttpResponseRedirect(reverse("probation:case", args=[task.person.prison_number]))
