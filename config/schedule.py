@@ -13,6 +13,20 @@ from throughgate.core.schedule import Daily, Every, Job
 
 JOBS: list[Job] = [
     Job(
+        name="probation.expire_checkins",
+        title=_("Probation: mark missed check-ins"),
+        description=_("Check-ins not done by their last day are missed; each becomes a task for the practitioner."),
+        run="throughgate.probation.jobs.expire_checkins",
+        cadence=Daily(at=time(0, 10)),
+    ),
+    Job(
+        name="probation.create_checkins",
+        title=_("Probation: make the check-ins due today"),
+        description=_("Each person on probation gets the check-ins their schedule says are due, and a reminder."),
+        run="throughgate.probation.jobs.create_checkins",
+        cadence=Daily(at=time(6, 0)),
+    ),
+    Job(
         name="selfservice.escalate",
         title=_("Escalate overdue apps and complaints"),
         description=_("Overdue apps go to their department's lead, overdue complaints to the governor."),

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "throughgate.access",
     "throughgate.dataprotection",
     "throughgate.insights",
+    "throughgate.probation",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,12 @@ EMAIL_BACKEND = (
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "throughgate@localhost")
+# Texts to people on probation (sign-in codes): console, file (one JSON line per text, the demo's) or memory (tests);
+# see throughgate.probation.notify.
+PROBATION_SMS_BACKEND = os.environ.get(
+    "THROUGHGATE_SMS_BACKEND", "memory" if ENVIRONMENT == "test" else ("console" if PRODUCTION else "file")
+)
+PROBATION_SMS_FILE = BASE_DIR / "var" / "sms.jsonl"
 
 # Security headers. HTTPS-only settings are on in production, where TLS ends at the load balancer.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -31,6 +31,7 @@ urlpatterns = [
     path("aim/", include("throughgate.welfare.web.urls")),
     path("data-protection/", include("throughgate.dataprotection.web.urls")),
     path("insights/", include("throughgate.insights.web.urls")),
+    path("", include("throughgate.probation.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"

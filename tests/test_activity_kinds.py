@@ -8,6 +8,7 @@ from throughgate.access import events as access_events
 from throughgate.core import activity
 from throughgate.identity import events as identity_events
 from throughgate.people import events as people_events
+from throughgate.probation import events as probation_events
 from throughgate.selfservice import events as selfservice_events
 
 MOVED_TO_SELFSERVICE = (
@@ -44,6 +45,13 @@ def test_every_registered_kind_has_one_owner() -> None:
         },
         "selfservice": {getattr(selfservice_events, f"{name}_KIND") for name in MOVED_TO_SELFSERVICE},
         "access": {access_events.INTERNET_ALLOWED, access_events.INTERNET_DENIED},
+        "probation": {
+            probation_events.RELEASE_COMPLETED_KIND,
+            probation_events.CHECKIN_SUBMITTED_KIND,
+            probation_events.CHECKIN_MISSED_KIND,
+            probation_events.APPOINTMENT_ATTENDED_KIND,
+            probation_events.APPOINTMENT_MISSED_KIND,
+        },
     }
     everything = [code for codes in owned.values() for code in codes]
     assert len(everything) == len(set(everything))

@@ -55,9 +55,14 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -
             yield Route(name, prefix + str(pattern.pattern), pattern.callback, namespace == API_NAMESPACE)
 
 
+# Signing out ends the session the other routes need: these go last, in this order.
+SIGN_OUT_ROUTES = ("probation:sign_out", "identity:logout")
+
+
 def all_routes() -> list[Route]:
     """Every route, with signing out last so that it does not end the session the other routes need."""
-    return sorted(_walk(get_resolver().url_patterns), key=lambda route: route.name == "identity:logout")
+    order = {name: n + 1 for n, name in enumerate(SIGN_OUT_ROUTES)}
+    return sorted(_walk(get_resolver().url_patterns), key=lambda route: order.get(route.name, 0))
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,29 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **dataprotection_kwargs(estate),
         **content_kwargs(estate),
         **meals_kwargs(estate),
+        **probation_kwargs(estate),
+    }
+
+
+def probation_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Probation: the resident's passport pages and a person on probation (ids that need not exist are a 404 once the
+    permission is checked)."""
+    pn = {"prison_number": estate.resident.prison_number}
+    return {
+        "probation:my_questions": {"kind": "immediate_needs"},
+        "probation:passport": pn,
+        "probation:passport_start": pn,
+        "probation:release": pn,
+        "probation:passport_action": {**pn, "action": "todo"},
+        "probation:case": pn,
+        "probation:recall": pn,
+        "probation:case_action": {**pn, "action": "schedule"},
+        "probation:checkin_review": {"checkin_id": "1"},
+        "probation:checkin": {"checkin_id": "1"},
+        "probation:todo_done": {"item_id": "1"},
+        "probation:appointment": {"appointment_id": "1"},
+        "probation:appointment_outcome": {"appointment_id": "1"},
+        "probation:task_close": {"task_id": "1"},
     }
 
 

@@ -66,6 +66,10 @@ NOTICES_GOVERNOR = ("selfservice.manage_notices", "selfservice.manage_prison_not
 INSIGHTS_GOVERNOR = ("insights.view_dashboard", "insights.export_figures")
 INSIGHTS_HQ = (*INSIGHTS_GOVERNOR, "insights.view_estate")
 
+# Resettlement (probation app): prison resettlement staff build the passports of people in their prison and release
+# them to probation; the governor may release too. Practitioners work their own caseload (probation.supervise).
+RESETTLEMENT_STAFF = ("probation.work_resettlement", "probation.release_people")
+
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
         "resident",
@@ -83,6 +87,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_content",
             "selfservice.use_timetable",
             *ACCESS_RESIDENT,
+            "probation.use_passport",
         ),
     ),
     RoleSpec(
@@ -146,6 +151,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *ACCESS_GOVERNOR,
             *WELFARE_GOVERNOR,
             *INSIGHTS_GOVERNOR,
+            *RESETTLEMENT_STAFF,
         ),
     ),
     RoleSpec(
@@ -169,8 +175,24 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         ),
         sees_all_establishments=True,
     ),
-    RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
-    RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),
+    RoleSpec(
+        "resettlement",
+        "Resettlement worker",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, *RESETTLEMENT_STAFF),
+    ),
+    RoleSpec(
+        "probation_practitioner",
+        "Probation practitioner",
+        RoleKind.STAFF,
+        (*STAFF_BASE, *PERSON_READ, "probation.supervise"),
+    ),
+    RoleSpec(
+        "person_on_probation",
+        "Person on probation",
+        RoleKind.PROBATION,
+        ("identity.view_home", "probation.use_myprobation"),
+    ),
     RoleSpec("partner_system", "Partner system", RoleKind.PARTNER, ("people.lookup_person",)),
 )
 

@@ -30,8 +30,10 @@ from throughgate.identity.models import (
     Location,
     Notification,
     RegisteredDevice,
+    Role,
     RoleKind,
     SignInFailure,
+    StaffAssignment,
     User,
     hash_secret,
 )
@@ -353,3 +355,42 @@ def sign_in_failures_prune(*, before: datetime) -> int:
     """Forget wrong sign-in tries older than ``before`` (they no longer slow anything down)."""
     deleted, _rows = SignInFailure.objects.filter(at__lt=before).delete()
     return int(deleted)
+
+
+ACCOUNT_TO_PROBATION = audit.register_action(
+    "identity.account.to_probation",
+    gettext_lazy("A released person's account became a person on probation's (kiosk sign-in ended)"),
+)
+ACCOUNT_TO_CUSTODY = audit.register_action(
+    "identity.account.to_custody",
+    gettext_lazy("A recalled person's account became a resident's again (kiosk sign-in in one prison)"),
+)
+
+
+@transaction.atomic
+def account_released(*, user: User, subject: str) -> None:
+    """A person left custody: their account stops being a resident's (no kiosk, no establishment) and becomes a
+    person on probation's. Their open sessions end at once, so a kiosk session cannot outlive the release."""
+    resident = Role.objects.get(code="resident")
+    on_probation = Role.objects.get(code="person_on_probation")
+    user.roles.remove(resident)
+    user.roles.add(on_probation)
+    places = list(user.assignments.values_list("establishment__code", flat=True))
+    user.assignments.all().delete()
+    audit.record(action=ACCOUNT_TO_PROBATION, subject=subject, detail={"user": user.pk, "left": places})
+    sessions_end_for(user_id=user.pk)
+
+
+@transaction.atomic
+def account_recalled(*, user: User, subject: str, establishment: Establishment) -> None:
+    """A person on probation is back in custody: their account is a resident's again, in one establishment."""
+    resident = Role.objects.get(code="resident")
+    on_probation = Role.objects.get(code="person_on_probation")
+    user.roles.remove(on_probation)
+    user.roles.add(resident)
+    user.assignments.all().delete()
+    StaffAssignment.objects.create(user=user, establishment=establishment)
+    audit.record(
+        action=ACCOUNT_TO_CUSTODY, subject=subject, detail={"user": user.pk, "establishment": establishment.code}
+    )
+    sessions_end_for(user_id=user.pk)

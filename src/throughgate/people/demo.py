@@ -383,6 +383,7 @@ SHORT_CODES = {
     "education": "education",
     "governor": "governor",
     "probation_practitioner": "probation",
+    "resettlement": "resettlement",
 }
 PRISON_STAFF_ROLES = tuple(SHORT_CODES)
 EXTRA_KEY_WORKERS = 2  # besides keyworker.xxx, per prison

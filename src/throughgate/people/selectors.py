@@ -18,7 +18,7 @@ from throughgate.core.models import AuditEntry
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity import principals
 from throughgate.identity.models import Establishment, User
-from throughgate.people.models import Person
+from throughgate.people.models import CaseloadKind, Person
 
 RECORD_VIEWED = audit.register_action("people.record.viewed", gettext_lazy("Read a person's record"))
 RECORD_LOOKED_UP = audit.register_action("people.record.looked_up", gettext_lazy("A partner system looked up a person"))
@@ -131,6 +131,36 @@ def own_record(*, user: User) -> Person:
             raise NotVisible(_("No record found"))
         user._own_record_cache = person  # type: ignore[attr-defined]
     return person
+
+
+def own_record_on_probation(*, user: User) -> Person:
+    """The record of a person on probation who is signed in (their own, and only while they are not in custody)."""
+    if user.kind != "probation" or not user.is_active:
+        raise NotVisible(_("No record found"))
+    person = Person.objects.filter(user=user, establishment__isnull=True).first()
+    if person is None:
+        raise NotVisible(_("No record found"))
+    return person
+
+
+def probation_caseload_of(*, staff: User) -> QuerySet[Person]:
+    """The people a probation practitioner is allocated to (and who are not in custody): their caseload."""
+    if not staff.is_authenticated or not staff.is_active or not staff.is_staff_member:
+        return Person.objects.none()
+    return Person.objects.filter(
+        caseload_entries__staff=staff,
+        caseload_entries__kind=CaseloadKind.PROBATION,
+        establishment__isnull=True,
+    ).distinct()
+
+
+def practitioners_of(*, person: Person) -> list[User]:
+    """The probation practitioners a person is allocated to (who gets their tasks)."""
+    return list(
+        User.objects.filter(caseload__person=person, caseload__kind=CaseloadKind.PROBATION, is_active=True).order_by(
+            "pk"
+        )
+    )
 
 
 def own_record_for(*, user: User, permission: str) -> Person:

@@ -7,11 +7,27 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from throughgate.core import audit
+from throughgate.core.errors import InvalidInput, InvalidTransition
+from throughgate.core.validators import is_valid_crn
 from throughgate.identity import services as identity_services
-from throughgate.people.models import Ethnicity, IncentiveLevel, LegalStatus, Nationality, Person
+from throughgate.identity.models import Establishment, User
+from throughgate.people.models import (
+    Booking,
+    CaseloadEntry,
+    CaseloadKind,
+    Ethnicity,
+    IncentiveLevel,
+    LegalStatus,
+    Movement,
+    MovementKind,
+    Nationality,
+    Person,
+)
 
 RECORD_IMPORTED = audit.register_action(
     "people.record.imported", gettext_lazy("Added or changed a person's record from an import")
@@ -89,3 +105,130 @@ def people_import(*, records: Sequence[PersonImport], source: str) -> PeopleImpo
         detail={"source": source, "change": "changed"},
     )
     return PeopleImported(created=len(new), updated=len(changed), unchanged=len(latest) - len(new) - len(changed))
+
+
+PERSON_RELEASED = audit.register_action(
+    "people.person.released",
+    gettext_lazy("A person left custody on release: the prison's access to their record ended"),
+)
+PERSON_RECALLED = audit.register_action(
+    "people.person.recalled", gettext_lazy("A person on probation was recalled to custody")
+)
+PRACTITIONER_ALLOCATED = audit.register_action(
+    "people.caseload.practitioner_allocated",
+    gettext_lazy("A probation practitioner was allocated: their access to the person's record began"),
+)
+PRACTITIONER_ENDED = audit.register_action(
+    "people.caseload.practitioner_ended",
+    gettext_lazy("A probation practitioner's allocation ended: their access to the person's record ended"),
+)
+# Caseloads that belong to the prison and end when the person leaves it.
+PRISON_CASELOADS = (CaseloadKind.KEY_WORKER, CaseloadKind.POM)
+
+
+@transaction.atomic
+def person_release(
+    *, person: Person, by: User, on: date, crn: str, practitioner: User, reason: str = "Released on licence"
+) -> Movement:
+    """Release a person from custody to probation supervision: the open booking ends, a release movement is recorded,
+    the person leaves the establishment (so its staff no longer see them), the prison's caseloads end, the CRN is
+    set and the practitioner is allocated. Each change of access is audited. The caller checks permission."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.establishment_id is None:
+        raise InvalidTransition(_("This person is not in custody."), code="not_in_custody")
+    crn = crn.strip().upper()
+    if not is_valid_crn(crn):
+        raise InvalidInput(_("Enter a CRN: one letter and six digits, like X123456"), code="crn_invalid", field="crn")
+    if Person.objects.filter(crn=crn).exclude(pk=person.pk).exists():
+        raise InvalidInput(_("Another person already has this CRN"), code="crn_taken", field="crn")
+    if on < (person.arrival_date or on):
+        raise InvalidInput(_("The release date must be after the arrival date"), code="date_invalid", field="on")
+    place: Establishment = person.establishment  # type: ignore[assignment]  # not None: checked above
+    Booking.objects.filter(person=person, end_date__isnull=True).update(end_date=on)
+    movement = Movement.objects.create(
+        person=person,
+        kind=MovementKind.RELEASE,
+        occurred_at=timezone.now(),
+        from_establishment=place,
+        from_location=person.location,
+        reason=reason[:200],
+    )
+    person.establishment = None
+    person.location = None
+    person.release_date = on
+    person.crn = crn
+    person.save(update_fields=["establishment", "location", "release_date", "crn"])
+    ended = list(
+        CaseloadEntry.objects.filter(person=person, kind__in=PRISON_CASELOADS).values_list("staff__username", "kind")
+    )
+    CaseloadEntry.objects.filter(person=person, kind__in=PRISON_CASELOADS).delete()
+    CaseloadEntry.objects.get_or_create(staff=practitioner, person=person, kind=CaseloadKind.PROBATION)
+    audit.record(
+        action=PERSON_RELEASED,
+        actor=by,
+        subject=person.prison_number,
+        obj=movement,
+        establishment=place.code,
+        detail={"from": place.code, "on": on.isoformat(), "crn": crn, "prison_caseloads_ended": len(ended)},
+    )
+    audit.record(
+        action=PRACTITIONER_ALLOCATED,
+        actor=by,
+        subject=person.prison_number,
+        establishment=place.code,
+        detail={"practitioner": practitioner.username, "crn": crn},
+    )
+    if person.user is not None:
+        identity_services.account_released(user=person.user, subject=person.prison_number)
+    return movement
+
+
+@transaction.atomic
+def person_recall(*, person: Person, by: User, establishment: Establishment, on: date, reason: str) -> Movement:
+    """Recall a person on probation to custody: a new booking and an admission at the establishment, the
+    practitioner's allocation ends (their access with it), and the account is a resident's again."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.establishment_id is not None:
+        raise InvalidTransition(_("This person is already in custody."), code="in_custody")
+    count = Booking.objects.filter(person=person).count()
+    Booking.objects.create(
+        person=person,
+        booking_number=f"{person.prison_number}R{count + 1:02d}",
+        establishment=establishment,
+        start_date=on,
+    )
+    movement = Movement.objects.create(
+        person=person,
+        kind=MovementKind.ADMISSION,
+        occurred_at=timezone.now(),
+        to_establishment=establishment,
+        reason=(reason or "Recall")[:200],
+    )
+    person.establishment = establishment
+    person.arrival_date = on
+    person.release_date = None
+    person.save(update_fields=["establishment", "arrival_date", "release_date"])
+    practitioners = list(
+        CaseloadEntry.objects.filter(person=person, kind=CaseloadKind.PROBATION).values_list(
+            "staff__username", flat=True
+        )
+    )
+    CaseloadEntry.objects.filter(person=person, kind=CaseloadKind.PROBATION).delete()
+    audit.record(
+        action=PERSON_RECALLED,
+        actor=by,
+        subject=person.prison_number,
+        obj=movement,
+        establishment=establishment.code,
+        detail={"to": establishment.code, "on": on.isoformat(), "reason": reason[:200]},
+    )
+    audit.record(
+        action=PRACTITIONER_ENDED,
+        actor=by,
+        subject=person.prison_number,
+        establishment=establishment.code,
+        detail={"practitioners": practitioners},
+    )
+    if person.user is not None:
+        identity_services.account_recalled(user=person.user, subject=person.prison_number, establishment=establishment)
+    return movement
