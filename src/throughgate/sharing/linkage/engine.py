@@ -25,6 +25,8 @@ AUTO_LINK_THRESHOLD = 0.99
 #: The product sends pairs at or above this probability, and below AUTO_LINK_THRESHOLD, to clerical review.
 REVIEW_THRESHOLD = 0.5
 
+EM_SAMPLE_RECORDS = 200_000
+
 Step = Callable[[str], None]
 
 _IDENTIFIERS = ("pnc_id", "nhs_number")
@@ -326,15 +328,23 @@ def _estimate_prior(linker: Any, settings: dict[str, Any]) -> None:
 
 
 def _train_m(linker: Any, frames: list[pd.DataFrame]) -> None:
-    """Two EM sessions; a session with too few pairs to learn from keeps the starting values (small inputs)."""
+    """Two EM sessions; a session with too few pairs to learn from keeps the starting values (small inputs).
+
+    Large inputs train on a sample of records (about 200,000 a side), which keeps the blocked pairs near a few
+    million: enough for EM, and the cost stays flat as the inputs grow.
+    """
     from splink.internals.exceptions import SplinkException
+
+    proportion = min(1.0, EM_SAMPLE_RECORDS / max(len(frame) for frame in frames))
 
     rules = ['l."given_canon" = r."given_canon" AND l."family_mp" = r."family_mp"']
     if _known(frames, "dob"):
         rules.insert(0, 'l."dob" = r."dob"')
     for rule in rules:
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=1.0)
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, record_sample_proportion=proportion
+            )
         except SplinkException:
             continue
 

@@ -123,10 +123,13 @@ def _postcode(rng: random.Random) -> str:
     return f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
 
 
+_SURNAME_WEIGHTS = [1 / (rank + 10) for rank in range(len(SURNAMES))]
+
+
 def _surname(rng: random.Random) -> str:
+    """Common names follow a long-tailed frequency (the commonest about 2% of people); the rest are rare."""
     if rng.random() < 0.55:
-        # Zipf-like: a few names are very common.
-        return SURNAMES[min(int(rng.paretovariate(1.1)) - 1, len(SURNAMES) - 1) if rng.random() < 0.3 else rng.randrange(len(SURNAMES))]
+        return rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]
     return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
 
 
