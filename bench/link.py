@@ -92,7 +92,9 @@ def _large(folder: Path, size: int) -> None:
     read = time.perf_counter() - started
     stamps: list[tuple[str, float]] = []
     started = time.perf_counter()
-    outcome = engine.link(first, second, floor=engine.MATCH_THRESHOLD, step=lambda m: stamps.append((m, time.perf_counter())))
+    outcome = engine.link(
+        first, second, floor=engine.MATCH_THRESHOLD, step=lambda m: stamps.append((m, time.perf_counter()))
+    )
     linked = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"\nLarge synthetic linkage, {size:,} x {size:,} (DuckDB, this machine)")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("throughgate.access.web.urls")),
     path("selfservice/", include("throughgate.selfservice.web.urls")),
     path("aim/", include("throughgate.welfare.web.urls")),
+    path("sharing/", include("throughgate.sharing.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"

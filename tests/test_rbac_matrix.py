@@ -183,7 +183,17 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **welfare_kwargs(estate),
         **content_kwargs(estate),
         **meals_kwargs(estate),
+        **sharing_kwargs(estate),
     }
+
+
+def sharing_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Record linkage: a suggested link awaiting review between a person in MDI and a probation record."""
+    from throughgate.sharing.links.tests.factories import make_link
+
+    link = make_link(estate.mdi_person)
+    sample = {"link_id": str(link.pk)}
+    return {"sharing:link": sample, "sharing:decide": sample, "sharing:undo": sample}
 
 
 def meals_kwargs(estate: Estate) -> dict[str, dict[str, str]]:

@@ -147,7 +147,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "hq_analyst",
         "HQ analyst",
         RoleKind.STAFF,
-        (*STAFF_BASE, "welfare.view_oversight"),
+        (*STAFF_BASE, "welfare.view_oversight", "sharing.review_links"),
         sees_all_establishments=True,
     ),
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),

@@ -188,7 +188,7 @@ def _known(frames: list[pd.DataFrame], column: str) -> bool:
     return all(column in frame and frame[column].notna().any() for frame in frames)
 
 
-_IDENTIFIER_NAME = re.compile(r"(^|_)(id|ssn|nino|passport|licence|license|reference|ref)$")
+_IDENTIFIER_NAME = re.compile(r"(^|_)(id|ssn|nino|crn|passport|licence|license|reference|ref)$")
 
 
 def _identifier_like(frames: list[pd.DataFrame], column: str) -> bool:
@@ -205,9 +205,7 @@ def _identifier_like(frames: list[pd.DataFrame], column: str) -> bool:
 def identifier_comparisons(frames: list[pd.DataFrame], extras: list[str]) -> list[str]:
     """The comparisons of identifiers: PNC id, NHS number and extra columns that look like identifiers."""
     found = [column for column in _IDENTIFIERS if _known(frames, column)]
-    found.extend(
-        f"x_{c}" for c in extras if _known(frames, f"x_{c}") and _identifier_like(frames, f"x_{c}")
-    )
+    found.extend(f"x_{c}" for c in extras if _known(frames, f"x_{c}") and _identifier_like(frames, f"x_{c}"))
     return found
 
 
@@ -293,7 +291,10 @@ def _link(
     settings = build_settings(frames, extras, dedupe=dedupe)
 
     db_api = splink.DuckDBAPI()
-    inputs = [db_api.register(frame, dataset_display_name=name) for frame, name in zip(frames, ("left_file", "right_file"))]
+    inputs = [
+        db_api.register(frame, dataset_display_name=name)
+        for frame, name in zip(frames, ("left_file", "right_file"), strict=False)
+    ]
     linker = Linker(inputs if not dedupe else inputs[0], settings, log_level=None)
     for column in _tf_columns(settings):
         linker.table_management.compute_tf_table(column)
@@ -301,17 +302,17 @@ def _link(
     say("estimating the prior")
     _estimate_prior(linker, settings)
     say("estimating u by random sampling")
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=4e5, seed=seed, num_chunks=1, min_count_per_level=None
-    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=4e5, seed=seed, num_chunks=1, min_count_per_level=None)
     say("estimating m by expectation maximisation")
     _train_m(linker, frames)
     say("scoring pairs")
     predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-    pairs = predictions.as_pandas_dataframe()
+    pairs = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     model = linker.misc.save_model_to_json()
     db_api.duckdb_con.close()
-    return LinkOutcome(pairs=_oriented(pairs, dedupe=dedupe, identifiers=identifier_comparisons(frames, extras)), model=model)
+    return LinkOutcome(
+        pairs=_oriented(pairs, dedupe=dedupe, identifiers=identifier_comparisons(frames, extras)), model=model
+    )
 
 
 def _estimate_prior(linker: Any, settings: dict[str, Any]) -> None:
@@ -383,3 +384,49 @@ def _oriented(pairs: pd.DataFrame, *, dedupe: bool, identifiers: list[str]) -> p
     out["match_probability"] = out["match_probability"].astype(float).clip(0.0, 1.0)
     out = _hold_different_given_names(out, identifiers)
     return out.sort_values(["left_id", "right_id"]).reset_index(drop=True)
+
+
+def reasons(pair: dict[str, Any], model: dict[str, Any]) -> list[dict[str, Any]]:
+    """Why a scored pair scored as it did: for each comparison, the level that applied and its match weight."""
+    found: list[dict[str, Any]] = []
+    for comparison in model.get("comparisons", []):
+        name = comparison["output_column_name"]
+        gamma = pair.get(f"gamma_{name}")
+        if gamma is None:
+            continue
+        levels = comparison["comparison_levels"]
+        non_null = [level for level in levels if not level.get("is_null_level")]
+        label = "not known" if int(gamma) < 0 else non_null[len(non_null) - 1 - int(gamma)].get("label_for_charts", "")
+        weight = float(pair.get(f"mw_{name}") or 0.0) + float(pair.get(f"mw_tf_adj_{name}") or 0.0)
+        found.append(
+            {
+                "comparison": name,
+                "description": comparison.get("comparison_description", name),
+                "level": label,
+                "weight": round(weight, 2),
+            }
+        )
+    return found
+
+
+def level_weights(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trained model as a table: each comparison's levels with m, u and match weight (log2 of m/u)."""
+    import math
+
+    table: list[dict[str, Any]] = []
+    for comparison in model.get("comparisons", []):
+        rows = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            rows.append({"level": level.get("label_for_charts", ""), "m": m, "u": u, "weight": weight})
+        table.append(
+            {
+                "name": comparison["output_column_name"],
+                "description": comparison.get("comparison_description", ""),
+                "levels": rows,
+            }
+        )
+    return table

@@ -24,7 +24,8 @@ class Accuracy:
     seconds: float
 
     def row(self) -> str:
-        return f"P {self.precision:.4f}  R {self.recall:.4f}  F1 {self.f1:.4f}  ({self.found} found / {self.pairs} true, {self.seconds:.1f} s)"
+        counts = f"({self.found} found / {self.pairs} true, {self.seconds:.1f} s)"
+        return f"P {self.precision:.4f}  R {self.recall:.4f}  F1 {self.f1:.4f}  {counts}"
 
 
 def accuracy(found: set[tuple[str, str]], truth: set[tuple[str, str]], seconds: float = 0.0) -> Accuracy:
@@ -102,7 +103,7 @@ def _jellyfish_compat() -> None:
     import jellyfish
 
     if not hasattr(jellyfish, "jaro_winkler"):
-        jellyfish.jaro_winkler = jellyfish.jaro_winkler_similarity
+        jellyfish.jaro_winkler = jellyfish.jaro_winkler_similarity  # type: ignore[attr-defined]
 
 
 def recordlinkage_baseline(*, dedupe: bool) -> dict[str, Accuracy]:
@@ -141,8 +142,13 @@ def recordlinkage_baseline(*, dedupe: bool) -> dict[str, Accuracy]:
     if dedupe:
         truth = _undirected(truth)
     results: dict[str, Accuracy] = {}
-    labels = pd.Series([(str(a), str(b)) in truth or (str(b), str(a)) in truth for a, b in features.index], index=features.index)
-    classifiers: dict[str, Any] = {"ECM (unsupervised)": rl.ECMClassifier(), "Logistic regression (supervised)": rl.LogisticRegressionClassifier()}
+    labels = pd.Series(
+        [(str(a), str(b)) in truth or (str(b), str(a)) in truth for a, b in features.index], index=features.index
+    )
+    classifiers: dict[str, Any] = {
+        "ECM (unsupervised)": rl.ECMClassifier(),
+        "Logistic regression (supervised)": rl.LogisticRegressionClassifier(),
+    }
     for name, classifier in classifiers.items():
         begun = time.perf_counter()
         if name.startswith("ECM"):

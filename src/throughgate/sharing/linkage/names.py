@@ -15,7 +15,7 @@ _SPACES = re.compile(r"[\s\-']+")
 
 
 def clean(value: str | None) -> str:
-    """Upper-case ASCII letters, single spaces; hyphens and apostrophes become spaces ("O'Neil-Smith" -> "O NEIL SMITH")."""
+    """Upper-case ASCII letters and single spaces; hyphens and apostrophes become spaces ("O'Neil" -> "O NEIL")."""
     if not value:
         return ""
     text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii").upper()

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -96,12 +97,21 @@ def read_people(path: Path | str, *, extras_allowed: Iterable[str] | None = None
             raise InputError(f"{path}: is not a readable CSV ({exc})") from exc
 
 
-def _read(handle: Iterable[str], label: str, extras_allowed: Iterable[str] | None) -> PeopleTable:
-    reader = csv.reader(handle)
-    try:
-        header = [column.strip().lower() for column in next(reader)]
-    except StopIteration as exc:
-        raise InputError(f"{label}: is empty (it needs a header line)") from exc
+def people_table(rows: Iterable[dict[str, str]], *, label: str, columns: list[str]) -> PeopleTable:
+    """Rows already in memory (the product's records) as a table, through the same checks as a file."""
+    header = list(columns)
+    return _read(([row.get(column, "") or "" for column in header] for row in rows), label, None, header=header)
+
+
+def _read(
+    handle: Iterable[Any], label: str, extras_allowed: Iterable[str] | None, *, header: list[str] | None = None
+) -> PeopleTable:
+    reader: Any = csv.reader(handle) if header is None else _Lines(iter(handle))
+    if header is None:
+        try:
+            header = [column.strip().lower() for column in next(reader)]
+        except StopIteration as exc:
+            raise InputError(f"{label}: is empty (it needs a header line)") from exc
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise InputError(f"{label}: the header lacks {', '.join(missing)}")
@@ -116,13 +126,29 @@ def _read(handle: Iterable[str], label: str, extras_allowed: Iterable[str] | Non
     return PeopleTable(path=label, frame=frame, extras=extras, bad_rows=bad)
 
 
-def _rows(reader: Iterator[list[str]], header: list[str], extras: list[str]) -> tuple[list[dict[str, str]], list[BadRow]]:
+class _Lines:
+    """Rows in memory with a ``line_num`` like csv.reader's (line 1 is the header)."""
+
+    def __init__(self, rows: Iterator[list[str]]) -> None:
+        self._rows = rows
+        self.line_num = 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> list[str]:
+        row = next(self._rows)
+        self.line_num += 1
+        return row
+
+
+def _rows(reader: Any, header: list[str], extras: list[str]) -> tuple[list[dict[str, str]], list[BadRow]]:
     rows: list[dict[str, str]] = []
     bad: list[BadRow] = []
     seen: dict[str, int] = {}
     width = len(header)
     for fields in reader:
-        line = reader.line_num  # type: ignore[attr-defined]
+        line = reader.line_num
         if not fields or all(not value.strip() for value in fields):
             continue
         if len(fields) != width:

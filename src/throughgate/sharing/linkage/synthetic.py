@@ -30,39 +30,335 @@ ERROR_TYPES = (
 )
 HAZARDS = ("twin", "namesake")
 
-MALE = (
-    "JAMES JOHN ROBERT MICHAEL WILLIAM DAVID RICHARD JOSEPH THOMAS CHRISTOPHER DANIEL MATTHEW ANTHONY ANDREW "
-    "PAUL STEPHEN PETER GEORGE EDWARD HENRY SAMUEL BENJAMIN JACOB OLIVER NICHOLAS PATRICK LAWRENCE LEONARD "
-    "TIMOTHY ZACHARY CHARLES FRANCIS JONATHAN MOHAMMED AHMED ALI HASSAN HUSSEIN OMAR OSMAN IBRAHIM YUSUF "
-    "KHALID MUSTAFA SULEIMAN ABDULLAH DMITRI SERGEI VLADIMIR ALEXANDER KIERAN RHYS GARETH DYLAN LLEWELYN "
-    "OLUWASEUN ADEBAYO CHIDI CONNOR KYLE JORDAN NATHAN LIAM CALLUM DECLAN REECE SHANE WAYNE DEAN CRAIG LEE "
-    "RYAN JASON MARCUS TYRONE DARREN KEVIN MARK SCOTT GRAHAM NEIL IAN ROSS GAVIN KARL JORGE RAFAL LUKASZ"
-).split()
-FEMALE = (
-    "MARY ELIZABETH JENNIFER SUSAN MARGARET CATHERINE VICTORIA EMMA SOPHIA ISABEL ANNA NATALIA TATIANA OLGA "
-    "ALEXANDRA SIOBHAN NIAMH AOIFE CERYS BETHAN GWENLLIAN CHLOE JESSICA LAUREN AMY REBECCA KAYLEIGH DEMI "
-    "JADE STACEY CHANTELLE TONI LEANNE SHANNON GEMMA HOLLY AMBER FATIMA AISHA MARIAM ZAINAB AMINA KHADIJA "
-    "PRIYA ANJALI SAMANTHA HAYLEY CHARLOTTE LUCY HANNAH ZOE KERRY DONNA TRACEY NICOLA"
-).split()
-SURNAMES = (
-    "SMITH JONES WILLIAMS TAYLOR BROWN DAVIES EVANS WILSON THOMAS JOHNSON ROBERTS ROBINSON THOMPSON WRIGHT "
-    "WALKER WHITE EDWARDS HUGHES GREEN HALL LEWIS HARRIS CLARKE PATEL JACKSON WOOD TURNER MARTIN COOPER HILL "
-    "WARD MORRIS MOORE CLARK LEE KING BAKER HARRISON MORGAN ALLEN JAMES SCOTT PHILLIPS WATSON DAVIS PARKER "
-    "PRICE BENNETT YOUNG GRIFFITHS MITCHELL KELLY COOK CARTER RICHARDSON BAILEY COLLINS BELL SHAW MURPHY "
-    "MILLER COX RICHARDS KHAN MARSHALL ANDERSON SIMPSON ELLIS ADAMS SINGH BEGUM WILKINSON FOSTER CHAPMAN "
-    "POWELL WEBB ROGERS GRAY MASON ALI HUNT HUSSAIN CAMPBELL MATTHEWS OWEN PALMER HOLMES MILLS BARNES KNIGHT "
-    "LLOYD BUTLER RUSSELL BARKER FISHER STEVENS JENKINS MURRAY DIXON HARVEY NOWAK KOWALSKI WISNIEWSKI "
-    "IVANOV PETROV OKAFOR ADEYEMI OKONKWO MENSAH OSEI NGUYEN ZHANG CHEN RAHMAN AHMED CHOWDHURY MIAH "
-    "OBRIEN OCONNOR MCDONALD MCCARTHY DOYLE BYRNE QUINN FLYNN REID STEWART MACKENZIE FRASER"
-).split()
-_SYLLABLES = "AL BAR CAR DEN EL FOR GAR HOL KIN LAN MER NOR PEN RAD SAL TON VER WIN ASH BRO CRA DUN FEL GRE".split()
+MALE = [
+    "JAMES",
+    "JOHN",
+    "ROBERT",
+    "MICHAEL",
+    "WILLIAM",
+    "DAVID",
+    "RICHARD",
+    "JOSEPH",
+    "THOMAS",
+    "CHRISTOPHER",
+    "DANIEL",
+    "MATTHEW",
+    "ANTHONY",
+    "ANDREW",
+    "PAUL",
+    "STEPHEN",
+    "PETER",
+    "GEORGE",
+    "EDWARD",
+    "HENRY",
+    "SAMUEL",
+    "BENJAMIN",
+    "JACOB",
+    "OLIVER",
+    "NICHOLAS",
+    "PATRICK",
+    "LAWRENCE",
+    "LEONARD",
+    "TIMOTHY",
+    "ZACHARY",
+    "CHARLES",
+    "FRANCIS",
+    "JONATHAN",
+    "MOHAMMED",
+    "AHMED",
+    "ALI",
+    "HASSAN",
+    "HUSSEIN",
+    "OMAR",
+    "OSMAN",
+    "IBRAHIM",
+    "YUSUF",
+    "KHALID",
+    "MUSTAFA",
+    "SULEIMAN",
+    "ABDULLAH",
+    "DMITRI",
+    "SERGEI",
+    "VLADIMIR",
+    "ALEXANDER",
+    "KIERAN",
+    "RHYS",
+    "GARETH",
+    "DYLAN",
+    "LLEWELYN",
+    "OLUWASEUN",
+    "ADEBAYO",
+    "CHIDI",
+    "CONNOR",
+    "KYLE",
+    "JORDAN",
+    "NATHAN",
+    "LIAM",
+    "CALLUM",
+    "DECLAN",
+    "REECE",
+    "SHANE",
+    "WAYNE",
+    "DEAN",
+    "CRAIG",
+    "LEE",
+    "RYAN",
+    "JASON",
+    "MARCUS",
+    "TYRONE",
+    "DARREN",
+    "KEVIN",
+    "MARK",
+    "SCOTT",
+    "GRAHAM",
+    "NEIL",
+    "IAN",
+    "ROSS",
+    "GAVIN",
+    "KARL",
+    "JORGE",
+    "RAFAL",
+    "LUKASZ",
+]
+FEMALE = [
+    "MARY",
+    "ELIZABETH",
+    "JENNIFER",
+    "SUSAN",
+    "MARGARET",
+    "CATHERINE",
+    "VICTORIA",
+    "EMMA",
+    "SOPHIA",
+    "ISABEL",
+    "ANNA",
+    "NATALIA",
+    "TATIANA",
+    "OLGA",
+    "ALEXANDRA",
+    "SIOBHAN",
+    "NIAMH",
+    "AOIFE",
+    "CERYS",
+    "BETHAN",
+    "GWENLLIAN",
+    "CHLOE",
+    "JESSICA",
+    "LAUREN",
+    "AMY",
+    "REBECCA",
+    "KAYLEIGH",
+    "DEMI",
+    "JADE",
+    "STACEY",
+    "CHANTELLE",
+    "TONI",
+    "LEANNE",
+    "SHANNON",
+    "GEMMA",
+    "HOLLY",
+    "AMBER",
+    "FATIMA",
+    "AISHA",
+    "MARIAM",
+    "ZAINAB",
+    "AMINA",
+    "KHADIJA",
+    "PRIYA",
+    "ANJALI",
+    "SAMANTHA",
+    "HAYLEY",
+    "CHARLOTTE",
+    "LUCY",
+    "HANNAH",
+    "ZOE",
+    "KERRY",
+    "DONNA",
+    "TRACEY",
+    "NICOLA",
+]
+SURNAMES = [
+    "SMITH",
+    "JONES",
+    "WILLIAMS",
+    "TAYLOR",
+    "BROWN",
+    "DAVIES",
+    "EVANS",
+    "WILSON",
+    "THOMAS",
+    "JOHNSON",
+    "ROBERTS",
+    "ROBINSON",
+    "THOMPSON",
+    "WRIGHT",
+    "WALKER",
+    "WHITE",
+    "EDWARDS",
+    "HUGHES",
+    "GREEN",
+    "HALL",
+    "LEWIS",
+    "HARRIS",
+    "CLARKE",
+    "PATEL",
+    "JACKSON",
+    "WOOD",
+    "TURNER",
+    "MARTIN",
+    "COOPER",
+    "HILL",
+    "WARD",
+    "MORRIS",
+    "MOORE",
+    "CLARK",
+    "LEE",
+    "KING",
+    "BAKER",
+    "HARRISON",
+    "MORGAN",
+    "ALLEN",
+    "JAMES",
+    "SCOTT",
+    "PHILLIPS",
+    "WATSON",
+    "DAVIS",
+    "PARKER",
+    "PRICE",
+    "BENNETT",
+    "YOUNG",
+    "GRIFFITHS",
+    "MITCHELL",
+    "KELLY",
+    "COOK",
+    "CARTER",
+    "RICHARDSON",
+    "BAILEY",
+    "COLLINS",
+    "BELL",
+    "SHAW",
+    "MURPHY",
+    "MILLER",
+    "COX",
+    "RICHARDS",
+    "KHAN",
+    "MARSHALL",
+    "ANDERSON",
+    "SIMPSON",
+    "ELLIS",
+    "ADAMS",
+    "SINGH",
+    "BEGUM",
+    "WILKINSON",
+    "FOSTER",
+    "CHAPMAN",
+    "POWELL",
+    "WEBB",
+    "ROGERS",
+    "GRAY",
+    "MASON",
+    "ALI",
+    "HUNT",
+    "HUSSAIN",
+    "CAMPBELL",
+    "MATTHEWS",
+    "OWEN",
+    "PALMER",
+    "HOLMES",
+    "MILLS",
+    "BARNES",
+    "KNIGHT",
+    "LLOYD",
+    "BUTLER",
+    "RUSSELL",
+    "BARKER",
+    "FISHER",
+    "STEVENS",
+    "JENKINS",
+    "MURRAY",
+    "DIXON",
+    "HARVEY",
+    "NOWAK",
+    "KOWALSKI",
+    "WISNIEWSKI",
+    "IVANOV",
+    "PETROV",
+    "OKAFOR",
+    "ADEYEMI",
+    "OKONKWO",
+    "MENSAH",
+    "OSEI",
+    "NGUYEN",
+    "ZHANG",
+    "CHEN",
+    "RAHMAN",
+    "AHMED",
+    "CHOWDHURY",
+    "MIAH",
+    "OBRIEN",
+    "OCONNOR",
+    "MCDONALD",
+    "MCCARTHY",
+    "DOYLE",
+    "BYRNE",
+    "QUINN",
+    "FLYNN",
+    "REID",
+    "STEWART",
+    "MACKENZIE",
+    "FRASER",
+]
+_SYLLABLES = [
+    "AL",
+    "BAR",
+    "CAR",
+    "DEN",
+    "EL",
+    "FOR",
+    "GAR",
+    "HOL",
+    "KIN",
+    "LAN",
+    "MER",
+    "NOR",
+    "PEN",
+    "RAD",
+    "SAL",
+    "TON",
+    "VER",
+    "WIN",
+    "ASH",
+    "BRO",
+    "CRA",
+    "DUN",
+    "FEL",
+    "GRE",
+]
 _LETTERS_PNC = "ZABCDEFGHJKLMNPQRTUVWXY"
 _TRANSLIT = {
     head: [variant for variant, canon in names.nickname_groups().items() if canon == head and variant != head]
-    for head in (
-        "MOHAMMED HUSSEIN HASSAN OMAR OSMAN SULEIMAN MUSTAFA AHMED YUSUF IBRAHIM DMITRI SERGEI VLADIMIR "
-        "ALEXANDER OLGA TATIANA NATALIA SOPHIA KHALID ABDULLAH"
-    ).split()
+    for head in [
+        "MOHAMMED",
+        "HUSSEIN",
+        "HASSAN",
+        "OMAR",
+        "OSMAN",
+        "SULEIMAN",
+        "MUSTAFA",
+        "AHMED",
+        "YUSUF",
+        "IBRAHIM",
+        "DMITRI",
+        "SERGEI",
+        "VLADIMIR",
+        "ALEXANDER",
+        "OLGA",
+        "TATIANA",
+        "NATALIA",
+        "SOPHIA",
+        "KHALID",
+        "ABDULLAH",
+    ]
 }
 
 
@@ -120,7 +416,8 @@ def nhs_number(rng: random.Random) -> str:
 
 def _postcode(rng: random.Random) -> str:
     area = rng.choice(["CF", "SA", "LL", "NP", "LS", "M", "B", "L", "S", "NE", "BS", "E", "N", "SE", "SW"])
-    return f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
 _SURNAME_WEIGHTS = [1 / (rank + 10) for rank in range(len(SURNAMES))]
@@ -184,7 +481,7 @@ def _corrupt(rng: random.Random, person: Person, error: str) -> dict[str, str]:
     elif error == "swapped_names":
         given, family = family, given
     elif error == "dob_typo":
-        digits = [i for i in (2, 3, 5, 6, 8, 9)]
+        digits = [2, 3, 5, 6, 8, 9]
         i = rng.choice(digits)
         dob = dob[:i] + str((int(dob[i]) + rng.randint(1, 9)) % 10) + dob[i + 1 :]
         if not dob[5:7].isdigit() or not 1 <= int(dob[5:7]) <= 12:
@@ -214,7 +511,7 @@ def _row(rng: random.Random, ident: str, person: Person, fields: dict[str, str],
 
 def generate(*, people: int = 6000, seed: int = 7, overlap: float = 0.6, pnc_rate: float = 0.3) -> LinkageSet:
     """``people`` in prison; ``overlap`` of them also on probation, plus as many others again on probation only."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (synthetic test data, not security)
     population: list[Person] = []
     key = 0
     while len(population) < people * 2:
@@ -224,8 +521,17 @@ def generate(*, people: int = 6000, seed: int = 7, overlap: float = 0.6, pnc_rat
         roll = rng.random()
         if roll < 0.03:  # a twin: same family, date of birth, address; another given name
             twin_given = rng.choice([g for g in (MALE if person.sex == "M" else FEMALE) if g != person.given])
-            twin = Person(key, twin_given, person.family, person.dob, person.sex, person.postcode,
-                          pnc_id(rng.randint(1995, 2024), rng.randrange(1, 9_999_999)), nhs_number(rng), "twin")
+            twin = Person(
+                key,
+                twin_given,
+                person.family,
+                person.dob,
+                person.sex,
+                person.postcode,
+                pnc_id(rng.randint(1995, 2024), rng.randrange(1, 9_999_999)),
+                nhs_number(rng),
+                "twin",
+            )
             person.hazard = "twin"
             key += 1
             population.append(twin)
