@@ -386,6 +386,22 @@ def _oriented(pairs: pd.DataFrame, *, dedupe: bool, identifiers: list[str]) -> p
     return out.sort_values(["left_id", "right_id"]).reset_index(drop=True)
 
 
+DESCRIPTIONS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "postcode": "Postcode",
+    "pnc_id": "PNC ID",
+    "nhs_number": "NHS number",
+}
+
+
+def describe(name: str) -> str:
+    """A comparison's name for people (Splink keeps its own class name as the description)."""
+    return DESCRIPTIONS.get(name) or name.removeprefix("x_").replace("_", " ").capitalize()
+
+
 def reasons(pair: dict[str, Any], model: dict[str, Any]) -> list[dict[str, Any]]:
     """Why a scored pair scored as it did: for each comparison, the level that applied and its match weight."""
     found: list[dict[str, Any]] = []
@@ -401,7 +417,7 @@ def reasons(pair: dict[str, Any], model: dict[str, Any]) -> list[dict[str, Any]]
         found.append(
             {
                 "comparison": name,
-                "description": comparison.get("comparison_description", name),
+                "description": describe(name),
                 "level": label,
                 "weight": round(weight, 2),
             }
@@ -425,7 +441,7 @@ def level_weights(model: dict[str, Any]) -> list[dict[str, Any]]:
         table.append(
             {
                 "name": comparison["output_column_name"],
-                "description": comparison.get("comparison_description", ""),
+                "description": describe(comparison["output_column_name"]),
                 "levels": rows,
             }
         )

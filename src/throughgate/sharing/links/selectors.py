@@ -18,6 +18,24 @@ from throughgate.sharing.linkage import engine
 from throughgate.sharing.links.models import AgencyRecord, LinkRun, LinkStatus, PersonLink
 
 
+def _descriptions() -> dict[str, str]:
+    return {
+        "given_name": _("Given name"),
+        "family_name": _("Family name"),
+        "date_of_birth": _("Date of birth"),
+        "sex": _("Sex"),
+        "postcode": _("Postcode"),
+        "pnc_id": _("PNC ID"),
+        "nhs_number": _("NHS number"),
+        "x_crn": _("CRN"),
+    }
+
+
+def _described(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    names = _descriptions()
+    return [{**item, "description": names.get(item[key], item.get("description", ""))} for item in items]
+
+
 def links_visible_to(*, user: User, establishment: Establishment | None) -> QuerySet[PersonLink]:
     """Links whose prison record is one the user may see."""
     if not user.has_perm("sharing.review_links"):
@@ -73,7 +91,9 @@ def link_for_review(*, user: User, establishment: Establishment | None, link_id:
         purpose="record linkage review",
         detail={"agency": link.agency, "record_id": link.record_id},
     )
-    return LinkForReview(link=link, person=person, other=other, rows=rows, reasons=list(link.reasons))
+    return LinkForReview(
+        link=link, person=person, other=other, rows=rows, reasons=_described(list(link.reasons), "comparison")
+    )
 
 
 def latest_run() -> LinkRun | None:
@@ -82,4 +102,4 @@ def latest_run() -> LinkRun | None:
 
 def model_parameters(run: LinkRun) -> dict[str, list[dict[str, Any]]]:
     """The trained model of each agency, as comparison levels with m, u and match weight."""
-    return {agency: engine.level_weights(model) for agency, model in run.model.items()}
+    return {agency: _described(engine.level_weights(model), "name") for agency, model in run.model.items()}
