@@ -133,3 +133,16 @@ def test_links_of_people_elsewhere_are_not_visible(mdi: Any, reviewer: Any) -> N
         selectors.link_for_review(user=reviewer, establishment=mdi, link_id=elsewhere.pk)
     officer = sign_in_staff(Client(), make_staff("wing_officer", [mdi]))
     assert officer.get(reverse("sharing:queue")).status_code == 403
+
+
+def test_the_demo_step_adds_records_and_links(mdi: Any) -> None:
+    from throughgate.sharing import demo
+
+    for index in range(80):
+        PersonFactory(prison_number=f"B{3000 + index:04d}CD", establishment=mdi)
+    counts = demo.populate(seed=2)
+    assert counts["Probation records"] > 30
+    assert counts["Health records"] > 20
+    assert counts["Links made automatically"] + counts["Links awaiting review"] > 30
+    assert demo.populate(seed=2) == {}  # a second run adds nothing
+    assert demo.reset()["Record linkage rows"] > 0
