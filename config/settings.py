@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "throughgate.dataprotection",
     "throughgate.insights",
     "throughgate.probation",
+    "throughgate.sharing",
 ]
 
 MIDDLEWARE = [

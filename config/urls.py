@@ -32,6 +32,7 @@ urlpatterns = [
     path("data-protection/", include("throughgate.dataprotection.web.urls")),
     path("insights/", include("throughgate.insights.web.urls")),
     path("", include("throughgate.probation.web.urls")),
+    path("sharing/", include("throughgate.sharing.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"

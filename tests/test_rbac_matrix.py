@@ -190,6 +190,7 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **content_kwargs(estate),
         **meals_kwargs(estate),
         **probation_kwargs(estate),
+        **sharing_kwargs(estate),
     }
 
 
@@ -225,6 +226,15 @@ def dataprotection_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "dataprotection:request": {"request_id": "1"},
         "dataprotection:download": {"request_id": "1"},
     }
+
+
+def sharing_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Record linkage: a suggested link awaiting review between a person in MDI and a probation record."""
+    from throughgate.sharing.links.tests.factories import make_link
+
+    link = make_link(estate.mdi_person)
+    sample = {"link_id": str(link.pk)}
+    return {"sharing:link": sample, "sharing:decide": sample, "sharing:undo": sample}
 
 
 def meals_kwargs(estate: Estate) -> dict[str, dict[str, str]]:

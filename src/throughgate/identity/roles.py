@@ -158,7 +158,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "hq_analyst",
         "HQ analyst",
         RoleKind.STAFF,
-        (*STAFF_BASE, "welfare.view_oversight", *INSIGHTS_HQ),
+        (*STAFF_BASE, "welfare.view_oversight", *INSIGHTS_HQ, "sharing.review_links"),
         sees_all_establishments=True,
     ),
     # The data protection officer answers subject access requests about anyone on record (in any prison, or
