@@ -61,6 +61,11 @@ TIMETABLE_ACTIVITIES = (*TIMETABLE_OFFICER, "selfservice.manage_activities")
 CONTENT_STAFF = ("selfservice.manage_content",)
 NOTICES_OFFICER = ("selfservice.manage_notices",)
 NOTICES_GOVERNOR = ("selfservice.manage_notices", "selfservice.manage_prison_notices")
+# Contact with family: security checks contacts and records restrictions; visits booking staff set up sessions and
+# book visits; wing officers work the visits hall; the governor does all but the security checks.
+CONTACT_SECURITY = ("contact.approve_contacts",)
+CONTACT_VISITS = ("contact.manage_visits", "contact.run_visits_hall")
+CONTACT_HALL = ("contact.run_visits_hall",)
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -78,6 +83,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_meals",
             "selfservice.use_content",
             "selfservice.use_timetable",
+            "contact.use_contacts",
             *ACCESS_RESIDENT,
         ),
     ),
@@ -94,6 +100,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *MEALS_OFFICER,
             *TIMETABLE_OFFICER,
             *NOTICES_OFFICER,
+            *CONTACT_HALL,
         ),
     ),
     RoleSpec(
@@ -107,7 +114,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "security_it",
         "Security and IT",
         RoleKind.STAFF,
-        (*STAFF_BASE, *PERSON_READ, "core.view_audit", "core.view_jobs", *ACCESS_SECURITY),
+        (*STAFF_BASE, *PERSON_READ, "core.view_audit", "core.view_jobs", *ACCESS_SECURITY, *CONTACT_SECURITY),
     ),
     RoleSpec(
         "healthcare",
@@ -141,8 +148,10 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.read_confidential_complaints",
             *ACCESS_GOVERNOR,
             *WELFARE_GOVERNOR,
+            *CONTACT_VISITS,
         ),
     ),
+    RoleSpec("visits_booking", "Visits booking", RoleKind.STAFF, (*STAFF_BASE, "people.search_people", *CONTACT_VISITS)),
     RoleSpec(
         "hq_analyst",
         "HQ analyst",
@@ -153,6 +162,8 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec("probation_practitioner", "Probation practitioner", RoleKind.STAFF, (*STAFF_BASE, *PERSON_READ)),
     RoleSpec("person_on_probation", "Person on probation", RoleKind.PROBATION, ("identity.view_home",)),
     RoleSpec("partner_system", "Partner system", RoleKind.PARTNER, ("people.lookup_person",)),
+    # Someone outside the prison with a family-site account: the family site only, for their approved contacts.
+    RoleSpec("family_member", "Family member", RoleKind.FAMILY, ("contact.use_family_site",)),
 )
 
 

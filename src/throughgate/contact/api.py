@@ -1,0 +1,6 @@
+"""The contact app on the JSON API (/api/v1/contact/): each feature's router."""
+
+from throughgate.contact.contacts.api import router as contacts
+from throughgate.identity.api import Router
+
+ROUTERS: tuple[Router, ...] = (contacts,)
