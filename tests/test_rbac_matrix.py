@@ -22,18 +22,20 @@ from tests.factories import (
     make_partner,
     make_resident,
     make_staff,
+    sign_in_family,
     sign_in_resident,
     sign_in_staff,
 )
 from throughgate.core.access import Rule, rule_for
 from throughgate.identity.middleware import API_NAMESPACE, is_api_operation
-from throughgate.identity.models import ApiToken, Establishment, Role, RoleKind
+from throughgate.identity.models import ApiToken, Establishment, Role, RoleKind, User
 from throughgate.identity.roles import DEFAULT_ROLES
 from throughgate.people.models import Person
 
 ACTORS = ["anonymous", *(spec.code for spec in DEFAULT_ROLES)]
 SERVER_ERROR = 500
 LOGIN = "/sign-in/"
+SIGN_OUTS = ("identity:logout", "contact:family_sign_out")
 # Public pages that refuse on purpose when the visitor lacks something other than a role.
 PUBLIC_REFUSALS = {"identity:kiosk_login": "resident sign-in is refused (403) on a device that is not registered"}
 
@@ -57,7 +59,7 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -
 
 def all_routes() -> list[Route]:
     """Every route, with signing out last so that it does not end the session the other routes need."""
-    return sorted(_walk(get_resolver().url_patterns), key=lambda route: route.name == "identity:logout")
+    return sorted(_walk(get_resolver().url_patterns), key=lambda route: route.name in SIGN_OUTS)
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,39 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **welfare_kwargs(estate),
         **content_kwargs(estate),
         **meals_kwargs(estate),
+        **contact_kwargs(estate),
+    }
+
+
+def contact_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Contact: the resident's approved contact (whose email the family member's account carries) and a visit booked
+    by that family member, both in MDI."""
+    if not hasattr(estate, "_contact"):
+        from throughgate.contact.tests.factories import approved_contact, family_user, next_weekday, session
+        from throughgate.contact.visits.services import visit_book_by_family
+
+        contact = approved_contact(estate.resident, "Matrix", "Family", email="matrix.family@example.org")
+        family = family_user("matrix.family@example.org")
+        visiting = session(estate.mdi)
+        visit = visit_book_by_family(
+            user=family,
+            lead=contact,
+            session=visiting,
+            day=next_weekday(visiting.weekday),
+            visitors=[],
+            idempotency_key="matrix-sample-visit",
+        ).visit
+        estate._contact = {"contact": str(contact.pk), "visit": str(visit.pk)}  # type: ignore[attr-defined]
+    ids: dict[str, str] = estate._contact  # type: ignore[attr-defined]
+    return {
+        "contact:approval": {"contact_id": ids["contact"]},
+        "contact:person_contacts": {"prison_number": estate.resident.prison_number},
+        "contact:restriction_end": {"restriction_id": "1"},
+        "contact:staff_book": {"prison_number": estate.resident.prison_number},
+        "contact:visit_cancel": {"visit_id": ids["visit"]},
+        "contact:hall_visit": {"visit_id": ids["visit"]},
+        "contact:family_book": {"contact_id": ids["contact"]},
+        "contact:family_visit": {"visit_id": ids["visit"]},
     }
 
 
@@ -272,6 +307,10 @@ def client_for(actor: str, estate: Estate) -> tuple[Client, dict[str, str], set[
     if role.kind == RoleKind.PARTNER:
         _user, secret = make_partner(scopes=list(role.permissions))
         return client, {"Authorization": f"Bearer {secret}"}, set(role.permissions)
+    if role.kind == RoleKind.FAMILY:
+        contact_kwargs(estate)  # the family account of the sample contact
+        sign_in_family(client, User.objects.get(username="family:matrix.family@example.org"))
+        return client, {}, set(role.permissions)
     user = make_staff(actor, [] if role.sees_all_establishments else [estate.mdi])
     sign_in_staff(client, user)
     return client, {}, set(role.permissions)
@@ -295,12 +334,13 @@ def web_problem(route: Route, rule: Rule | None, actor: str, perms: set[str], re
             return "public route refused with 403"
         return None
     signed_in_session = actor not in ("anonymous", "partner_system")
+    login = reverse(rule.sign_in) if rule.sign_in else LOGIN
     if not signed_in_session:
-        if status != 302 or not response["Location"].startswith(LOGIN):
+        if status != 302 or not response["Location"].startswith(login):
             return f"expected a redirect to sign in, got {status}"
         return None
     if rule.permission in perms:
-        if status == 403 or (status == 302 and response["Location"].startswith(LOGIN)):
+        if status == 403 or (status == 302 and response["Location"].startswith(login)):
             return f"holds {rule.permission} but got {status}"
         return None
     return None if status == 403 else f"lacks {rule.permission} but got {status}"

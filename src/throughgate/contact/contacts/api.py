@@ -2,8 +2,6 @@
 asks to add one (idempotent: a key already used answers 200 with the first request, 201 when new), and lists their
 upcoming visits."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from django.http import HttpRequest
@@ -31,7 +29,7 @@ class ContactOut(Schema):
     reason: str = Field(description="Why it was refused or removed; empty otherwise")
 
     @staticmethod
-    def of(contact: Contact) -> ContactOut:
+    def of(contact: Contact) -> "ContactOut":
         return ContactOut(
             id=contact.pk,
             first_name=contact.first_name,
@@ -63,7 +61,7 @@ class VisitOut(Schema):
     visitors: list[str] = Field(description="Visitors' names")
 
     @staticmethod
-    def of(visit: Visit) -> VisitOut:
+    def of(visit: Visit) -> "VisitOut":
         return VisitOut(
             id=visit.pk,
             starts_at=visit_selectors.starts_at(visit.slot.session, visit.slot.date),

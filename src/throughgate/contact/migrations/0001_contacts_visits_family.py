@@ -6,197 +6,485 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('identity', '0003_sign_in_failures'),
-        ('people', '0002_person_release_date'),
+        ("identity", "0003_sign_in_failures"),
+        ("people", "0002_person_release_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('social', 'Family or friend'), ('official', 'Official (solicitor, probation, support worker)')], default='social', max_length=10)),
-                ('first_name', models.CharField(max_length=60)),
-                ('last_name', models.CharField(max_length=60)),
-                ('relationship', models.CharField(choices=[('partner', 'Partner, wife or husband'), ('parent', 'Parent'), ('child', 'Son or daughter'), ('sibling', 'Brother or sister'), ('grandparent', 'Grandparent'), ('other_family', 'Other family'), ('friend', 'Friend'), ('solicitor', 'Solicitor'), ('probation', 'Probation officer'), ('support', 'Support worker')], max_length=16)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('requested', 'Waiting for a check'), ('approved', 'Approved'), ('refused', 'Refused'), ('removed', 'Removed')], default='requested', max_length=10)),
-                ('requested_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why it was refused or removed: the resident sees it.')),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.establishment')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='people.person')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("social", "Family or friend"),
+                            ("official", "Official (solicitor, probation, support worker)"),
+                        ],
+                        default="social",
+                        max_length=10,
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=60)),
+                ("last_name", models.CharField(max_length=60)),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("partner", "Partner, wife or husband"),
+                            ("parent", "Parent"),
+                            ("child", "Son or daughter"),
+                            ("sibling", "Brother or sister"),
+                            ("grandparent", "Grandparent"),
+                            ("other_family", "Other family"),
+                            ("friend", "Friend"),
+                            ("solicitor", "Solicitor"),
+                            ("probation", "Probation officer"),
+                            ("support", "Support worker"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Waiting for a check"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                            ("removed", "Removed"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why it was refused or removed: the resident sees it."),
+                ),
+                ("idempotency_key", models.CharField(max_length=64)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.establishment"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="people.person"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'pk'],
+                "ordering": ["last_name", "first_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyAccount',
+            name="FamilyAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('code_hash', models.CharField(blank=True, max_length=128)),
-                ('code_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('wrong_codes', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField()),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='family_account', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("code_hash", models.CharField(blank=True, max_length=128)),
+                ("code_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("wrong_codes", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family_account",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Restriction',
+            name="Restriction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('no_contact', 'No contact with a named person'), ('child_contact', 'No contact with children (public protection)'), ('closed_visits', 'Closed visits only')], max_length=16)),
-                ('named_person', models.CharField(blank=True, help_text="For no contact: the person's name, when they are not a contact yet.", max_length=120)),
-                ('reason', models.TextField()),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='restrictions', to='contact.contact')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_restrictions', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("no_contact", "No contact with a named person"),
+                            ("child_contact", "No contact with children (public protection)"),
+                            ("closed_visits", "Closed visits only"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "named_person",
+                    models.CharField(
+                        blank=True,
+                        help_text="For no contact: the person's name, when they are not a contact yet.",
+                        max_length=120,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="restrictions",
+                        to="contact.contact",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_restrictions",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', 'pk'],
+                "ordering": ["-starts_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VisitAllowance',
+            name="VisitAllowance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('incentive_level', models.CharField(choices=[('Basic', 'Basic'), ('Standard', 'Standard'), ('Enhanced', 'Enhanced')], max_length=10)),
-                ('visits_per_month', models.PositiveSmallIntegerField()),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "incentive_level",
+                    models.CharField(
+                        choices=[("Basic", "Basic"), ("Standard", "Standard"), ("Enhanced", "Enhanced")], max_length=10
+                    ),
+                ),
+                ("visits_per_month", models.PositiveSmallIntegerField()),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.establishment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['establishment', 'incentive_level'],
+                "ordering": ["establishment", "incentive_level"],
             },
         ),
         migrations.CreateModel(
-            name='VisitSession',
+            name="VisitSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('in_person', 'Visit in person')], default='in_person', max_length=10)),
-                ('room', models.CharField(max_length=60)),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('starts_at', models.TimeField()),
-                ('ends_at', models.TimeField()),
-                ('open_capacity', models.PositiveSmallIntegerField(help_text='Tables for open visits.')),
-                ('closed_capacity', models.PositiveSmallIntegerField(default=0, help_text='Booths for closed visits.')),
-                ('max_adults', models.PositiveSmallIntegerField(default=3)),
-                ('max_children', models.PositiveSmallIntegerField(default=3)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('wings', models.JSONField(blank=True, default=list, help_text='Wing codes that may book it; empty: every wing.')),
-                ('incentive_levels', models.JSONField(blank=True, default=list, help_text='Levels that may book it; empty: all.')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(choices=[("in_person", "Visit in person")], default="in_person", max_length=10),
+                ),
+                ("room", models.CharField(max_length=60)),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("starts_at", models.TimeField()),
+                ("ends_at", models.TimeField()),
+                ("open_capacity", models.PositiveSmallIntegerField(help_text="Tables for open visits.")),
+                ("closed_capacity", models.PositiveSmallIntegerField(default=0, help_text="Booths for closed visits.")),
+                ("max_adults", models.PositiveSmallIntegerField(default=3)),
+                ("max_children", models.PositiveSmallIntegerField(default=3)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "wings",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Wing codes that may book it; empty: every wing."
+                    ),
+                ),
+                (
+                    "incentive_levels",
+                    models.JSONField(blank=True, default=list, help_text="Levels that may book it; empty: all."),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.establishment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['weekday', 'starts_at', 'room'],
+                "ordering": ["weekday", "starts_at", "room"],
             },
         ),
         migrations.CreateModel(
-            name='VisitSlot',
+            name="VisitSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='slots', to='contact.visitsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="slots", to="contact.visitsession"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('open', 'Open visit'), ('closed', 'Closed visit (through a screen)')], default='open', max_length=8)),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('cancelled', 'Cancelled'), ('completed', 'Outcome recorded')], default='booked', max_length=10)),
-                ('booked_at', models.DateTimeField()),
-                ('booked_via', models.CharField(choices=[('family', 'Family site'), ('staff', 'Staff')], max_length=8)),
-                ('idempotency_key', models.CharField(max_length=90, unique=True)),
-                ('cancel_reason', models.CharField(blank=True, choices=[('visitor', 'The visitor cancelled'), ('prisoner', 'The person in prison cancelled'), ('establishment', 'The prison cancelled (staffing, lockdown)'), ('transferred', 'The person moved to another prison or was released'), ('administrative', 'Booked by mistake')], max_length=16)),
-                ('cancel_note', models.TextField(blank=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('arrived_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('attended', 'The visit took place'), ('visitor_no_show', 'The visitor did not arrive'), ('prisoner_refused', 'The person in prison refused the visit'), ('visitor_refused_entry', 'The visitor was refused entry'), ('ended_early', 'The visit was ended early (behaviour)'), ('prisoner_unwell', 'The person in prison was unwell')], max_length=24)),
-                ('outcome_note', models.TextField(blank=True)),
-                ('booked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outcome_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='people.person')),
-                ('visitors', models.ManyToManyField(related_name='visits', to='contact.contact')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='contact.visitslot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("open", "Open visit"), ("closed", "Closed visit (through a screen)")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("booked", "Booked"), ("cancelled", "Cancelled"), ("completed", "Outcome recorded")],
+                        default="booked",
+                        max_length=10,
+                    ),
+                ),
+                ("booked_at", models.DateTimeField()),
+                ("booked_via", models.CharField(choices=[("family", "Family site"), ("staff", "Staff")], max_length=8)),
+                ("idempotency_key", models.CharField(max_length=90, unique=True)),
+                (
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("visitor", "The visitor cancelled"),
+                            ("prisoner", "The person in prison cancelled"),
+                            ("establishment", "The prison cancelled (staffing, lockdown)"),
+                            ("transferred", "The person moved to another prison or was released"),
+                            ("administrative", "Booked by mistake"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("cancel_note", models.TextField(blank=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("arrived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("attended", "The visit took place"),
+                            ("visitor_no_show", "The visitor did not arrive"),
+                            ("prisoner_refused", "The person in prison refused the visit"),
+                            ("visitor_refused_entry", "The visitor was refused entry"),
+                            ("ended_early", "The visit was ended early (behaviour)"),
+                            ("prisoner_unwell", "The person in prison was unwell"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("outcome_note", models.TextField(blank=True)),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outcome_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="visits", to="people.person"
+                    ),
+                ),
+                ("visitors", models.ManyToManyField(related_name="visits", to="contact.contact")),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="visits", to="contact.visitslot"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slot__date', 'slot__session__starts_at', 'pk'],
+                "ordering": ["slot__date", "slot__session__starts_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['establishment', 'status'], name='contact_con_establi_1fc626_idx'),
+            model_name="contact",
+            index=models.Index(fields=["establishment", "status"], name="contact_con_establi_1fc626_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['email'], name='contact_con_email_2ebc86_idx'),
+            model_name="contact",
+            index=models.Index(fields=["email"], name="contact_con_email_2ebc86_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('person', 'idempotency_key'), name='contact_once_per_key'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(fields=("person", "idempotency_key"), name="contact_once_per_key"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['refused', 'removed']), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='contact_refusal_has_reason'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["refused", "removed"]), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="contact_refusal_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='restriction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'no_contact'), _negated=True), ('contact__isnull', False), models.Q(('named_person', ''), _negated=True), _connector='OR'), name='restriction_no_contact_names_someone'),
+            model_name="restriction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "no_contact"), _negated=True),
+                    ("contact__isnull", False),
+                    models.Q(("named_person", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="restriction_no_contact_names_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='restriction',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='restriction_ends_after_start'),
+            model_name="restriction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="restriction_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitallowance',
-            constraint=models.UniqueConstraint(fields=('establishment', 'incentive_level'), name='one_visit_allowance_per_level'),
+            model_name="visitallowance",
+            constraint=models.UniqueConstraint(
+                fields=("establishment", "incentive_level"), name="one_visit_allowance_per_level"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitsession',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='visit_session_ends_after'),
+            model_name="visitsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="visit_session_ends_after"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitsession',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='visit_session_valid_dates'),
+            model_name="visitsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="visit_session_valid_dates",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitsession',
-            constraint=models.CheckConstraint(condition=models.Q(('max_adults__gte', 1)), name='visit_session_one_adult'),
+            model_name="visitsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_adults__gte", 1)), name="visit_session_one_adult"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitslot',
-            constraint=models.UniqueConstraint(fields=('session', 'date'), name='one_slot_per_session_date'),
+            model_name="visitslot",
+            constraint=models.UniqueConstraint(fields=("session", "date"), name="one_slot_per_session_date"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['person', 'status'], name='contact_vis_person__0f9209_idx'),
+            model_name="visit",
+            index=models.Index(fields=["person", "status"], name="contact_vis_person__0f9209_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), models.Q(('cancel_reason', ''), _negated=True), _connector='OR'), name='visit_cancelled_has_reason'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cancelled"), _negated=True),
+                    models.Q(("cancel_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="visit_cancelled_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='visit_outcome_recorded'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="visit_outcome_recorded",
+            ),
         ),
     ]

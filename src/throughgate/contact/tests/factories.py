@@ -51,7 +51,9 @@ def next_weekday(weekday: int, *, after: dt.date | None = None) -> dt.date:
     return day
 
 
-def session(establishment: Establishment, *, weekday: int = 5, open_capacity: int = 10, closed: int = 2, **fields: Any) -> VisitSession:
+def session(
+    establishment: Establishment, *, weekday: int = 5, open_capacity: int = 10, closed: int = 2, **fields: Any
+) -> VisitSession:
     booker = make_staff("visits_booking", [establishment])
     return visit_services.session_add(
         by=booker,

@@ -73,7 +73,9 @@ def test_only_security_of_that_prison_decides(establishment: Any, other_establis
         selectors.contact_for_security(
             user=security(other_establishment), establishment=other_establishment, contact_id=contact.pk
         )
-    assert selectors.contacts_waiting(user=security(other_establishment), establishment=other_establishment).count() == 0
+    assert (
+        selectors.contacts_waiting(user=security(other_establishment), establishment=other_establishment).count() == 0
+    )
 
 
 def test_a_no_contact_restriction_refuses_approval_and_removes_an_approved_contact(establishment: Any) -> None:
@@ -85,7 +87,10 @@ def test_a_no_contact_restriction_refuses_approval_and_removes_an_approved_conta
         by=officer,
         person=person,
         new=services.NewRestriction(
-            kind=RestrictionKind.NO_CONTACT, reason="Court order", starts_on=timezone.localdate(), named_person="rowan  blocked"
+            kind=RestrictionKind.NO_CONTACT,
+            reason="Court order",
+            starts_on=timezone.localdate(),
+            named_person="rowan  blocked",
         ),
     )
     with pytest.raises(InvalidTransition) as exc:
