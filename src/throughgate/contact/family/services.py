@@ -102,25 +102,30 @@ def family_code_resend(*, account: FamilyAccount) -> str:
     return code
 
 
-@transaction.atomic
 def family_confirm(*, account: FamilyAccount, code: str) -> FamilyAccount:
-    """Check the emailed code; five wrong codes and it must be sent again."""
-    account = FamilyAccount.objects.select_for_update().get(pk=account.pk)
-    if account.is_confirmed:
-        return account
-    expired = (
-        account.code_sent_at is None or (timezone.now() - account.code_sent_at).total_seconds() > CODE_MINUTES * 60
-    )
-    if expired or account.wrong_codes >= MAX_WRONG_CODES:
-        raise InvalidInput(_("This code has stopped working. Ask for a new code."), code="code_expired", field="code")
-    if not check_password(code.strip(), account.code_hash):
-        account.wrong_codes += 1
-        account.save(update_fields=["wrong_codes"])
+    """Check the emailed code; five wrong codes and it must be sent again (a wrong try is counted even though the
+    confirmation is refused)."""
+    with transaction.atomic():
+        account = FamilyAccount.objects.select_for_update().get(pk=account.pk)
+        if account.is_confirmed:
+            return account
+        sent = account.code_sent_at
+        expired = sent is None or (timezone.now() - sent).total_seconds() > CODE_MINUTES * 60
+        if expired or account.wrong_codes >= MAX_WRONG_CODES:
+            raise InvalidInput(
+                _("This code has stopped working. Ask for a new code."), code="code_expired", field="code"
+            )
+        right = check_password(code.strip(), account.code_hash)
+        if right:
+            account.confirmed_at = timezone.now()
+            account.code_hash = ""
+            account.save(update_fields=["confirmed_at", "code_hash"])
+            audit.record(action=events.FAMILY_CONFIRMED, actor=account.user, obj=account)
+        else:
+            account.wrong_codes += 1
+            account.save(update_fields=["wrong_codes"])
+    if not right:
         raise InvalidInput(_("The code is not right. Check your email and try again."), code="code_wrong", field="code")
-    account.confirmed_at = timezone.now()
-    account.code_hash = ""
-    account.save(update_fields=["confirmed_at", "code_hash"])
-    audit.record(action=events.FAMILY_CONFIRMED, actor=account.user, obj=account)
     return account
 
 
