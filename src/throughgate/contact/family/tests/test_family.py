@@ -160,7 +160,7 @@ def test_the_email_code_reaches_a_real_smtp_server(
     received: list[str] = []
 
     class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             received.append(envelope.content.decode())
             return "250 OK"
 

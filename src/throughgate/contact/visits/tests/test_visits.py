@@ -43,7 +43,8 @@ def test_a_booking_is_stored_once_per_key_and_audited(establishment: Any) -> Non
     same = key()
     first = _book(booker, person, s, day, [contact], k=same)
     again = _book(booker, person, s, day, [contact], k=same)
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert first.visit.pk == again.visit.pk
     assert AuditEntry.objects.filter(action="contact.visit.booked", subject=person.prison_number).count() == 1
     assert [v.pk for v in selectors.own_upcoming(user=person.user)] == [first.visit.pk]
