@@ -15,7 +15,6 @@ from throughgate.contact.visits.selectors import SlotChoice
 from throughgate.core.forms import GovukForm, KeyedForm
 from throughgate.people.models import IncentiveLevel
 
-DATE_HINT = _("For example, 27 3 2007. Type it as 2007-03-27.")
 
 
 class ContactRequestForm(KeyedForm):
