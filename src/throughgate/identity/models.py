@@ -130,8 +130,11 @@ class User(AbstractUser):
         if cached is None:
             kinds = {kind for _code, kind, _all, _perms in self._role_rows()}
             cached = next(
-                (str(kind) for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER, RoleKind.FAMILY)
-                    if kind in kinds),
+                (
+                    str(kind)
+                    for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER, RoleKind.FAMILY)
+                    if kind in kinds
+                ),
                 str(RoleKind.STAFF),
             )
             self._kind_cache = cached

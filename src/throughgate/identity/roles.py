@@ -151,7 +151,9 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *CONTACT_VISITS,
         ),
     ),
-    RoleSpec("visits_booking", "Visits booking", RoleKind.STAFF, (*STAFF_BASE, "people.search_people", *CONTACT_VISITS)),
+    RoleSpec(
+        "visits_booking", "Visits booking", RoleKind.STAFF, (*STAFF_BASE, "people.search_people", *CONTACT_VISITS)
+    ),
     RoleSpec(
         "hq_analyst",
         "HQ analyst",

@@ -46,6 +46,9 @@ def contact_request(*, user: User, new: NewContact, idempotency_key: str) -> Con
     existing = Contact.objects.filter(person=person, idempotency_key=key).first()
     if existing is not None:
         return existing
+    establishment = person.establishment
+    if establishment is None:  # own_record_for refuses a person without one; this tells the type checker
+        raise NotVisible(_("No record found"))
     if not new.first_name.strip() or not new.last_name.strip():
         raise InvalidInput(_("Enter their first and last name."), code="name_required", field="first_name")
     if not (new.phone.strip() or new.email.strip() or new.address.strip()):
@@ -61,7 +64,7 @@ def contact_request(*, user: User, new: NewContact, idempotency_key: str) -> Con
         with transaction.atomic():
             contact = Contact.objects.create(
                 person=person,
-                establishment=person.establishment,
+                establishment=establishment,
                 kind=new.kind,
                 first_name=new.first_name.strip(),
                 last_name=new.last_name.strip(),

@@ -67,7 +67,7 @@ def starts_at(session: VisitSession, day: dt.date) -> dt.datetime:
 
 def allowance_of(person: Person) -> int:
     found = VisitAllowance.objects.filter(
-        establishment_id=person.establishment_id, incentive_level=person.incentive_level
+        establishment=person.establishment, incentive_level=person.incentive_level
     ).first()
     return found.visits_per_month if found else DEFAULT_VISITS_PER_MONTH
 
@@ -109,7 +109,7 @@ def slots_for(person: Person, *, now: dt.datetime | None = None, days: int = BOO
     last = today + dt.timedelta(days=days)
     sessions = [
         s
-        for s in VisitSession.objects.filter(establishment_id=person.establishment_id, valid_from__lte=last).filter(
+        for s in VisitSession.objects.filter(establishment=person.establishment, valid_from__lte=last).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=today)
         )
         if session_open_to(s, person)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import formats
@@ -14,7 +14,6 @@ from throughgate.contact.visits.models import CancelReason, VisitKind, VisitOutc
 from throughgate.contact.visits.selectors import SlotChoice
 from throughgate.core.forms import GovukForm, KeyedForm
 from throughgate.people.models import IncentiveLevel
-
 
 
 class ContactRequestForm(KeyedForm):
@@ -70,7 +69,9 @@ class RestrictionForm(GovukForm):
 
     def __init__(self, *args: Any, contacts: list[Contact], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact"].choices = [("", _("Not a contact"))] + [(c.pk, c.full_name) for c in contacts]
+        cast(forms.ChoiceField, self.fields["contact"]).choices = [("", _("Not a contact"))] + [
+            (c.pk, c.full_name) for c in contacts
+        ]
 
 
 class SessionForm(GovukForm):
@@ -145,9 +146,11 @@ class BookingForm(KeyedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.slot_choices = {choice.value: choice for choice in slots}
-        self.fields["slot"].choices = [(choice.value, slot_label(choice)) for choice in slots]
+        cast(forms.ChoiceField, self.fields["slot"]).choices = [(choice.value, slot_label(choice)) for choice in slots]
         self.visitor_choices = {c.pk: c for c in visitors}
-        self.fields["visitors"].choices = [(c.pk, c.full_name) for c in visitors if lead is None or c.pk != lead.pk]
+        cast(forms.ChoiceField, self.fields["visitors"]).choices = [
+            (c.pk, c.full_name) for c in visitors if lead is None or c.pk != lead.pk
+        ]
         if lead is not None:
             self.fields["visitors"].label = _("Who else is coming with you?")
             self.fields["visitors"].help_text = _("Only people on the approved list can come.")

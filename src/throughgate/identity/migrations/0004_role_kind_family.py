@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0003_sign_in_failures'),
+        ("identity", "0003_sign_in_failures"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='role',
-            name='kind',
-            field=models.CharField(choices=[('staff', 'Staff'), ('resident', 'Person in prison'), ('probation', 'Person on probation'), ('partner', 'Partner system'), ('family', 'Family member')], max_length=12),
+            model_name="role",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("staff", "Staff"),
+                    ("resident", "Person in prison"),
+                    ("probation", "Person on probation"),
+                    ("partner", "Partner system"),
+                    ("family", "Family member"),
+                ],
+                max_length=12,
+            ),
         ),
     ]

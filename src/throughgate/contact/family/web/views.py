@@ -104,7 +104,7 @@ def family_sign_in(request: HttpRequest) -> HttpResponse:
         if user is None:
             form.add_error(None, _("The email or password is not right. Try again."))
         else:
-            account = selectors.account_of(user=user)  # type: ignore[arg-type]
+            account = selectors.account_of(user=user)
             if account is not None and not account.is_confirmed:
                 request.session[PENDING] = account.pk
                 return HttpResponseRedirect(reverse("contact:family_confirm"))
