@@ -207,7 +207,14 @@ def contact_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
             visitors=[],
             idempotency_key="matrix-sample-visit",
         ).visit
-        estate._contact = {"contact": str(contact.pk), "visit": str(visit.pk)}  # type: ignore[attr-defined]
+        from throughgate.contact.messages.services import message_send
+
+        message = message_send(user=family, contact=contact, body="Hello", idempotency_key="matrix-sample-message")
+        estate._contact = {  # type: ignore[attr-defined]
+            "contact": str(contact.pk),
+            "visit": str(visit.pk),
+            "message": str(message.pk),
+        }
     ids: dict[str, str] = estate._contact  # type: ignore[attr-defined]
     return {
         "contact:approval": {"contact_id": ids["contact"]},
@@ -218,6 +225,10 @@ def contact_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         "contact:hall_visit": {"visit_id": ids["visit"]},
         "contact:family_book": {"contact_id": ids["contact"]},
         "contact:family_visit": {"visit_id": ids["visit"]},
+        "contact:family_messages": {"contact_id": ids["contact"]},
+        "contact:my_message": {"message_id": ids["message"]},
+        "contact:moderation_message": {"message_id": ids["message"]},
+        "api:message_reply": {"message_id": ids["message"]},
     }
 
 

@@ -201,6 +201,7 @@ RESIDENT_PAGES = {
     "my contacts": _resident_page("contact:my_contacts"),
     "ask to add a contact": _resident_page("contact:contact_new"),
     "my visits": _resident_page("contact:my_visits"),
+    "my messages": _resident_page("contact:my_messages"),
     **CONTENT_PAGES,
 }
 

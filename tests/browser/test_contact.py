@@ -174,3 +174,75 @@ def test_staff_pages_for_contacts_and_visits(
     visit("/visits/hall/", "visits hall", "staff-hall")
     assert not problems, "\n".join(problems)
     assert not page.js_errors, page.js_errors
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_resident_reads_a_released_message_and_replies(
+    language: str, new_context: Any, live_server: Any, establishment: Any
+) -> None:
+    from throughgate.contact.messages import services as message_services
+    from throughgate.contact.tests.factories import family_user, key, security
+
+    person = make_resident(establishment, first_name="Sam", last_name="Jones")
+    email = f"dana.msg.{language}@example.org"
+    contact = approved_contact(person, "Dana", "Jones", email=email)
+    family = family_user(email)
+    message_services.rule_add(
+        by=security(establishment), establishment=establishment, pattern="parcel", is_regex=False, reason="Drop-offs"
+    )
+    message_services.message_send(
+        user=family, contact=contact, body="We miss you. See you soon.", idempotency_key=key()
+    )
+    message_services.message_send(
+        user=family, contact=contact, body="The parcel is at the gate.", idempotency_key=key()
+    )
+    _device, token = make_device(establishment)
+    context = new_context(viewport=KIOSK_VIEWPORT, bypass_csp=True)
+    set_device(context, live_server.url, token)
+    set_language(context, live_server.url, language)
+    kiosk = watch_errors(context.new_page())
+    problems: list[str] = []
+    sign_in_resident(kiosk, person)
+    kiosk.locator('.tg-tile__link[href="/messages/"]').click()
+    kiosk.wait_for_url("**/messages/")
+    assert kiosk.locator('[data-testid="message"]').count() == 1  # the held one is not there
+    assert "parcel" not in kiosk.content()
+    problems.extend(axe_problems(kiosk, "resident messages", language))
+    guide_screenshot(kiosk, "contact-resident-messages", language, full_page=False)
+    kiosk.locator('[data-testid="message"] a').click()
+    kiosk.wait_for_url("**/messages/*/")
+    assert "We miss you. See you soon." in kiosk.locator('[data-testid="message-body"]').inner_text()
+    problems.extend(axe_problems(kiosk, "resident reads a message", language))
+    guide_screenshot(kiosk, "contact-resident-message", language, full_page=False)
+    kiosk.locator("#id_body").fill("Thank you. See you on Saturday.")
+    submit(kiosk)
+    kiosk.wait_for_url("**/messages/")
+    replies = [m for m in mail.outbox if email in m.to and "Thank you. See you on Saturday." in m.body]
+    assert len(replies) == 1
+
+    # The family reads the reply on the family site at 360 px; security sees the held message.
+    phone_context = new_context(viewport=PHONE_VIEWPORT, bypass_csp=True)
+    set_language(phone_context, live_server.url, language)
+    phone = watch_errors(phone_context.new_page())
+    phone.goto("/family/sign-in/")
+    phone.locator("#id_email").fill(email)
+    phone.locator("#id_password").fill(PASSWORD)
+    submit(phone)
+    phone.locator(f'[data-testid="messages-{contact.pk}"]').click()
+    phone.wait_for_url(f"**/family/messages/{contact.pk}/")
+    assert "Thank you. See you on Saturday." in phone.content()
+    problems.extend(axe_problems(phone, "family messages", language))
+    guide_screenshot(phone, "contact-family-messages", language)
+    staff_context = new_context(viewport=STAFF_VIEWPORT, bypass_csp=True)
+    set_language(staff_context, live_server.url, language)
+    staff = watch_errors(staff_context.new_page())
+    sign_in_staff(staff, make_staff("security_it", [establishment], username=f"mod-{language}"))
+    staff.goto("/messages/moderation/")
+    problems.extend(axe_problems(staff, "message checks", language))
+    guide_screenshot(staff, "contact-staff-moderation", language)
+    staff.locator("main table a").first.click()
+    staff.wait_for_url("**/messages/moderation/*/")
+    problems.extend(axe_problems(staff, "check a message", language))
+    assert not problems, "\n".join(problems)
+    assert not kiosk.js_errors, kiosk.js_errors
+    assert not phone.js_errors, phone.js_errors

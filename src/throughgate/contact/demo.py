@@ -188,6 +188,7 @@ def populate(*, seed: int = 1, say: Callable[[str], None] = lambda _line: None) 
             counts["visits booked"] += 1
         if first_resident is not None:
             _family_account()
+            _messages(first_resident)
     say(
         f"  {counts['contacts']} contacts, {counts['visits booked']} visits; "
         f"family site (/family/): {FAMILY_EMAIL}, password {FAMILY_PASSWORD}"
@@ -224,10 +225,47 @@ def _family_account() -> None:
     FamilyAccount.objects.create(user=user, email=FAMILY_EMAIL, confirmed_at=now, created_at=now)
 
 
+def _messages(person: Person) -> None:
+    """A rule, a delivered message and a held one from Dana Demo to the first demo resident."""
+    from throughgate.contact.messages import services as message_services
+
+    place = person.establishment
+    security = _staff(place, "security_it") if place else None
+    family = User.objects.get(username=family_username(FAMILY_EMAIL))
+    sister = Contact.objects.get(person=person, email=FAMILY_EMAIL)
+    if place is None or security is None:
+        return
+    message_services.rule_add(by=security, establishment=place, pattern="parcel", is_regex=False, reason="Drop-offs")
+    message_services.rule_add(
+        by=security, establishment=place, pattern=r"\b07\d{3} ?\d{6}\b", is_regex=True, reason="Phone numbers"
+    )
+    message_services.message_send(
+        user=family,
+        contact=sister,
+        body="Hi, it was good to see you. Mum sends her love. Kit did well at school this week.",
+        idempotency_key="demo-message-1",
+    )
+    message_services.message_send(
+        user=family, contact=sister, body="Can you ring me on 07700 900999?", idempotency_key="demo-message-2"
+    )
+
+
 def reset() -> dict[str, int]:
     """Delete every contact row and the family accounts, for ``demo_estate --reset``."""
     deleted = 0
-    for model in (Visit, VisitSlot, VisitSession, VisitAllowance, Restriction, Contact, FamilyAccount):
+    from throughgate.contact.messages.models import Message, ModerationRule
+
+    for model in (
+        Message,
+        ModerationRule,
+        Visit,
+        VisitSlot,
+        VisitSession,
+        VisitAllowance,
+        Restriction,
+        Contact,
+        FamilyAccount,
+    ):
         deleted += model.objects.all().delete()[0]
     deleted += User.objects.filter(username__startswith="family:").delete()[0]
     return {"contact rows": deleted}

@@ -2,6 +2,17 @@
 
 from throughgate.contact.contacts.models import Contact, Restriction
 from throughgate.contact.family.models import FamilyAccount
+from throughgate.contact.messages.models import Message, ModerationRule
 from throughgate.contact.visits.models import Visit, VisitAllowance, VisitSession, VisitSlot
 
-__all__ = ["Contact", "FamilyAccount", "Restriction", "Visit", "VisitAllowance", "VisitSession", "VisitSlot"]
+__all__ = [
+    "Contact",
+    "FamilyAccount",
+    "Message",
+    "ModerationRule",
+    "Restriction",
+    "Visit",
+    "VisitAllowance",
+    "VisitSession",
+    "VisitSlot",
+]

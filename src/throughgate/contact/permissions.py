@@ -18,5 +18,9 @@ RUN_VISITS_HALL = register_permission(
 )
 USE_FAMILY_SITE = register_permission(
     "contact.use_family_site",
-    "A family member books and cancels visits with the residents they are an approved contact of",
+    "A family member books visits and writes to the residents they are an approved contact of",
+)
+MODERATE_MESSAGES = register_permission(
+    "contact.moderate_messages",
+    "Security: read held messages, release or refuse them, and set the moderation rules in your establishment",
 )

@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from throughgate.contact.permissions import APPROVE_CONTACTS, MANAGE_VISITS, RUN_VISITS_HALL, USE_CONTACTS
+from throughgate.contact.permissions import (
+    APPROVE_CONTACTS,
+    MANAGE_VISITS,
+    MODERATE_MESSAGES,
+    RUN_VISITS_HALL,
+    USE_CONTACTS,
+)
 from throughgate.identity.tiles import Tile, register_tile
 
 register_tile(
@@ -69,5 +75,27 @@ register_tile(
         RUN_VISITS_HALL,
         "staff",
         53,
+    )
+)
+register_tile(
+    Tile(
+        "contact:my_messages",
+        _("Messages"),
+        _("Read and answer your family"),
+        "contact/icons/letter.svg",
+        USE_CONTACTS,
+        "resident",
+        62,
+    )
+)
+register_tile(
+    Tile(
+        "contact:moderation",
+        _("Message checks"),
+        _("Held messages from families; the rules that hold them"),
+        "contact/icons/letter.svg",
+        MODERATE_MESSAGES,
+        "staff",
+        54,
     )
 )

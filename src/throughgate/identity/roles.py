@@ -63,7 +63,7 @@ NOTICES_OFFICER = ("selfservice.manage_notices",)
 NOTICES_GOVERNOR = ("selfservice.manage_notices", "selfservice.manage_prison_notices")
 # Contact with family: security checks contacts and records restrictions; visits booking staff set up sessions and
 # book visits; wing officers work the visits hall; the governor does all but the security checks.
-CONTACT_SECURITY = ("contact.approve_contacts",)
+CONTACT_SECURITY = ("contact.approve_contacts", "contact.moderate_messages")
 CONTACT_VISITS = ("contact.manage_visits", "contact.run_visits_hall")
 CONTACT_HALL = ("contact.run_visits_hall",)
 

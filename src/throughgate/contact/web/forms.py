@@ -219,3 +219,18 @@ class FamilySignInForm(GovukForm):
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class MessageForm(KeyedForm):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        error_messages={"required": _("Write your message.")},
+    )
+
+
+class RuleForm(GovukForm):
+    pattern = forms.CharField(label=_("Word, phrase or pattern"), max_length=200)
+    is_regex = forms.BooleanField(label=_("It is a regular expression"), required=False)
+    reason = forms.CharField(label=_("Why it holds a message"), max_length=200)
