@@ -81,7 +81,7 @@ register_tile(
     Tile(
         "contact:my_messages",
         _("Messages"),
-        _("Read and answer your family"),
+        _("Read mail from home and write back"),
         "contact/icons/letter.svg",
         USE_CONTACTS,
         "resident",
