@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from throughgate.contact.api import ROUTERS as CONTACT_ROUTERS
 from throughgate.core.access import public
 from throughgate.core.errors import ServiceError
 from throughgate.identity.api import API_AUTH
@@ -27,6 +28,8 @@ api = NinjaAPI(
 api.add_router("/people/", people_router, tags=["people"])
 for selfservice_router in SELFSERVICE_ROUTERS:
     api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
+for contact_router in CONTACT_ROUTERS:
+    api.add_router("/contact/", contact_router, tags=["contact"])
 
 
 @public

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "throughgate.identity",
     "throughgate.people",
     "throughgate.selfservice",
+    "throughgate.contact",
     "throughgate.welfare",
     "throughgate.access",
     "throughgate.dataprotection",
@@ -142,6 +143,7 @@ AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
     "throughgate.identity.backends.StaffBackend",
     "throughgate.identity.backends.ResidentBackend",
+    "throughgate.identity.backends.FamilyBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

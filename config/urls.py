@@ -28,6 +28,7 @@ urlpatterns = [
     path("people/", include("throughgate.people.web.urls")),
     path("", include("throughgate.access.web.urls")),
     path("selfservice/", include("throughgate.selfservice.web.urls")),
+    path("", include("throughgate.contact.web.urls")),
     path("aim/", include("throughgate.welfare.web.urls")),
     path("data-protection/", include("throughgate.dataprotection.web.urls")),
     path("insights/", include("throughgate.insights.web.urls")),

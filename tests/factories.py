@@ -12,7 +12,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from throughgate.identity import services as identity_services
-from throughgate.identity.middleware import SESSION_DEVICE, SESSION_LAST_SEEN
+from throughgate.identity.middleware import SESSION_DEVICE, SESSION_FAMILY, SESSION_LAST_SEEN
 from throughgate.identity.models import (
     Establishment,
     Location,
@@ -153,6 +153,16 @@ def sign_in_resident(client: Client, person: Person, device: RegisteredDevice | 
     client.force_login(person.user, backend="throughgate.identity.backends.ResidentBackend")
     session = client.session
     session[SESSION_DEVICE] = device.pk
+    session[SESSION_LAST_SEEN] = dt.datetime.now(tz=dt.UTC).timestamp()
+    session.save()
+    return client
+
+
+def sign_in_family(client: Client, user: User) -> Client:
+    """Signed in on the family site (contact app), as after its email-and-password sign-in."""
+    client.force_login(user, backend="throughgate.identity.backends.FamilyBackend")
+    session = client.session
+    session[SESSION_FAMILY] = True
     session[SESSION_LAST_SEEN] = dt.datetime.now(tz=dt.UTC).timestamp()
     session.save()
     return client

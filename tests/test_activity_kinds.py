@@ -1,10 +1,10 @@
-"""Each app registers its own activity kinds in its events.py; core.activity keeps only the kinds of apps that do not
-exist yet (contact) and plain-code aliases of moved selfservice kinds for people's demo, which may not import
-selfservice."""
+"""Each app registers its own activity kinds in its events.py; core.activity keeps only plain-code aliases of the
+contact and selfservice kinds for people's demo (and AIM's indicators), which may not import those apps."""
 
 from __future__ import annotations
 
 from throughgate.access import events as access_events
+from throughgate.contact import events as contact_events
 from throughgate.core import activity
 from throughgate.identity import events as identity_events
 from throughgate.people import events as people_events
@@ -33,7 +33,11 @@ def test_the_old_names_of_moved_kinds_are_the_codes_selfservice_registers() -> N
 
 def test_every_registered_kind_has_one_owner() -> None:
     owned = {
-        "core (contact, until it exists)": {activity.VISIT_ATTENDED, activity.VISIT_CANCELLED, activity.PHONE_CALL},
+        "contact": {
+            contact_events.VISIT_ATTENDED_KIND,
+            contact_events.VISIT_CANCELLED_KIND,
+            contact_events.PHONE_CALL_KIND,
+        },
         "identity": {identity_events.KIOSK_LOGIN},
         "people": {
             people_events.ARRIVED,
@@ -56,3 +60,11 @@ def test_every_registered_kind_has_one_owner() -> None:
     everything = [code for codes in owned.values() for code in codes]
     assert len(everything) == len(set(everything))
     assert set(everything) == set(activity.KINDS)
+
+
+def test_the_contact_kinds_keep_the_codes_aim_reads() -> None:
+    assert (activity.VISIT_ATTENDED, activity.VISIT_CANCELLED, activity.PHONE_CALL) == (
+        contact_events.VISIT_ATTENDED_KIND,
+        contact_events.VISIT_CANCELLED_KIND,
+        contact_events.PHONE_CALL_KIND,
+    )

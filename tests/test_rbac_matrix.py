@@ -22,12 +22,13 @@ from tests.factories import (
     make_partner,
     make_resident,
     make_staff,
+    sign_in_family,
     sign_in_resident,
     sign_in_staff,
 )
 from throughgate.core.access import Rule, rule_for
 from throughgate.identity.middleware import API_NAMESPACE, is_api_operation
-from throughgate.identity.models import ApiToken, Establishment, Role, RoleKind
+from throughgate.identity.models import ApiToken, Establishment, Role, RoleKind, User
 from throughgate.identity.roles import DEFAULT_ROLES
 from throughgate.people.models import Person
 
@@ -56,7 +57,7 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -
 
 
 # Signing out ends the session the other routes need: these go last, in this order.
-SIGN_OUT_ROUTES = ("probation:sign_out", "identity:logout")
+SIGN_OUT_ROUTES = ("probation:sign_out", "contact:family_sign_out", "identity:logout")
 
 
 def all_routes() -> list[Route]:
@@ -191,6 +192,50 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **meals_kwargs(estate),
         **probation_kwargs(estate),
         **sharing_kwargs(estate),
+        **contact_kwargs(estate),
+    }
+
+
+def contact_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Contact: the resident's approved contact (whose email the family member's account carries) and a visit booked
+    by that family member, both in MDI."""
+    if not hasattr(estate, "_contact"):
+        from throughgate.contact.tests.factories import approved_contact, family_user, next_weekday, session
+        from throughgate.contact.visits.services import visit_book_by_family
+
+        contact = approved_contact(estate.resident, "Matrix", "Family", email="matrix.family@example.org")
+        family = family_user("matrix.family@example.org")
+        visiting = session(estate.mdi)
+        visit = visit_book_by_family(
+            user=family,
+            lead=contact,
+            session=visiting,
+            day=next_weekday(visiting.weekday),
+            visitors=[],
+            idempotency_key="matrix-sample-visit",
+        ).visit
+        from throughgate.contact.messages.services import message_send
+
+        message = message_send(user=family, contact=contact, body="Hello", idempotency_key="matrix-sample-message")
+        estate._contact = {  # type: ignore[attr-defined]
+            "contact": str(contact.pk),
+            "visit": str(visit.pk),
+            "message": str(message.pk),
+        }
+    ids: dict[str, str] = estate._contact  # type: ignore[attr-defined]
+    return {
+        "contact:approval": {"contact_id": ids["contact"]},
+        "contact:person_contacts": {"prison_number": estate.resident.prison_number},
+        "contact:restriction_end": {"restriction_id": "1"},
+        "contact:staff_book": {"prison_number": estate.resident.prison_number},
+        "contact:visit_cancel": {"visit_id": ids["visit"]},
+        "contact:hall_visit": {"visit_id": ids["visit"]},
+        "contact:family_book": {"contact_id": ids["contact"]},
+        "contact:family_visit": {"visit_id": ids["visit"]},
+        "contact:family_messages": {"contact_id": ids["contact"]},
+        "contact:my_message": {"message_id": ids["message"]},
+        "contact:moderation_message": {"message_id": ids["message"]},
+        "api:message_reply": {"message_id": ids["message"]},
     }
 
 
@@ -323,6 +368,10 @@ def client_for(actor: str, estate: Estate) -> tuple[Client, dict[str, str], set[
     if role.kind == RoleKind.PARTNER:
         _user, secret = make_partner(scopes=list(role.permissions))
         return client, {"Authorization": f"Bearer {secret}"}, set(role.permissions)
+    if role.kind == RoleKind.FAMILY:
+        contact_kwargs(estate)  # the family account of the sample contact
+        sign_in_family(client, User.objects.get(username="family:matrix.family@example.org"))
+        return client, {}, set(role.permissions)
     user = make_staff(actor, [] if role.sees_all_establishments else [estate.mdi])
     sign_in_staff(client, user)
     return client, {}, set(role.permissions)
@@ -346,12 +395,13 @@ def web_problem(route: Route, rule: Rule | None, actor: str, perms: set[str], re
             return "public route refused with 403"
         return None
     signed_in_session = actor not in ("anonymous", "partner_system")
+    login = reverse(rule.sign_in) if rule.sign_in else LOGIN
     if not signed_in_session:
-        if status != 302 or not response["Location"].startswith(LOGIN):
+        if status != 302 or not response["Location"].startswith(login):
             return f"expected a redirect to sign in, got {status}"
         return None
     if rule.permission in perms:
-        if status == 403 or (status == 302 and response["Location"].startswith(LOGIN)):
+        if status == 403 or (status == 302 and response["Location"].startswith(login)):
             return f"holds {rule.permission} but got {status}"
         return None
     return None if status == 403 else f"lacks {rule.permission} but got {status}"

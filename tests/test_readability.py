@@ -199,6 +199,10 @@ RESIDENT_PAGES = {
     "internet": _resident_page("access:my_sites"),
     "my timetable": _resident_page("selfservice:my_timetable"),
     "meals": _resident_page("selfservice:meals"),
+    "my contacts": _resident_page("contact:my_contacts"),
+    "ask to add a contact": _resident_page("contact:contact_new"),
+    "my visits": _resident_page("contact:my_visits"),
+    "my messages": _resident_page("contact:my_messages"),
     **CONTENT_PAGES,
     **PROBATION_PAGES,
 }

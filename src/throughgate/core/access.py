@@ -24,6 +24,7 @@ ATTRIBUTE = "throughgate_access"
 class Rule:
     kind: Literal["public", "permission"]
     permission: str = ""
+    sign_in: str = ""  # the URL name an anonymous visitor is sent to (empty: the staff sign-in page)
 
     def __str__(self) -> str:
         return "public" if self.kind == "public" else self.permission
@@ -62,13 +63,14 @@ def public(func: F) -> F:
     return _declare(func, Rule(kind="public"))
 
 
-def requires(permission: str) -> Callable[[F], F]:
-    """Only a signed-in user whose roles grant ``permission`` may use this route."""
+def requires(permission: str, *, sign_in: str = "") -> Callable[[F], F]:
+    """Only a signed-in user whose roles grant ``permission`` may use this route. ``sign_in`` names the sign-in page
+    an anonymous visitor is sent to, for routes whose users do not sign in on the staff page (the family site)."""
     if permission not in PERMISSIONS:
         raise ValueError(f"Unregistered permission {permission!r}: register it with register_permission")
 
     def decorator(func: F) -> F:
-        return _declare(func, Rule(kind="permission", permission=permission))
+        return _declare(func, Rule(kind="permission", permission=permission, sign_in=sign_in))
 
     return decorator
 

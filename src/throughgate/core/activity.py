@@ -39,11 +39,11 @@ def register_kind(code: str, description: str, value_meaning: str = "1 per event
 # selfservice: apps, complaints, meals, money, attendance, content; access: internet use), imported by its AppConfig.
 # AIM reads many of them (welfare/indicators.py); `aim ingest` and `activity_import` accept any registered kind.
 
-# Visits and phone calls belong to the contact app, which does not exist yet: until it does (and registers them in its
-# events.py) they arrive only through imports, and are registered here.
-VISIT_ATTENDED = register_kind("visit.attended", "A social visit took place")
-VISIT_CANCELLED = register_kind("visit.cancelled", "A booked social visit was cancelled")
-PHONE_CALL = register_kind("phone.call", "A PIN-phone call was made", "minutes")
+# Visits and phone calls belong to the contact app, which registers them (contact/events.py); their codes stay here as
+# plain names for people's demo and AIM's indicators, as the moved selfservice kinds below do.
+VISIT_ATTENDED = "visit.attended"
+VISIT_CANCELLED = "visit.cancelled"
+PHONE_CALL = "phone.call"
 
 # Old names of kinds that selfservice registers (selfservice/events.py), kept as plain codes only for people's demo
 # (people/demo.py), which may not import selfservice (apps depend only leftwards). Selfservice itself uses its own

@@ -24,7 +24,7 @@ from throughgate.core.errors import DomainError
 from throughgate.core.forms import EARLIEST_DATE, LATEST_DATE
 from throughgate.core.validators import MAX_ID
 from throughgate.identity import selectors
-from throughgate.identity.middleware import device_session_is_valid
+from throughgate.identity.middleware import SESSION_FAMILY, device_session_is_valid
 from throughgate.identity.models import ApiToken, User
 
 # Numbers in request bodies are JSON numbers, never coerced: ``true`` is not 1 and ``"5"`` is not 5 (422 instead).
@@ -104,6 +104,8 @@ class VerifiedSessionAuth(SessionAuth):
             return None
         if user.is_resident:
             return user if device_session_is_valid(request) else None
+        if user.is_family_member:  # the family site's sign-in (contact app); such a session holds no staff permission
+            return user if request.session.get(SESSION_FAMILY) else None
         return user if user.is_verified() else None  # type: ignore[attr-defined]
 
 

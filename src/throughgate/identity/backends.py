@@ -33,13 +33,14 @@ class RolePermissionsMixin:
 
 
 class StaffBackend(RolePermissionsMixin, ModelBackend):
-    """Username and password, for staff and people on probation. Residents cannot sign in this way."""
+    """Username and password, for staff and people on probation. Residents and family members cannot sign in this
+    way."""
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if not isinstance(user, User) or user.kind in (RoleKind.RESIDENT, RoleKind.PARTNER):
+        if not isinstance(user, User) or user.kind in (RoleKind.RESIDENT, RoleKind.PARTNER, RoleKind.FAMILY):
             return None
         return user
 
@@ -78,3 +79,39 @@ class ResidentBackend(RolePermissionsMixin, ModelBackend):
 
     def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         return set()
+
+
+class FamilyBackend(RolePermissionsMixin, ModelBackend):
+    """Email address and password, for family members on the family site (contact app) only: the account must have the
+    family kind, so a staff or resident account can never sign in there, nor a family account on the staff page."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        family_email: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not family_email or password is None:
+            return None
+        user = User.objects.filter(username=family_username(family_email)).first()
+        if user is None:
+            User().set_password(password)  # same work as a real check, so timing does not reveal the account
+            return None
+        if not user.check_password(password) or not user.is_active or user.kind != RoleKind.FAMILY:
+            return None
+        return user
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+
+FAMILY_USERNAME_PREFIX = "family:"
+
+
+def family_username(email: str) -> str:
+    """The username of a family account: its email address, lower-cased, with a prefix no staff username has."""
+    return f"{FAMILY_USERNAME_PREFIX}{email.strip().lower()}"

@@ -28,6 +28,7 @@ API_NAMESPACE = "api"
 SESSION_LAST_SEEN = "tg_last_seen"
 SESSION_DEVICE = "tg_device_id"
 SESSION_ESTABLISHMENT = "tg_establishment"
+SESSION_FAMILY = "tg_family"  # set by the family site's sign-in (contact app)
 # The idle clock in the session is moved on only when it is at least this old, so a burst of requests does not
 # write the session row on every one. A session may therefore end up to this many seconds before its idle limit,
 # never after it. (The kiosk page itself only tells the server about touches every 20 seconds.)
@@ -145,11 +146,18 @@ class AccessMiddleware:
         if not user.is_authenticated or not isinstance(user, User):
             if request_device(request) is not None:  # a kiosk or in-cell device: its own sign-in page
                 return HttpResponseRedirect(reverse("identity:kiosk_login"))
-            return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+            sign_in = reverse(rule.sign_in or settings.LOGIN_URL)
+            return HttpResponseRedirect(f"{sign_in}?{urlencode({'next': request.get_full_path()})}")
         if user.is_resident:
             if not device_session_is_valid(request):
                 logout(request)
                 return HttpResponseRedirect(reverse("identity:kiosk_login"))
+        elif user.is_family_member:
+            # The family site's own sign-in (contact app): email and password, the address proved by a code sent to
+            # it. Such a session holds only the family permission, so every staff page refuses it below.
+            if not request.session.get(SESSION_FAMILY):
+                logout(request)
+                return HttpResponseRedirect(reverse(rule.sign_in or settings.LOGIN_URL))
         elif not user.is_verified():  # type: ignore[attr-defined]
             return HttpResponseRedirect(f"{reverse('identity:verify')}?{urlencode({'next': request.get_full_path()})}")
         if not user.has_perm(rule.permission):

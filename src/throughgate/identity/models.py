@@ -17,6 +17,7 @@ class RoleKind(models.TextChoices):
     RESIDENT = "resident", _("Person in prison")
     PROBATION = "probation", _("Person on probation")
     PARTNER = "partner", _("Partner system")
+    FAMILY = "family", _("Family member")
 
 
 class Role(models.Model):
@@ -129,7 +130,11 @@ class User(AbstractUser):
         if cached is None:
             kinds = {kind for _code, kind, _all, _perms in self._role_rows()}
             cached = next(
-                (str(kind) for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER) if kind in kinds),
+                (
+                    str(kind)
+                    for kind in (RoleKind.RESIDENT, RoleKind.PROBATION, RoleKind.PARTNER, RoleKind.FAMILY)
+                    if kind in kinds
+                ),
                 str(RoleKind.STAFF),
             )
             self._kind_cache = cached
@@ -138,6 +143,11 @@ class User(AbstractUser):
     @property
     def is_resident(self) -> bool:
         return self.kind == RoleKind.RESIDENT
+
+    @property
+    def is_family_member(self) -> bool:
+        """Someone outside the prison with a family-site account (contact app): never staff, never a resident."""
+        return self.kind == RoleKind.FAMILY
 
     @property
     def is_staff_member(self) -> bool:

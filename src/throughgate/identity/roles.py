@@ -69,6 +69,11 @@ INSIGHTS_HQ = (*INSIGHTS_GOVERNOR, "insights.view_estate")
 # Resettlement (probation app): prison resettlement staff build the passports of people in their prison and release
 # them to probation; the governor may release too. Practitioners work their own caseload (probation.supervise).
 RESETTLEMENT_STAFF = ("probation.work_resettlement", "probation.release_people")
+# Contact with family: security checks contacts and records restrictions; visits booking staff set up sessions and
+# book visits; wing officers work the visits hall; the governor does all but the security checks.
+CONTACT_SECURITY = ("contact.approve_contacts", "contact.moderate_messages")
+CONTACT_VISITS = ("contact.manage_visits", "contact.run_visits_hall")
+CONTACT_HALL = ("contact.run_visits_hall",)
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -86,6 +91,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_meals",
             "selfservice.use_content",
             "selfservice.use_timetable",
+            "contact.use_contacts",
             *ACCESS_RESIDENT,
             "probation.use_passport",
         ),
@@ -103,6 +109,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *MEALS_OFFICER,
             *TIMETABLE_OFFICER,
             *NOTICES_OFFICER,
+            *CONTACT_HALL,
         ),
     ),
     RoleSpec(
@@ -116,7 +123,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "security_it",
         "Security and IT",
         RoleKind.STAFF,
-        (*STAFF_BASE, *PERSON_READ, "core.view_audit", "core.view_jobs", *ACCESS_SECURITY),
+        (*STAFF_BASE, *PERSON_READ, "core.view_audit", "core.view_jobs", *ACCESS_SECURITY, *CONTACT_SECURITY),
     ),
     RoleSpec(
         "healthcare",
@@ -152,7 +159,11 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *WELFARE_GOVERNOR,
             *INSIGHTS_GOVERNOR,
             *RESETTLEMENT_STAFF,
+            *CONTACT_VISITS,
         ),
+    ),
+    RoleSpec(
+        "visits_booking", "Visits booking", RoleKind.STAFF, (*STAFF_BASE, "people.search_people", *CONTACT_VISITS)
     ),
     RoleSpec(
         "hq_analyst",
@@ -194,6 +205,8 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         ("identity.view_home", "probation.use_myprobation"),
     ),
     RoleSpec("partner_system", "Partner system", RoleKind.PARTNER, ("people.lookup_person",)),
+    # Someone outside the prison with a family-site account: the family site only, for their approved contacts.
+    RoleSpec("family_member", "Family member", RoleKind.FAMILY, ("contact.use_family_site",)),
 )
 
 

@@ -382,6 +382,7 @@ SHORT_CODES = {
     "healthcare": "healthcare",
     "education": "education",
     "governor": "governor",
+    "visits_booking": "visits",
     "probation_practitioner": "probation",
     "resettlement": "resettlement",
 }
