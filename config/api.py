@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from throughgate.core.access import public
 from throughgate.core.errors import ServiceError
 from throughgate.identity.api import API_AUTH
+from throughgate.learning.api import ROUTERS as LEARNING_ROUTERS
 from throughgate.people.api import router as people_router
 from throughgate.selfservice.api import ROUTERS as SELFSERVICE_ROUTERS
 
@@ -27,6 +28,8 @@ api = NinjaAPI(
 api.add_router("/people/", people_router, tags=["people"])
 for selfservice_router in SELFSERVICE_ROUTERS:
     api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
+for learning_router in LEARNING_ROUTERS:
+    api.add_router("/learning/", learning_router, tags=["learning"])
 
 
 @public

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "throughgate.selfservice",
     "throughgate.welfare",
     "throughgate.access",
+    "throughgate.learning",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,10 @@ IDENTITY_CACHE_SECONDS = float(
     os.environ.get("THROUGHGATE_IDENTITY_CACHE_SECONDS", "0" if ENVIRONMENT == "test" else "5")
 )
 
+
+# The address the public reaches this service at. Open Badges credentials name it (their issuer, signing keys and
+# revocation lists live under it), so it must not change once credentials have been issued (docs/learning.md).
+PUBLIC_URL = os.environ.get("THROUGHGATE_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
 OTP_TOTP_ISSUER = "Throughgate"
 

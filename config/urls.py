@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("throughgate.access.web.urls")),
     path("selfservice/", include("throughgate.selfservice.web.urls")),
     path("aim/", include("throughgate.welfare.web.urls")),
+    path("learning/", include("throughgate.learning.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"

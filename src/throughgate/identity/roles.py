@@ -61,6 +61,10 @@ TIMETABLE_ACTIVITIES = (*TIMETABLE_OFFICER, "selfservice.manage_activities")
 CONTENT_STAFF = ("selfservice.manage_content",)
 NOTICES_OFFICER = ("selfservice.manage_notices",)
 NOTICES_GOVERNOR = ("selfservice.manage_notices", "selfservice.manage_prison_notices")
+# Learning: residents join courses and hold a skills passport; education staff run courses and issue badges; the
+# governor too (oversight of the education contract, and cover when the education manager is away).
+LEARNING_RESIDENT = ("learning.use_courses", "learning.use_passport")
+LEARNING_STAFF = ("learning.manage_courses", "learning.issue_credentials")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -79,6 +83,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.use_content",
             "selfservice.use_timetable",
             *ACCESS_RESIDENT,
+            *LEARNING_RESIDENT,
         ),
     ),
     RoleSpec(
@@ -119,7 +124,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "education",
         "Education",
         RoleKind.STAFF,
-        (*STAFF_BASE, "people.search_people", *APPS_STAFF, *TIMETABLE_ACTIVITIES, *CONTENT_STAFF),
+        (
+            *STAFF_BASE,
+            "people.search_people",
+            *APPS_STAFF,
+            *TIMETABLE_ACTIVITIES,
+            *CONTENT_STAFF,
+            *LEARNING_STAFF,
+        ),
     ),
     RoleSpec(
         "governor",
@@ -141,6 +153,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "selfservice.read_confidential_complaints",
             *ACCESS_GOVERNOR,
             *WELFARE_GOVERNOR,
+            *LEARNING_STAFF,
         ),
     ),
     RoleSpec(
