@@ -23,6 +23,7 @@ from django.urls import reverse
 from tests.factories import RESIDENT_PIN, make_device, make_resident, sign_in_resident
 from throughgate.identity.selectors import ACCOUNT_FREE_TRIES
 from throughgate.identity.tiles import TILES
+from throughgate.learning.tests.readability_pages import LEARNING_PAGES
 from throughgate.selfservice.content.tests.readability_pages import CONTENT_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +200,7 @@ RESIDENT_PAGES = {
     "my timetable": _resident_page("selfservice:my_timetable"),
     "meals": _resident_page("selfservice:meals"),
     **CONTENT_PAGES,
+    **LEARNING_PAGES,
 }
 
 

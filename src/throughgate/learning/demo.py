@@ -18,6 +18,7 @@ from throughgate.identity.models import Establishment, User
 from throughgate.learning.courses import services
 from throughgate.learning.courses.models import Course, Enrolment
 from throughgate.learning.passport import services as passport_services
+from throughgate.learning.passport.models import Credential
 from throughgate.people.models import Person
 
 # code, title, Welsh title, area, level, mode, hours, places, qualification, description
@@ -229,6 +230,20 @@ def _issue_badges(now: object) -> int:
         if enrolment.qualification_achieved:
             passport_services.credential_issue(by=by, enrolment=enrolment, kind="QUALIFICATION")
             issued += 1
+    # One badge revoked, so that the verification page can show what a revoked one looks like: the newest
+    # completion badge of someone who is not a kiosk sample (the first person of a prison).
+    samples = {
+        Person.objects.filter(establishment=place).order_by("pk").values_list("pk", flat=True).first()
+        for place in Establishment.objects.all()
+    }
+    chosen = (
+        Credential.objects.filter(kind="COMPLETION", revoked_at__isnull=True)
+        .exclude(person_id__in=[pk for pk in samples if pk is not None])
+        .select_related("issued_by")
+        .first()
+    )
+    if chosen is not None and chosen.issued_by is not None:
+        passport_services.credential_revoke(by=chosen.issued_by, credential=chosen, reason="Issued to the wrong person")
     return issued
 
 
