@@ -90,15 +90,15 @@ class Parsed:
 def parse(token: str) -> Parsed:
     parts = token.strip().split(".")
     if len(parts) != 3:
-        raise Unreadable("not three parts")
+        raise Unreadable("unreadable")
     try:
         header = json.loads(b64url_decode(parts[0]))
         payload = json.loads(b64url_decode(parts[1]))
         signature = b64url_decode(parts[2])
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Unreadable(str(exc)) from exc
+        raise Unreadable("damaged" if len(parts[0]) > 10 and parts[0].startswith("eyJ") else "unreadable") from exc
     if not isinstance(header, dict) or not isinstance(payload, dict):
-        raise Unreadable("not JSON objects")
+        raise Unreadable("unreadable")
     return Parsed(header, payload, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
 
 

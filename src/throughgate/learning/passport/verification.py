@@ -82,7 +82,11 @@ def verify(text: str, *, name: str = "", now: datetime | None = None) -> Verdict
         return _invalid(_("There is no credential at that link."))
     try:
         parsed = vcjwt.parse(token)
-    except vcjwt.Unreadable:
+    except vcjwt.Unreadable as exc:
+        if str(exc) == "damaged":
+            return _invalid(
+                _("The credential was changed or damaged: its contents cannot be read, so it cannot be trusted.")
+            )
         return _invalid(
             _("This is not a signed credential this page can read. Paste the whole file (it starts with eyJ).")
         )

@@ -251,3 +251,14 @@ def test_staff_revoke_with_a_reason(client: Client, people: Any) -> None:
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "Issued in error"}).status_code == 302
     assert Credential.objects.get(pk=credential.pk).revoked
+
+
+def test_a_damaged_credential_says_so(people: Any) -> None:
+    staff, person, course = people
+    token = issued(person, course, staff).token
+    header, body, signature = token.split(".")
+    middle = len(body) // 2
+    damaged = f"{header}.{body[:middle]}{'A' if body[middle] != 'A' else 'B'}{body[middle + 1 :]}.{signature}"
+    verdict = verification.verify(damaged)
+    assert verdict.outcome == verification.INVALID
+    assert "changed or damaged" in verdict.reason or "signature does not match" in verdict.reason
