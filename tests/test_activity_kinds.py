@@ -7,6 +7,7 @@ from __future__ import annotations
 from throughgate.access import events as access_events
 from throughgate.core import activity
 from throughgate.identity import events as identity_events
+from throughgate.learning import events as learning_events
 from throughgate.people import events as people_events
 from throughgate.selfservice import events as selfservice_events
 
@@ -44,6 +45,12 @@ def test_every_registered_kind_has_one_owner() -> None:
         },
         "selfservice": {getattr(selfservice_events, f"{name}_KIND") for name in MOVED_TO_SELFSERVICE},
         "access": {access_events.INTERNET_ALLOWED, access_events.INTERNET_DENIED},
+        "learning": {
+            learning_events.COURSE_REQUESTED_KIND,
+            learning_events.COURSE_ENROLLED_KIND,
+            learning_events.COURSE_COMPLETED_KIND,
+            learning_events.CREDENTIAL_ISSUED_KIND,
+        },
     }
     everything = [code for codes in owned.values() for code in codes]
     assert len(everything) == len(set(everything))

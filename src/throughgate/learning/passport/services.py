@@ -39,6 +39,9 @@ def _new_key() -> IssuerKey:
 
 def issuer_key_current() -> IssuerKey:
     """The key new credentials are signed with; made at first use."""
+    current = IssuerKey.objects.filter(retired_at__isnull=True).first()
+    if current is not None:
+        return current
     with transaction.atomic():
         current = IssuerKey.objects.select_for_update().filter(retired_at__isnull=True).first()
         return current or _new_key()
@@ -49,6 +52,17 @@ def issuer_key_rotate() -> IssuerKey:
     """Retire the current key (it stays published, so what it signed still verifies) and make a new one."""
     IssuerKey.objects.select_for_update().filter(retired_at__isnull=True).update(retired_at=timezone.now())
     return _new_key()
+
+
+_SIGNERS: dict[str, Ed25519PrivateKey] = {}
+
+
+def _signer(key: IssuerKey) -> Ed25519PrivateKey:
+    """The private key, decrypted once per process (a key's private half never changes; a rotation makes a new kid)."""
+    signer = _SIGNERS.get(key.kid)
+    if signer is None:
+        signer = _SIGNERS[key.kid] = keys.unseal(key.private_key)
+    return signer
 
 
 def _subject_id(enrolment: Enrolment) -> str:
@@ -90,7 +104,7 @@ def credential_issue(*, by: User, enrolment: Enrolment, kind: str = CredentialKi
     if existing is not None:
         return existing
     key = issuer_key_current()
-    signer = keys.unseal(key.private_key)
+    signer = _signer(key)
     last: IntegrityError | None = None
     for _attempt in range(5):
         try:
