@@ -3,6 +3,8 @@ are built from ``settings.PUBLIC_URL`` so that they mean the same wherever a cre
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -15,17 +17,31 @@ def absolute(path: str) -> str:
     return f"{settings.PUBLIC_URL}{path}"
 
 
+@lru_cache(maxsize=8)
+def _prefixes(public_url: str) -> tuple[str, str, str]:
+    """The issuer's id and the address prefixes of keys and status lists (worked out once per public URL)."""
+    return (
+        public_url + reverse("learning:issuer"),
+        public_url + reverse("learning:key", args=["KID"]).removesuffix("KID"),
+        public_url + reverse("learning:status_list", args=[1]).removesuffix("1"),
+    )
+
+
 def issuer_id() -> str:
-    return absolute(reverse("learning:issuer"))
+    return _prefixes(settings.PUBLIC_URL)[0]
 
 
 def key_url(kid: str) -> str:
-    return absolute(reverse("learning:key", args=[kid]))
+    return _prefixes(settings.PUBLIC_URL)[1] + kid
+
+
+def status_list_prefix() -> str:
+    return _prefixes(settings.PUBLIC_URL)[2]
 
 
 def kid_from_url(url: str) -> str | None:
     """The key id in a ``kid`` header if it is the URL of one of our keys, else None."""
-    prefix = key_url("KID").removesuffix("KID")
+    prefix = key_url("")
     if not url.startswith(prefix):
         return None
     kid = url[len(prefix) :]
@@ -33,7 +49,7 @@ def kid_from_url(url: str) -> str | None:
 
 
 def status_list_url(number: int) -> str:
-    return absolute(reverse("learning:status_list", args=[number]))
+    return status_list_prefix() + str(number)
 
 
 def credential_url(public_id: object) -> str:

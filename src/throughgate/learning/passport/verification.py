@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils.translation import gettext as _
 
 from throughgate.learning.passport import addresses, badge, selectors, statuslist, vcjwt
@@ -54,6 +55,20 @@ class Verdict:
         return ", ".join(str(r.get("value", "")) for r in results if isinstance(r, dict))
 
 
+_PUBLIC_KEYS: dict[str, Ed25519PublicKey] = {}
+
+
+def _public_key(kid: str) -> Ed25519PublicKey | None:
+    """A published key by its id, kept once found (a key's public half never changes, and stays published)."""
+    found = _PUBLIC_KEYS.get(kid)
+    if found is None:
+        key = selectors.published_key(kid)
+        if key is None:
+            return None
+        found = _PUBLIC_KEYS[kid] = vcjwt.public_key_of(key.public_jwk)
+    return found
+
+
 def _invalid(reason: str, verdict: Verdict | None = None) -> Verdict:
     verdict = verdict or Verdict(INVALID, reason)
     verdict.outcome = INVALID
@@ -95,11 +110,11 @@ def verify(text: str, *, name: str = "", now: datetime | None = None) -> Verdict
     if header.get("alg") != vcjwt.ALG:
         return _invalid(_("The credential is not signed with the method this service uses (EdDSA)."), verdict)
     kid = addresses.kid_from_url(str(header.get("kid", "")))
-    key = selectors.published_key(kid) if kid else None
-    if key is None:
+    public_key = _public_key(kid) if kid else None
+    if public_key is None:
         return _invalid(_("It was not signed with a key of this service, so it cannot be checked here."), verdict)
     verdict.checks.append(_("Signed with a published key of this service"))
-    if not vcjwt.signature_holds(parsed, vcjwt.public_key_of(key.public_jwk)):
+    if not vcjwt.signature_holds(parsed, public_key):
         return _invalid(
             _(
                 "The signature does not match the contents. The credential was changed after it was signed, "
@@ -166,7 +181,7 @@ def _revoked(status: Any) -> bool | None:
         index = int(str(status.get("statusListIndex", "")))
     except ValueError:
         return None
-    prefix = addresses.status_list_url(1).rsplit("/", 1)[0] + "/"
+    prefix = addresses.status_list_prefix()
     number_text = url.removeprefix(prefix)
     if not url.startswith(prefix) or not number_text.isdigit() or not 0 <= index < statuslist.LIST_SIZE:
         return None
