@@ -59,7 +59,9 @@ def passport(request: HttpRequest) -> list[BadgeOut]:
     return [BadgeOut.of(c) for c in selectors.passport_of_resident(user=acting_user(request))]
 
 
-@router.post("/verify", response={200: VerdictOut}, auth=None, summary="Check a credential: valid, invalid or revoked")
+@router.post(
+    "/verify", response={200: VerdictOut, **ERRORS}, auth=None, summary="Check a credential: valid, invalid or revoked"
+)
 @public
 def verify(request: HttpRequest, payload: VerifyIn) -> VerdictOut:
     verdict = verification.verify(payload.credential, name=payload.name)
