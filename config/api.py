@@ -13,6 +13,7 @@ from throughgate.contact.api import ROUTERS as CONTACT_ROUTERS
 from throughgate.core.access import public
 from throughgate.core.errors import ServiceError
 from throughgate.identity.api import API_AUTH
+from throughgate.learning.api import ROUTERS as LEARNING_ROUTERS
 from throughgate.people.api import router as people_router
 from throughgate.selfservice.api import ROUTERS as SELFSERVICE_ROUTERS
 
@@ -30,6 +31,8 @@ for selfservice_router in SELFSERVICE_ROUTERS:
     api.add_router("/selfservice/", selfservice_router, tags=["selfservice"])
 for contact_router in CONTACT_ROUTERS:
     api.add_router("/contact/", contact_router, tags=["contact"])
+for learning_router in LEARNING_ROUTERS:
+    api.add_router("/learning/", learning_router, tags=["learning"])
 
 
 @public

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "throughgate.insights",
     "throughgate.probation",
     "throughgate.sharing",
+    "throughgate.learning",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,10 @@ IDENTITY_CACHE_SECONDS = float(
     os.environ.get("THROUGHGATE_IDENTITY_CACHE_SECONDS", "0" if ENVIRONMENT == "test" else "5")
 )
 
+
+# The address the public reaches this service at. Open Badges credentials name it (their issuer, signing keys and
+# revocation lists live under it), so it must not change once credentials have been issued (docs/learning.md).
+PUBLIC_URL = os.environ.get("THROUGHGATE_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
 OTP_TOTP_ISSUER = "Throughgate"
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("insights/", include("throughgate.insights.web.urls")),
     path("", include("throughgate.probation.web.urls")),
     path("sharing/", include("throughgate.sharing.web.urls")),
+    path("learning/", include("throughgate.learning.web.urls")),
 ]
 
 handler400 = "throughgate.core.web.views.bad_request"

@@ -7,6 +7,7 @@ from throughgate.access import events as access_events
 from throughgate.contact import events as contact_events
 from throughgate.core import activity
 from throughgate.identity import events as identity_events
+from throughgate.learning import events as learning_events
 from throughgate.people import events as people_events
 from throughgate.probation import events as probation_events
 from throughgate.selfservice import events as selfservice_events
@@ -55,6 +56,12 @@ def test_every_registered_kind_has_one_owner() -> None:
             probation_events.CHECKIN_MISSED_KIND,
             probation_events.APPOINTMENT_ATTENDED_KIND,
             probation_events.APPOINTMENT_MISSED_KIND,
+        },
+        "learning": {
+            learning_events.COURSE_REQUESTED_KIND,
+            learning_events.COURSE_ENROLLED_KIND,
+            learning_events.COURSE_COMPLETED_KIND,
+            learning_events.CREDENTIAL_ISSUED_KIND,
         },
     }
     everything = [code for codes in owned.values() for code in codes]

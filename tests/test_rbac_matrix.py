@@ -193,6 +193,26 @@ def sample_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
         **probation_kwargs(estate),
         **sharing_kwargs(estate),
         **contact_kwargs(estate),
+        **learning_kwargs(estate),
+    }
+
+
+def learning_kwargs(estate: Estate) -> dict[str, dict[str, str]]:
+    """Learning: ids that need not exist (a 404 is a pass once the permission is checked; public routes must not
+    refuse with 403)."""
+    return {
+        "learning:course": {"course_id": "1"},
+        "learning:staff_course": {"course_id": "1"},
+        "learning:course_edit": {"course_id": "1"},
+        "learning:enrolment_action": {"enrolment_id": "1", "action": "allocate"},
+        "learning:learner": {"prison_number": estate.resident.prison_number},
+        "learning:my_badge": {"public_id": "00000000-0000-4000-8000-000000000000"},
+        "learning:credential_public": {"public_id": "00000000-0000-4000-8000-000000000000"},
+        "learning:credential_download": {"public_id": "00000000-0000-4000-8000-000000000000"},
+        "learning:key": {"kid": "no-such-key"},
+        "learning:status_list": {"list_number": "1"},
+        "learning:credential_revoke": {"credential_id": "1"},
+        "api:course_join": {"course_id": "1"},
     }
 
 

@@ -24,6 +24,7 @@ from tests.factories import RESIDENT_PIN, make_device, make_resident, sign_in_re
 from throughgate.identity.selectors import ACCOUNT_FREE_TRIES
 from throughgate.identity.tiles import TILES
 from throughgate.probation.tests.readability_pages import PROBATION_PAGES
+from throughgate.learning.tests.readability_pages import LEARNING_PAGES
 from throughgate.selfservice.content.tests.readability_pages import CONTENT_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +206,7 @@ RESIDENT_PAGES = {
     "my messages": _resident_page("contact:my_messages"),
     **CONTENT_PAGES,
     **PROBATION_PAGES,
+    **LEARNING_PAGES,
 }
 
 

@@ -74,6 +74,10 @@ RESETTLEMENT_STAFF = ("probation.work_resettlement", "probation.release_people")
 CONTACT_SECURITY = ("contact.approve_contacts", "contact.moderate_messages")
 CONTACT_VISITS = ("contact.manage_visits", "contact.run_visits_hall")
 CONTACT_HALL = ("contact.run_visits_hall",)
+# Learning: residents join courses and hold a skills passport; education staff run courses and issue badges; the
+# governor too (oversight of the education contract, and cover when the education manager is away).
+LEARNING_RESIDENT = ("learning.use_courses", "learning.use_passport")
+LEARNING_STAFF = ("learning.manage_courses", "learning.issue_credentials")
 
 DEFAULT_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -94,6 +98,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             "contact.use_contacts",
             *ACCESS_RESIDENT,
             "probation.use_passport",
+            *LEARNING_RESIDENT,
         ),
     ),
     RoleSpec(
@@ -135,7 +140,14 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
         "education",
         "Education",
         RoleKind.STAFF,
-        (*STAFF_BASE, "people.search_people", *APPS_STAFF, *TIMETABLE_ACTIVITIES, *CONTENT_STAFF),
+        (
+            *STAFF_BASE,
+            "people.search_people",
+            *APPS_STAFF,
+            *TIMETABLE_ACTIVITIES,
+            *CONTENT_STAFF,
+            *LEARNING_STAFF,
+        ),
     ),
     RoleSpec(
         "governor",
@@ -160,6 +172,7 @@ DEFAULT_ROLES: tuple[RoleSpec, ...] = (
             *INSIGHTS_GOVERNOR,
             *RESETTLEMENT_STAFF,
             *CONTACT_VISITS,
+            *LEARNING_STAFF,
         ),
     ),
     RoleSpec(
