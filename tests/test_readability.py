@@ -23,8 +23,8 @@ from django.urls import reverse
 from tests.factories import RESIDENT_PIN, make_device, make_resident, sign_in_resident
 from throughgate.identity.selectors import ACCOUNT_FREE_TRIES
 from throughgate.identity.tiles import TILES
-from throughgate.probation.tests.readability_pages import PROBATION_PAGES
 from throughgate.learning.tests.readability_pages import LEARNING_PAGES
+from throughgate.probation.tests.readability_pages import PROBATION_PAGES
 from throughgate.selfservice.content.tests.readability_pages import CONTENT_PAGES
 
 pytestmark = pytest.mark.django_db
