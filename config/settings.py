@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "throughgate.selfservice",
     "throughgate.welfare",
     "throughgate.access",
+    "throughgate.demo",
 ]
 
 MIDDLEWARE = [

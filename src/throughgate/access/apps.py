@@ -10,7 +10,4 @@ class AccessConfig(AppConfig):
     verbose_name = "Internet access and network devices"
 
     def ready(self) -> None:
-        from throughgate.access import demo, events, permissions, tiles  # noqa: F401  (registration side effects)
-        from throughgate.people import demo_hooks
-
-        demo_hooks.register("internet access", demo.step, reset=demo.reset)
+        from throughgate.access import events, permissions, tiles  # noqa: F401  (registration side effects)

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db.models import Count, F, Sum
 
 from throughgate.core.models import ActivityEvent
-from throughgate.people import demo, demo_hooks
-from throughgate.selfservice import demo as selfservice_demo
+from throughgate.demo import estate as demo
+from throughgate.demo import selfservice as selfservice_demo
+from throughgate.people import demo_hooks
 from throughgate.selfservice.applications.models import App, AppStatus, Department
 from throughgate.selfservice.complaints.models import Complaint, ComplaintStatus
 from throughgate.selfservice.money.models import CanteenOrder, LedgerEntry

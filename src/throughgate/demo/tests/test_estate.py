@@ -21,12 +21,12 @@ from throughgate.core.validators import (
     is_valid_pnc_id,
     is_valid_prison_number,
 )
+from throughgate.demo import estate as demo
 from throughgate.identity import events as identity_events
 from throughgate.identity import services as identity_services
 from throughgate.identity.backends import ResidentBackend
 from throughgate.identity.models import RegisteredDevice, RoleKind, StaffAssignment, User
 from throughgate.identity.roles import DEFAULT_ROLES
-from throughgate.people import demo
 from throughgate.people.models import ALERT_CODES, Alert, Booking, CaseloadEntry, Movement, Person
 
 pytestmark = pytest.mark.django_db
