@@ -1396,32 +1396,30 @@ def _save(estate: DemoEstate, *, progress: bool, base_url: str) -> DemoResult:
     phases.set_postfix_str("activity")
     events_before = ActivityEvent.objects.count()
     counter = 0
-    batch: list[ActivityEvent] = []
     bar = tqdm(total=len(estate.people), desc="Activity", unit="person", disable=not progress, leave=False)
-    with bar, transaction.atomic():
+
+    def new_events() -> Iterator[activity.NewEvent]:
+        nonlocal counter
         for person_events_list in iter_events(estate):
             for event in person_events_list:
                 if options.not_after is not None and event.recorded_at > options.not_after:
                     continue
                 counter += 1
-                batch.append(
-                    ActivityEvent(
-                        person=event.person,
-                        kind=event.kind,
-                        occurred_at=event.occurred_at,
-                        recorded_at=event.recorded_at,
-                        source=SOURCE,
-                        value=event.value,
-                        payload=event.payload,
-                        idempotency_key=f"demo:{options.seed}:{counter}",
-                    )
+                yield activity.NewEvent(
+                    person=event.person,
+                    kind=event.kind,
+                    occurred_at=event.occurred_at,
+                    idempotency_key=f"demo:{options.seed}:{counter}",
+                    value=event.value,
+                    payload=event.payload,
+                    recorded_at=event.recorded_at,
                 )
-            if len(batch) >= EVENT_BATCH:
-                ActivityEvent.objects.bulk_create(batch, batch_size=EVENT_BATCH, ignore_conflicts=True)
-                batch = []
             bar.update(1)
-        if batch:
-            ActivityEvent.objects.bulk_create(batch, batch_size=EVENT_BATCH, ignore_conflicts=True)
+
+    # Through the activity stream's bulk writer, as an import: a batch a transaction with its audit row, events with
+    # keys already stored skipped.
+    with bar, transaction.atomic():
+        activity.emit_many(events=new_events(), source=SOURCE, batch_size=EVENT_BATCH)
     phases.update()
     phases.close()
 
