@@ -45,18 +45,6 @@ VISIT_ATTENDED = register_kind("visit.attended", "A social visit took place")
 VISIT_CANCELLED = register_kind("visit.cancelled", "A booked social visit was cancelled")
 PHONE_CALL = register_kind("phone.call", "A PIN-phone call was made", "minutes")
 
-# Old names of kinds that selfservice registers (selfservice/events.py), kept as plain codes only for people's demo
-# (people/demo.py), which may not import selfservice (apps depend only leftwards). Selfservice itself uses its own
-# *_KIND constants; everything else uses the owner's constant.
-APP_SUBMITTED = "app.submitted"
-APP_RESPONDED = "app.responded"
-COMPLAINT_SUBMITTED = "complaint.submitted"
-MEAL_CHOSEN = "meal.chosen"
-CANTEEN_ORDERED = "canteen.ordered"
-MONEY_RECEIVED = "money.received"
-ACTIVITY_ATTENDED = "activity.attended"
-ACTIVITY_REFUSED = "activity.refused"
-
 
 class UnknownKind(ValueError):
     pass

@@ -80,6 +80,16 @@ from throughgate.people.models import (
     Person,
     Sex,
 )
+from throughgate.selfservice.events import (
+    ACTIVITY_ATTENDED_KIND,
+    ACTIVITY_REFUSED_KIND,
+    APP_RESPONDED_KIND,
+    APP_SUBMITTED_KIND,
+    CANTEEN_ORDERED_KIND,
+    COMPLAINT_SUBMITTED_KIND,
+    MEAL_CHOSEN_KIND,
+    MONEY_RECEIVED_KIND,
+)
 
 LONDON = ZoneInfo("Europe/London")
 SOURCE = "demo"
@@ -964,11 +974,11 @@ SELF_REPORTED = frozenset(
     {
         identity_events.KIOSK_LOGIN,
         activity.PHONE_CALL,
-        activity.CANTEEN_ORDERED,
-        activity.MEAL_CHOSEN,
-        activity.APP_SUBMITTED,
-        activity.COMPLAINT_SUBMITTED,
-        activity.MONEY_RECEIVED,
+        CANTEEN_ORDERED_KIND,
+        MEAL_CHOSEN_KIND,
+        APP_SUBMITTED_KIND,
+        COMPLAINT_SUBMITTED_KIND,
+        MONEY_RECEIVED_KIND,
     }
 )
 
@@ -1041,39 +1051,53 @@ def person_events(person: PersonSpec, place: EstablishmentSpec, options: DemoOpt
         # Canteen: once a week, on the prison's canteen day.
         if weekday == place.canteen_weekday and rng.random() < habits.canteen * min(1.0, factor + 0.2):
             spend = round(max(1.0, rng.gauss(habits.canteen_spend, habits.canteen_spend * 0.25)), 2)
-            add(activity.CANTEEN_ORDERED, _at(day, rng.uniform(9, 20)), spend)
+            add(CANTEEN_ORDERED_KIND, _at(day, rng.uniform(9, 20)), spend)
         # Next week's meals, on the menu day.
         if weekday == place.menu_weekday and rng.random() < habits.meals * min(1.0, factor + 0.1):
-            add(activity.MEAL_CHOSEN, _at(day, rng.uniform(9, 20)))
+            add(MEAL_CHOSEN_KIND, _at(day, rng.uniform(9, 20)))
         # Work on weekdays (morning and afternoon sessions), other sessions for people without a job.
         if not in_seg and not weekend:
             if habits.works:
                 for session, hour in (("AM", 8.75), ("PM", 13.75)):
                     if rng.random() < habits.attend * factor:
-                        add(activity.ACTIVITY_ATTENDED, _at(day, hour), 1.0, {"session": session})
+                        add(ACTIVITY_ATTENDED_KIND, _at(day, hour), 1.0, {"session": session})
                     elif rng.random() < (habits.refuse if factor >= 1 else 0.6):
-                        add(activity.ACTIVITY_REFUSED, _at(day, hour), 1.0, {"session": session})
+                        add(ACTIVITY_REFUSED_KIND, _at(day, hour), 1.0, {"session": session})
             elif rng.random() < habits.sessions_per_week / 5 * factor:
                 session = rng.choice(SESSIONS)
                 if rng.random() < 0.9 * factor + 0.05:
-                    add(activity.ACTIVITY_ATTENDED, _at(day, rng.choice((9.0, 14.0))), 1.0, {"session": session})
+                    add(
+                        ACTIVITY_ATTENDED_KIND,
+                        _at(day, rng.choice((9.0, 14.0))),
+                        1.0,
+                        {"session": session},
+                    )
                 else:
-                    add(activity.ACTIVITY_REFUSED, _at(day, rng.choice((9.0, 14.0))), 1.0, {"session": session})
+                    add(
+                        ACTIVITY_REFUSED_KIND,
+                        _at(day, rng.choice((9.0, 14.0))),
+                        1.0,
+                        {"session": session},
+                    )
         # Money: wages on Fridays for people who work, and money from family now and then.
         if weekday == 4 and habits.works:
-            add(activity.MONEY_RECEIVED, _at(day, 10.0), round(habits.wage * rng.uniform(0.7, 1.0), 2))
+            add(MONEY_RECEIVED_KIND, _at(day, 10.0), round(habits.wage * rng.uniform(0.7, 1.0), 2))
         if rng.random() < habits.family_money_per_month / 30:
-            add(activity.MONEY_RECEIVED, _at(day, rng.uniform(9, 16)), float(rng.choice((10, 20, 25, 30, 50, 100))))
+            add(
+                MONEY_RECEIVED_KIND,
+                _at(day, rng.uniform(9, 16)),
+                float(rng.choice((10, 20, 25, 30, 50, 100))),
+            )
         # Apps (requests to staff), answered a few days later; complaints now and then.
         if rng.random() < habits.apps * (0.6 if habits.digitally_excluded else 1.0) * max(factor, 0.5):
             app_type = rng.choice(APP_TYPES)
             when = _at(day, rng.uniform(8, 20))
-            add(activity.APP_SUBMITTED, when, 1.0, {"type": app_type})
+            add(APP_SUBMITTED_KIND, when, 1.0, {"type": app_type})
             answered = when + timedelta(days=rng.randint(1, 7), hours=rng.uniform(0, 4))
             if answered.date() <= options.end_date and rng.random() < 0.9:
-                add(activity.APP_RESPONDED, answered, 1.0, {"type": app_type})
+                add(APP_RESPONDED_KIND, answered, 1.0, {"type": app_type})
         if rng.random() < habits.complaints:
-            add(activity.COMPLAINT_SUBMITTED, _at(day, rng.uniform(8, 20)), 1.0, {"stage": "COMP1"})
+            add(COMPLAINT_SUBMITTED_KIND, _at(day, rng.uniform(8, 20)), 1.0, {"stage": "COMP1"})
         if day in adjudication_days:
             add(people_events.ADJUDICATION_PROVEN, _at(day, rng.uniform(10, 16)))
         for when in incidents_by_day.get(day, ()):
