@@ -1,7 +1,7 @@
-"""The demo estate's internet access (access.demo): made through the access services (each change audited), use of the
+"""The demo estate's internet access (demo.access): made through the access services (each change audited), use of the
 internet decided by the policy and flushed into activity events, the same rows for the same seed and moment,
 ``demo_estate`` running the step and ``--reset`` deleting what it made; and the canteen orders of the demo's last week
-waiting for delivery (selfservice.demo)."""
+waiting for delivery (demo.selfservice)."""
 
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from throughgate.core.models import ActivityEvent
 from throughgate.demo import content, meals, timetable
+from throughgate.demo.records import SOURCE
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.selfservice import defaults
@@ -63,12 +64,12 @@ from throughgate.selfservice.money.models import (
 from throughgate.selfservice.money.selectors import week_closes_at
 from throughgate.selfservice.workdays import ENGLAND, WALES, add_working_days
 
-DEMO_SOURCE = "demo"  # people.demo.SOURCE: events written by demo_estate
+DEMO_SOURCE = SOURCE  # events written by demo_estate
 KEY_PREFIX = "demo-"
 BATCH = 2000
 NOT_YET_DELIVERED = timedelta(days=7)  # the canteen orders of the demo's last week are not delivered yet
 
-# The demo's app labels (people.demo.APP_TYPES) and the default app types they are (selfservice.defaults).
+# The demo's app labels (demo.population.APP_TYPES) and the default app types they are (selfservice.defaults).
 APP_TYPE_OF = {
     "See the GP": "doctor",
     "Property": "property",

@@ -1,5 +1,5 @@
 """The demo estate's self-service history: records made from the demo's own activity events (so both agree), no new
-events, a sound ledger, running it again adds nothing, and demo_estate runs it through the people demo hook."""
+events, a sound ledger, running it again adds nothing, and demo_estate runs it as one of its steps."""
 
 from __future__ import annotations
 
