@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "throughgate.probation",
     "throughgate.sharing",
     "throughgate.learning",
+    "throughgate.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
-"""The demo estate's internet access (access.demo): made through the access services (each change audited), use of the
+"""The demo estate's internet access (demo.access): made through the access services (each change audited), use of the
 internet decided by the policy and flushed into activity events, the same rows for the same seed and moment,
 ``demo_estate`` running the step and ``--reset`` deleting what it made; and the canteen orders of the demo's last week
-waiting for delivery (selfservice.demo)."""
+waiting for delivery (demo.selfservice)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import sign_in_staff
-from throughgate.access import demo, selectors
+from throughgate.access import selectors
 from throughgate.access.models import (
     AccessGroup,
     DeviceAddress,
@@ -33,8 +33,9 @@ from throughgate.access.models import (
     UnapprovedDevice,
 )
 from throughgate.core.models import ActivityEvent, AuditEntry
+from throughgate.demo import access as demo
+from throughgate.demo import estate as people_demo
 from throughgate.identity.models import User
-from throughgate.people import demo as people_demo
 from throughgate.people import demo_hooks
 from throughgate.people.models import Person
 
@@ -173,7 +174,7 @@ def test_demo_estate_runs_the_step_and_reset_deletes_what_it_made(estate: None) 
 
 
 def test_the_canteen_orders_of_the_last_week_wait_for_delivery() -> None:
-    from throughgate.selfservice import demo as selfservice_demo
+    from throughgate.demo import selfservice as selfservice_demo
 
     people_demo.save(people_demo.generate(people_demo.DemoOptions(prisons=1, people=60, days=28, seed=SEED)))
     selfservice_demo.populate(seed=SEED, other_areas=False)

@@ -1,5 +1,5 @@
 """Each app registers its own activity kinds in its events.py; core.activity keeps only plain-code aliases of the
-contact and selfservice kinds for people's demo (and AIM's indicators), which may not import those apps."""
+contact kinds, which AIM's indicators read (welfare may not import contact)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,6 @@ MOVED_TO_SELFSERVICE = (
     "ACTIVITY_REFUSED",
     "CONTENT_VIEWED",
 )
-# The aliases people's demo still uses (it may not import selfservice); the other moved kinds have none.
-ALIASED_FOR_PEOPLE_DEMO = tuple(name for name in MOVED_TO_SELFSERVICE if name != "CONTENT_VIEWED")
-
-
-def test_the_old_names_of_moved_kinds_are_the_codes_selfservice_registers() -> None:
-    for name in ALIASED_FOR_PEOPLE_DEMO:
-        assert getattr(activity, name) == getattr(selfservice_events, f"{name}_KIND") in activity.KINDS
 
 
 def test_every_registered_kind_has_one_owner() -> None:

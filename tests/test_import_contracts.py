@@ -31,6 +31,8 @@ BAD: dict[str, dict[str, str]] = {
         "throughgate/people/probe_people_imports_welfare.py": "from throughgate.welfare import selectors\n",
         # Domain apps are independent of each other.
         "throughgate/selfservice/probe_selfservice_imports_access.py": "from throughgate.access import selectors\n",
+        # The demo is the top layer: nothing below imports it.
+        "throughgate/welfare/probe_welfare_imports_demo.py": "from throughgate.demo import estate\n",
     },
     "views": {
         "throughgate/welfare/probe_welfare_imports_people_views.py": "from throughgate.people.web import views\n",
@@ -54,6 +56,12 @@ BAD: dict[str, dict[str, str]] = {
         "throughgate/welfare/probe_welfare_imports_feature_models.py": (
             "from throughgate.access.somefeature import models\n"
         ),
+    },
+    "demo-apart": {
+        # No product app, nor a feature package's tests, imports the demo app.
+        "throughgate/people/probe_people_imports_demo.py": "from throughgate.demo import steps\n",
+        "throughgate/selfservice/meals/tests/probe_meals_tests_import_demo.py": "from throughgate.demo import meals\n",
+        "throughgate/access/probe_access_imports_demo.py": "import throughgate.demo.access\n",
     },
     "reads-not-writes": {
         # An app's selectors module, and a feature package's, each importing writes.

@@ -22,8 +22,8 @@ from tests.browser.support import (
     submit,
     watch_errors,
 )
+from throughgate.demo import estate as people_demo
 from throughgate.identity.models import User
-from throughgate.people import demo as people_demo
 from throughgate.welfare.models import Colour, Flag
 from throughgate.welfare.reasons import reason_text
 

@@ -29,11 +29,11 @@ from tests.browser.support import (
     watch_errors,
 )
 from tests.factories import cell_in, make_device, make_resident, make_staff
+from throughgate.demo import meals as meals_demo
 from throughgate.identity.models import Location
 from throughgate.selfservice.content import samples
 from throughgate.selfservice.content import services as content_services
 from throughgate.selfservice.content.models import ContentItem, ContentStatus, Notice
-from throughgate.selfservice.meals import demo as meals_demo
 from throughgate.selfservice.meals import services as meal_services
 from throughgate.selfservice.meals.models import MealSettings, Menu, MenuOption, MenuStatus, RecordedDiet
 from throughgate.selfservice.meals.tests.factories import next_monday

@@ -22,7 +22,7 @@ from tests.browser.support import (
     watch_errors,
 )
 from tests.factories import cell_in, make_device, make_resident, make_staff
-from throughgate.selfservice.meals import demo
+from throughgate.demo import meals as demo
 from throughgate.selfservice.meals.models import MealSheet, Menu, MenuOption, MenuStatus
 from throughgate.selfservice.meals.tests.factories import closed_since_monday, next_monday, open_until_sunday, set_diet
 

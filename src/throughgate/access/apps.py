@@ -10,13 +10,4 @@ class AccessConfig(AppConfig):
     verbose_name = "Internet access and network devices"
 
     def ready(self) -> None:
-        from throughgate.access import (  # noqa: F401  (registration side effects)
-            data_protection,
-            demo,
-            events,
-            permissions,
-            tiles,
-        )
-        from throughgate.people import demo_hooks
-
-        demo_hooks.register("internet access", demo.step, reset=demo.reset)
+        from throughgate.access import data_protection, events, permissions, tiles  # noqa: F401  (registration side effects)

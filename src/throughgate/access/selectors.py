@@ -37,6 +37,7 @@ from throughgate.access.permissions import (
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.core.models import AuditEntry
+from throughgate.identity import selectors as identity_selectors
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record, people_visible_to
@@ -275,7 +276,7 @@ def group_members(*, user: User, group: AccessGroup, establishment: Establishmen
 
 
 def cells_of(*, establishment: Establishment) -> QuerySet[Location]:
-    return Location.objects.filter(establishment=establishment, level=LocationLevel.CELL)
+    return identity_selectors.locations_in(establishment=establishment, level=LocationLevel.CELL)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from throughgate.access.models import (
     Sanction,
     Site,
 )
-from throughgate.identity.models import Establishment
-from throughgate.people.models import Alert, Person
+from throughgate.identity import selectors as identity_selectors
+from throughgate.people import selectors as people_selectors
+from throughgate.people.models import Person
 from throughgate_squid_helper import policy
 
 CATALOGUE = "catalogue"
@@ -64,7 +65,7 @@ def catalogue_rules() -> list[policy.SiteRule]:
 
 
 def establishment_policies(codes: list[str] | None = None) -> dict[str, policy.EstablishmentPolicy]:
-    places = Establishment.objects.filter(active=True)
+    places = identity_selectors.establishments_active()
     if codes is not None:
         places = places.filter(code__in=codes)
     levels: dict[int, dict[str, tuple[frozenset[str], int]]] = {}
@@ -85,12 +86,12 @@ def establishment_policies(codes: list[str] | None = None) -> dict[str, policy.E
 
 def people_policies(now: datetime, people: list[int] | None = None) -> dict[str, policy.PersonPolicy]:
     """Policies of the people in custody (or of the given person ids)."""
-    rows = Person.objects.filter(establishment__isnull=False)
+    rows = people_selectors.people_in_custody()
     if people is not None:
         rows = rows.filter(pk__in=people)
     yesterday = (now - timedelta(days=1)).date()
     alerts: dict[int, list[policy.Alert]] = {}
-    alert_rows = Alert.objects.filter(code__in=list(policy.NO_INTERNET_ALERTS)).exclude(active_to__lt=yesterday)
+    alert_rows = people_selectors.alerts_with_codes(codes=policy.NO_INTERNET_ALERTS, active_since=yesterday)
     if people is not None:
         alert_rows = alert_rows.filter(person_id__in=people)
     for person_id, code, start, end in alert_rows.values_list("person_id", "code", "active_from", "active_to"):

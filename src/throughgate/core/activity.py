@@ -45,18 +45,6 @@ VISIT_ATTENDED = "visit.attended"
 VISIT_CANCELLED = "visit.cancelled"
 PHONE_CALL = "phone.call"
 
-# Old names of kinds that selfservice registers (selfservice/events.py), kept as plain codes only for people's demo
-# (people/demo.py), which may not import selfservice (apps depend only leftwards). Selfservice itself uses its own
-# *_KIND constants; everything else uses the owner's constant.
-APP_SUBMITTED = "app.submitted"
-APP_RESPONDED = "app.responded"
-COMPLAINT_SUBMITTED = "complaint.submitted"
-MEAL_CHOSEN = "meal.chosen"
-CANTEEN_ORDERED = "canteen.ordered"
-MONEY_RECEIVED = "money.received"
-ACTIVITY_ATTENDED = "activity.attended"
-ACTIVITY_REFUSED = "activity.refused"
-
 
 class UnknownKind(ValueError):
     pass
@@ -95,7 +83,9 @@ def emit(
 
 
 class NewEvent(NamedTuple):
-    """One event for ``emit_many`` (the arguments of ``emit`` but the source, which a batch shares)."""
+    """One event for ``emit_many`` (the arguments of ``emit`` but the source, which a batch shares). ``recorded_at``
+    is when the source system recorded it, for a replay of history (the demo estate's paper sheets typed in later);
+    left out, it is when its batch is written."""
 
     person: str
     kind: str
@@ -103,6 +93,7 @@ class NewEvent(NamedTuple):
     idempotency_key: str
     value: float = 1.0
     payload: dict[str, Any] | None = None
+    recorded_at: datetime | None = None
 
 
 def emit_many(*, events: Iterable[NewEvent], source: str, batch_size: int = 5000) -> int:
@@ -173,7 +164,7 @@ class _Rows:
             event.person,
             event.kind,
             self.time(event.occurred_at),
-            self.recorded_at,
+            self.recorded_at if event.recorded_at is None else self.time(event.recorded_at),
             self.source,
             float(event.value),
             payload,

@@ -11,11 +11,7 @@ class DataprotectionConfig(AppConfig):
     def ready(self) -> None:
         from throughgate.dataprotection import (  # noqa: F401  (registration side effects)
             data_protection,
-            demo,
             events,
             permissions,
             tiles,
         )
-        from throughgate.people import demo_hooks
-
-        demo_hooks.register("data protection", demo.step, reset=demo.reset)

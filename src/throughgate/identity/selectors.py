@@ -15,6 +15,8 @@ from throughgate.identity import principals
 from throughgate.identity.models import (
     ApiToken,
     Establishment,
+    Location,
+    LocationLevel,
     Notification,
     RegisteredDevice,
     Role,
@@ -85,6 +87,49 @@ def establishment_named(request: HttpRequest, *, user: User, code: str = "") -> 
     if code:
         return places.filter(code=code).first()
     return acting_establishment(request) or places.first()
+
+
+def establishment_with_code(code: str) -> Establishment | None:
+    """The establishment with this code, active or not (for a device or a command that names it), or None."""
+    return Establishment.objects.filter(code=code).first()
+
+
+def establishments_active() -> QuerySet[Establishment]:
+    """Every active establishment (for estate-wide jobs, such as the internet policy snapshot)."""
+    return Establishment.objects.filter(active=True)
+
+
+def locations_in(*, establishment: Establishment | None, level: LocationLevel | None = None) -> QuerySet[Location]:
+    """The locations of an establishment (of one level: wings, landings or cells), for a feature's selector that has
+    already checked the user may act there; an establishment of None has none."""
+    if establishment is None:
+        return Location.objects.none()
+    found = Location.objects.filter(establishment=establishment)
+    return found if level is None else found.filter(level=level)
+
+
+def location_with_parents(pk: int) -> Location:
+    """A location with its parent and grandparent loaded (a cell, its landing and its wing) in one query."""
+    return Location.objects.select_related("parent__parent").get(pk=pk)
+
+
+def user_named(username: str) -> User | None:
+    """The user with this username (a command's ``--by``), or None."""
+    return User.objects.filter(username=username).first()
+
+
+def active_users() -> QuerySet[User]:
+    """Every active account, to narrow down (for example to the members of some departments)."""
+    return User.objects.filter(is_active=True)
+
+
+def staff_working_in(*, establishment: Establishment) -> QuerySet[User]:
+    """Active staff assigned to the establishment (each once), by name."""
+    return (
+        User.objects.filter(is_active=True, assignments__establishment=establishment, roles__kind=RoleKind.STAFF)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def _staff_roles_granting(permission: str) -> list[int]:

@@ -1,5 +1,6 @@
-"""Steps other apps add to the demo estate after ``demo_estate`` has saved it, and undo on ``--reset``. People must
-not import the apps to its right (selfservice, ...); they register a step here from their AppConfig.ready instead."""
+"""Steps apps add to the demo estate after ``demo_estate`` (the ``throughgate.demo`` app) has saved it, and undo on
+``--reset``: a registry, nothing more. No app imports the demo app; each registers its step here from its
+AppConfig.ready instead, and the demo app runs them (``throughgate.demo.steps`` for the order)."""
 
 from __future__ import annotations
 

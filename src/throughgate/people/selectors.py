@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -18,7 +19,7 @@ from throughgate.core.models import AuditEntry
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity import principals
 from throughgate.identity.models import Establishment, User
-from throughgate.people.models import CaseloadKind, Person
+from throughgate.people.models import Alert, CaseloadKind, Person
 
 RECORD_VIEWED = audit.register_action("people.record.viewed", gettext_lazy("Read a person's record"))
 RECORD_LOOKED_UP = audit.register_action("people.record.looked_up", gettext_lazy("A partner system looked up a person"))
@@ -243,3 +244,39 @@ def people_with_prison_numbers(*, prison_numbers: Iterable[str]) -> list[Person]
 def prison_numbers_on_record() -> set[str]:
     """The prison number of every person we hold a record for."""
     return set(Person.objects.values_list("prison_number", flat=True))
+
+
+# --- Reads for other apps' selectors and services ------------------------------------------------------------------
+# They do not check the user: the caller has (a feature's selector that has decided the user may act in the
+# establishment, a job acting for the service). They return querysets to narrow down, so the caller's queries stay one.
+
+
+def person_held_in(*, establishment: Establishment | None, prison_number: str) -> Person | None:
+    """The person with this prison number held in the establishment, or None."""
+    return Person.objects.filter(establishment=establishment, prison_number=prison_number).first()
+
+
+def people_held_in(*, establishment: Establishment | None) -> QuerySet[Person]:
+    """Everyone held in the establishment."""
+    return Person.objects.filter(establishment=establishment)
+
+
+def people_in_custody() -> QuerySet[Person]:
+    """Everyone held in an establishment now."""
+    return Person.objects.filter(establishment__isnull=False)
+
+
+def people_with_pks(*, ids: Iterable[int] | QuerySet[Any]) -> QuerySet[Person]:
+    """The people with these primary keys (a list, or a subquery of person ids)."""
+    return Person.objects.filter(pk__in=ids)
+
+
+def person_of_user(*, user: User) -> Person | None:
+    """The record whose account this is (a resident's own), with its establishment, or None. Uncached: for a
+    service that is about to write (``own_record`` keeps it for a page)."""
+    return Person.objects.select_related("establishment").filter(user=user).first()
+
+
+def alerts_with_codes(*, codes: Iterable[str], active_since: date) -> QuerySet[Alert]:
+    """Alerts with any of these codes that were still active on ``active_since`` or later (open, or ended then)."""
+    return Alert.objects.filter(code__in=list(codes)).exclude(active_to__lt=active_since)

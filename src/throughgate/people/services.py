@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -232,3 +232,15 @@ def person_recall(*, person: Person, by: User, establishment: Establishment, on:
     if person.user is not None:
         identity_services.account_recalled(user=person.user, subject=person.prison_number, establishment=establishment)
     return movement
+
+
+def person_lock(*, person: Person) -> Person:
+    """Lock the person's row until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL) and read it afresh, so
+    that another app's writes for one person run one at a time (two allocations cannot both pass a check)."""
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def people_lock(*, ids: Iterable[int]) -> list[Person]:
+    """Lock the rows of these people until the transaction ends, in primary-key order; those no longer there are
+    left out."""
+    return list(Person.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))

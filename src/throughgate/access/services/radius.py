@@ -26,7 +26,7 @@ from throughgate.access.services.devices import normalise_mac
 from throughgate.access.services.network import network_for
 from throughgate.access.services.observations import observation_record
 from throughgate.core.errors import InvalidInput
-from throughgate.identity.models import Establishment
+from throughgate.identity import selectors as identity_selectors
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _device_admit(*, mac: str, nas: str, nas_establishment: str, ssid: str) -> A
     if blocked:
         return Admission(False, message="Blocked")
     if device_id is None:
-        establishment = Establishment.objects.filter(code=nas_establishment).first() if nas_establishment else None
+        establishment = identity_selectors.establishment_with_code(nas_establishment) if nas_establishment else None
         if establishment is not None:
             observation_record(
                 establishment=establishment,

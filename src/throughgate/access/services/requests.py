@@ -20,11 +20,12 @@ from throughgate.core import audit
 from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
 from throughgate.identity.models import User
+from throughgate.people import selectors as people_selectors
 from throughgate.people.models import Person
 
 
 def _own_person(user: User) -> Person:
-    person = Person.objects.select_related("establishment").filter(user=user).first()
+    person = people_selectors.person_of_user(user=user)
     if person is None or not user.is_resident:
         raise NotVisible(_("No record found"))
     return person

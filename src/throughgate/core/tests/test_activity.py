@@ -181,6 +181,26 @@ def test_emit_many_writes_the_values_the_orm_writes() -> None:
     assert abs(stored.recorded_at - timezone.now()) < dt.timedelta(minutes=5)
 
 
+def test_emit_many_keeps_a_recorded_at_given_with_the_event() -> None:
+    typed_in = dt.datetime(2026, 7, 2, 9, 5, 1, 250000, tzinfo=ZoneInfo("Europe/London"))
+    activity.emit_many(
+        events=[
+            activity.NewEvent("A1234BC", "kiosk.login", WHEN, "late", recorded_at=typed_in),
+            activity.NewEvent("A1234BC", "kiosk.login", WHEN, "now"),
+        ],
+        source="test.import",
+    )
+    assert ActivityEvent.objects.get(idempotency_key="late").recorded_at == typed_in
+    assert abs(ActivityEvent.objects.get(idempotency_key="now").recorded_at - timezone.now()) < dt.timedelta(minutes=5)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        activity.emit_many(
+            events=[
+                activity.NewEvent("A1234BC", "kiosk.login", WHEN, "naive", recorded_at=typed_in.replace(tzinfo=None))
+            ],
+            source="test",
+        )
+
+
 def test_emit_many_refuses_unregistered_kinds_and_naive_times() -> None:
     with pytest.raises(activity.UnknownKind):
         activity.emit_many(events=[activity.NewEvent("A1234BC", "dance.party", WHEN, "k1")], source="test")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
+from throughgate.identity import selectors as identity_selectors
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.selectors import own_record_for, person_matching
@@ -189,7 +190,7 @@ def assignable_staff(*, user: User, establishment: Establishment | None) -> Quer
     """Staff who may be given apps: members of the departments the user works."""
     departments = departments_for(user=user, establishment=establishment)
     return (
-        User.objects.filter(is_active=True)
+        identity_selectors.active_users()
         .filter(Q(departments__in=departments) | Q(led_departments__in=departments))
         .distinct()
         .order_by("last_name", "first_name", "username")

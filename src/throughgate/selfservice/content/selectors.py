@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from throughgate.core.errors import NotVisible
 from throughgate.identity import principals
+from throughgate.identity import selectors as identity_selectors
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import staff_may_act_in
 from throughgate.people.models import Person
@@ -44,7 +45,7 @@ def wing_of(person: Person) -> Location | None:
 
 
 def _wing_of_cell(cell_id: int) -> Location | None:
-    node = Location.objects.select_related("parent__parent").get(pk=cell_id)
+    node = identity_selectors.location_with_parents(cell_id)
     while node.parent is not None:
         node = node.parent
     return node if node.level == LocationLevel.WING else None
@@ -160,9 +161,7 @@ def view_counts(*, item: ContentItem) -> ViewCounts:
 
 
 def wings_of(*, establishment: Establishment | None) -> QuerySet[Location]:
-    if establishment is None:
-        return Location.objects.none()
-    return Location.objects.filter(establishment=establishment, level=LocationLevel.WING).order_by("key")
+    return identity_selectors.locations_in(establishment=establishment, level=LocationLevel.WING).order_by("key")
 
 
 def wing_for_staff(*, user: User, establishment: Establishment | None, wing_id: int | None) -> Location | None:

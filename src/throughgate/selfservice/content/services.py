@@ -26,6 +26,7 @@ from throughgate.core.idempotency import key_of
 from throughgate.core.validators import is_valid_prison_number, normalise
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import establishments_for
+from throughgate.people import selectors as people_selectors
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
@@ -124,7 +125,7 @@ def _members(establishment: Establishment, numbers: list[str]) -> list[Person]:
             _("A group can have up to %(max)s people.") % {"max": MAX_MEMBERS}, code="too_many", field="members"
         )
     wellformed = [number for number in cleaned if is_valid_prison_number(number)]
-    people = list(Person.objects.filter(establishment=establishment, prison_number__in=wellformed))
+    people = list(people_selectors.people_held_in(establishment=establishment).filter(prison_number__in=wellformed))
     unknown = sorted(set(cleaned) - {person.prison_number for person in people})
     if unknown:
         raise InvalidInput(

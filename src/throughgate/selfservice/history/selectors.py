@@ -11,6 +11,7 @@ from throughgate.core import audit
 from throughgate.core.errors import NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import staff_may_act_in
+from throughgate.people import selectors as people_selectors
 from throughgate.people.models import Person
 from throughgate.selfservice import events
 from throughgate.selfservice.money.models import Account, AccountKind, CanteenOrder, LedgerEntry, pounds
@@ -20,7 +21,7 @@ def person_selfservice_history(*, user: User, establishment: Establishment | Non
     """A person's record for the one-page self-service history; the read is audited."""
     if not staff_may_act_in(user, establishment):
         raise NotVisible(_("No person with that prison number was found"))
-    person = Person.objects.filter(establishment=establishment, prison_number=prison_number).first()
+    person = people_selectors.person_held_in(establishment=establishment, prison_number=prison_number)
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
     audit.record(

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from throughgate.core import audit
 from throughgate.core.errors import NotVisible
-from throughgate.identity.models import Establishment, Location, LocationLevel, User
+from throughgate.identity import selectors as identity_selectors
+from throughgate.identity.models import Establishment, LocationLevel, User
 from throughgate.identity.selectors import staff_may_act_in
+from throughgate.people import selectors as people_selectors
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
@@ -289,7 +291,9 @@ class KitchenTotals:
 
 def _wing_codes(establishment: Establishment) -> dict[int, str]:
     """Location id -> the code of the wing it is on, for every location of the establishment."""
-    rows = list(Location.objects.filter(establishment=establishment).values_list("pk", "parent_id", "level", "code"))
+    rows = list(
+        identity_selectors.locations_in(establishment=establishment).values_list("pk", "parent_id", "level", "code")
+    )
     parent = {pk: parent_id for pk, parent_id, _level, _code in rows}
     code = {pk: (level, value) for pk, _parent, level, value in rows}
     wings: dict[int, str] = {}
@@ -313,7 +317,7 @@ def kitchen_totals(*, user: User, establishment: Establishment | None, week_star
     if menu is None:
         raise NotVisible(_("There is no menu for that week."))
     wing_of_location = _wing_codes(establishment)
-    people = list(Person.objects.filter(establishment=establishment).values_list("pk", "location_id"))
+    people = list(people_selectors.people_held_in(establishment=establishment).values_list("pk", "location_id"))
     person_wing = {
         pk: wing_of_location.get(location_id, NO_WING) if location_id else NO_WING for pk, location_id in people
     }
@@ -399,7 +403,7 @@ def person_for_diet(*, user: User, establishment: Establishment | None, prison_n
     """A person held in the establishment, for recording their diet."""
     if not user.has_perm(RECORD_DIETS) or not staff_may_act_in(user, establishment):
         raise NotVisible(_("No person with that prison number was found"))
-    person = Person.objects.filter(establishment=establishment, prison_number=prison_number.strip().upper()).first()
+    person = people_selectors.person_held_in(establishment=establishment, prison_number=prison_number.strip().upper())
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
     return person

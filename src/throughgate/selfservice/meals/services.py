@@ -18,6 +18,7 @@ from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceed
 from throughgate.core.idempotency import clean_idempotency_key
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import staff_may_act_in
+from throughgate.people import services as people_services
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
@@ -111,7 +112,7 @@ def meals_choose(
     try:
         with transaction.atomic():
             # One writer per person at a time (a row lock on PostgreSQL), so only one sheet of a week is current.
-            Person.objects.select_for_update().filter(pk=person.pk).first()
+            people_services.people_lock(ids=[person.pk])
             existing = MealSheet.objects.filter(person=person, idempotency_key=key).first()
             if existing is not None:
                 return Chosen(existing, created=False)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from throughgate.core import audit
 from throughgate.core.errors import InvalidInput, NotVisible
 from throughgate.identity.models import Establishment, User
+from throughgate.people import selectors as people_selectors
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice import events
@@ -183,7 +184,7 @@ def person_for_finance(*, user: User, establishment: Establishment | None, priso
         raise NotVisible(_("No person with that prison number was found"))
     if not user.sees_all_establishments and not user.assignments.filter(establishment=establishment).exists():
         raise NotVisible(_("No person with that prison number was found"))
-    person = Person.objects.filter(establishment=establishment, prison_number=prison_number).first()
+    person = people_selectors.person_held_in(establishment=establishment, prison_number=prison_number)
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
     accounts = {a.kind: a for a in Account.objects.filter(person=person)}

@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from throughgate.core.errors import NotVisible
-from throughgate.identity.models import Establishment, RoleKind, User
+from throughgate.identity import selectors as identity_selectors
+from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import establishments_for
 from throughgate.selfservice.applications.models import AppType, Department
 from throughgate.selfservice.complaints.models import ComplaintSettings
@@ -73,12 +74,7 @@ def complaint_settings_to_set_up(*, user: User, establishment: Establishment | N
 
 def staff_of(*, establishment: Establishment) -> list[User]:
     """Active staff who work in the establishment: the people who can be put in a department or lead it."""
-    users = (
-        User.objects.filter(is_active=True, assignments__establishment=establishment, roles__kind=RoleKind.STAFF)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-    return list(users)
+    return list(identity_selectors.staff_working_in(establishment=establishment))
 
 
 def governors_of(*, establishment: Establishment) -> list[User]:

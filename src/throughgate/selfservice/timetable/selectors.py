@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from throughgate.core.errors import NotVisible
+from throughgate.identity import selectors as identity_selectors
 from throughgate.identity.models import Establishment, Location, LocationLevel, User
 from throughgate.identity.selectors import staff_may_act_in
+from throughgate.people import selectors as people_selectors
 from throughgate.people.models import Person
 from throughgate.people.selectors import own_record_for
 from throughgate.selfservice.permissions import (
@@ -204,7 +206,7 @@ def person_in(*, user: User, establishment: Establishment | None, prison_number:
     """A person in the establishment, for allocating."""
     if not staff_may_act_in(user, establishment):
         raise NotVisible(_("No person with that prison number was found"))
-    person = Person.objects.filter(establishment=establishment, prison_number=prison_number).first()
+    person = people_selectors.person_held_in(establishment=establishment, prison_number=prison_number)
     if person is None:
         raise NotVisible(_("No person with that prison number was found"))
     return person
@@ -268,7 +270,7 @@ class RegisterRow:
 def register_rows(*, session: ActivitySession) -> list[RegisterRow]:
     """One row per person on the session's register (allocated on its date), by name."""
     people = list(
-        Person.objects.filter(pk__in=_on_register(session).values("person_id"))
+        people_selectors.people_with_pks(ids=_on_register(session).values("person_id"))
         .select_related("location", "location__parent", "location__parent__parent")
         .order_by("last_name", "first_name")
     )
@@ -286,7 +288,7 @@ def register_person(*, session: ActivitySession, prison_number: str) -> Register
 def wings_of(*, user: User, establishment: Establishment | None) -> list[Location]:
     if not staff_may_act_in(user, establishment):
         return []
-    return list(Location.objects.filter(establishment=establishment, level=LocationLevel.WING).order_by("code"))
+    return list(identity_selectors.locations_in(establishment=establishment, level=LocationLevel.WING).order_by("code"))
 
 
 @dataclass(frozen=True)
@@ -324,7 +326,7 @@ def hours_report(
     start = week_start(week)
     if not user.has_perm(VIEW_ACTIVITY_HOURS) or not staff_may_act_in(user, establishment):
         return HoursReport(start, [])
-    people = Person.objects.filter(establishment=establishment).select_related(
+    people = people_selectors.people_held_in(establishment=establishment).select_related(
         "location", "location__parent", "location__parent__parent"
     )
     if wing:

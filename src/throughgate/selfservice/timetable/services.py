@@ -21,6 +21,8 @@ from throughgate.core.access import ensure_can
 from throughgate.core.errors import InvalidInput, InvalidTransition, LimitExceeded, NotVisible
 from throughgate.identity.models import Establishment, User
 from throughgate.identity.selectors import staff_may_act_in
+from throughgate.people import selectors as people_selectors
+from throughgate.people import services as people_services
 from throughgate.people.models import Person
 from throughgate.selfservice import events
 from throughgate.selfservice.permissions import MANAGE_ACTIVITIES, RECORD_ATTENDANCE
@@ -142,7 +144,7 @@ def schedule_add(
         .filter(activity=activity)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
     )
-    list(Person.objects.select_for_update().filter(pk__in=[a.person_id for a in allocations]).values_list("pk"))
+    people_services.people_lock(ids=[a.person_id for a in allocations])
     for allocation in allocations:
         clash = _clash(
             person=allocation.person,
@@ -289,7 +291,7 @@ def allocate(
     those dates, or when any of its weekly sessions overlaps a session of another activity the person is on."""
     _ensure_staff_in(by, MANAGE_ACTIVITIES, activity.establishment)
     # One writer per person at a time (a row lock on PostgreSQL): two allocations cannot both pass the check.
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = people_services.person_lock(person=person)
     if person.establishment_id != activity.establishment_id:
         raise NotVisible(_("No person with that prison number was found"))
     if not activity.active:
@@ -525,7 +527,7 @@ def register_mark_attended(*, by: User, session: ActivitySession, person_ids: li
     recorded = set(AttendanceRecord.objects.filter(session=session).values_list("person_id", flat=True))
     outcome = clean_outcome(code=AttendanceCode.ATTENDED, paid=True, comment="")
     made = 0
-    for person in Person.objects.filter(pk__in=wanted - recorded).order_by("pk"):
+    for person in people_selectors.people_with_pks(ids=wanted - recorded).order_by("pk"):
         if _store(by=by, session=session, person=person, outcome=outcome).created:
             made += 1
     return made

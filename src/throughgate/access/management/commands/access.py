@@ -24,6 +24,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from throughgate.access import observations, radius, services, snapshot, squid_conf
+from throughgate.identity import selectors as identity_selectors
 from throughgate_squid_helper import fastpath, policy
 from throughgate_squid_helper.helper import Helper
 from throughgate_squid_helper.serve import serve
@@ -203,9 +204,8 @@ class Command(BaseCommand):
         )
 
     def import_sites(self, options: dict[str, Any]) -> None:
-        from throughgate.identity.models import User
 
-        user = User.objects.filter(username=options["by"]).first()
+        user = identity_selectors.user_named(options["by"])
         if user is None:
             raise CommandError(f"No user {options['by']!r}")
         with options["file"].open(encoding="utf-8") as handle:
@@ -217,9 +217,7 @@ class Command(BaseCommand):
     def ingest(self, options: dict[str, Any]) -> None:
         import json
 
-        from throughgate.identity.models import Establishment
-
-        establishment = Establishment.objects.filter(code=options["establishment"].upper()).first()
+        establishment = identity_selectors.establishment_with_code(options["establishment"].upper())
         if establishment is None:
             raise CommandError(f"No establishment {options['establishment']!r}")
         text = sys.stdin.read() if options["file"] == "-" else Path(options["file"]).read_text(encoding="utf-8")
@@ -243,9 +241,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Emitted {emitted} activity events.")
 
     def poll_observations(self, options: dict[str, Any]) -> None:
-        from throughgate.identity.models import Establishment
 
-        establishment = Establishment.objects.filter(code=options["establishment"].upper()).first()
+        establishment = identity_selectors.establishment_with_code(options["establishment"].upper())
         if establishment is None:
             raise CommandError(f"No establishment {options['establishment']!r}")
         try:

@@ -1,5 +1,5 @@
 """Meals: the diet rule, the cut-off in Europe/London time (clock changes too), picking once per idempotency key,
-late changes refused, kitchen totals that add up, menus, diets, and the demo data."""
+late changes refused, kitchen totals that add up, menus and diets (the demo data: throughgate/demo/tests)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import cell_in, make_resident, make_staff
-from throughgate.core import activity
 from throughgate.core.errors import InvalidInput, InvalidTransition, NotVisible
 from throughgate.core.models import ActivityEvent, AuditEntry
 from throughgate.selfservice.events import MEAL_CHOSEN_KIND
 from throughgate.selfservice.meals import rules, selectors, services
-from throughgate.selfservice.meals.models import Meal, MealChoice, MealSheet, Menu, MenuOption, RecordedDiet
+from throughgate.selfservice.meals.models import Meal, MealChoice, MealSheet, MenuOption, RecordedDiet
 from throughgate.selfservice.meals.tests.factories import (
     closed_since_monday,
     make_menu,
@@ -461,58 +460,3 @@ def test_reading_the_diets_list_is_audited(establishment: Any) -> None:
     assert [d.person_id for d in selectors.diets_for_staff(user=officer, establishment=establishment)] == [person.pk]
     assert AuditEntry.objects.filter(action="selfservice.meals.diets_viewed").count() == 1
     assert selectors.diets_for_staff(user=make_staff("key_worker", [establishment]), establishment=establishment) == []
-
-
-# --- Demo data -----------------------------------------------------------------------------------------------
-
-
-def test_demo_meals_follow_the_activity_stream_and_religion(establishment: Any, other_establishment: Any) -> None:
-    from throughgate.selfservice.meals import demo
-
-    people = [make_resident(establishment, religion="Muslim" if n % 2 else "No religion") for n in range(40)] + [
-        make_resident(other_establishment, religion="Jewish") for _n in range(10)
-    ]
-    released = make_resident(None, religion="Muslim")
-    released.establishment = None
-    released.save()
-    today = timezone.localdate()
-    thursday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=3)
-    events = 0
-    for weeks_back in range(4):
-        day = thursday - dt.timedelta(weeks=weeks_back)
-        for n, person in enumerate([*people, released]):
-            when = timezone.make_aware(dt.datetime.combine(day, dt.time(10 + n % 9, 0)))
-            activity.emit(
-                person=person.prison_number,
-                kind=MEAL_CHOSEN_KIND,
-                occurred_at=when,
-                source="kiosk",
-                idempotency_key=f"meal:{person.prison_number}:{day}",
-            )
-            events += 1
-    before = ActivityEvent.objects.count()
-    written = demo.populate(seed=7)
-    assert written == MealSheet.objects.count() == 4 * len(people)  # not the released person's
-    assert ActivityEvent.objects.count() == before  # no new events
-    # Menus for every week chosen for, and this week, next week and the one after, in both prisons.
-    weeks = {thursday - dt.timedelta(weeks=n) - dt.timedelta(days=3) + dt.timedelta(days=7) for n in range(4)}
-    monday = rules.monday_of(today)
-    weeks |= {monday, monday + dt.timedelta(days=7), monday + dt.timedelta(days=14)}
-    for place in (establishment, other_establishment):
-        assert set(Menu.objects.filter(establishment=place).values_list("week_start", flat=True)) == weeks
-        assert selectors.settings_of(place).cutoff_weekday == thursday.weekday()
-    # Every sheet was sent before its week's cut-off, and every pick suits the person's diet.
-    for sheet in MealSheet.objects.select_related("menu", "person"):
-        assert sheet.submitted_at < selectors.closes_at(sheet.menu)
-    needs = dict(RecordedDiet.objects.values_list("person_id", "needs"))
-    for choice in MealChoice.objects.select_related("option", "sheet"):
-        assert rules.suits(choice.option.markers, needs.get(choice.sheet.person_id, []))
-    assert MealChoice.objects.count() > 0.8 * 21 * MealSheet.objects.count()
-    # Religious diets follow religion: most Muslims halal, no halal diet for anyone else.
-    muslims = [p for p in people if p.religion == "Muslim"]
-    halal = [pk for pk, values in needs.items() if "halal" in values]
-    assert set(halal) <= {p.pk for p in muslims}
-    assert len(halal) >= len(muslims) // 2
-    # Run again: the same, replaced, not doubled.
-    assert demo.populate(seed=7) == written
-    assert MealSheet.objects.count() == written

@@ -1,6 +1,6 @@
 """Meals on a real PostgreSQL: 20 parallel retries of one meal sheet store one sheet, one event and one audit row;
-20 parallel sheets with different keys leave exactly one current sheet for the week; the demo's bulk insert works
-there too. Run with DATABASE_URL pointing at PostgreSQL; skipped on any other database."""
+20 parallel sheets with different keys leave exactly one current sheet for the week.
+Run with DATABASE_URL pointing at PostgreSQL; skipped on any other database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.factories import make_resident
-from throughgate.core import activity
 from throughgate.core.models import ActivityEvent, AuditEntry
 from throughgate.selfservice.events import MEAL_CHOSEN_KIND
 from throughgate.selfservice.meals import services
@@ -58,21 +57,3 @@ def test_parallel_changes_leave_one_current_sheet(establishment: Any) -> None:
     assert MealSheet.objects.count() == PARALLEL
     current = MealSheet.objects.get(current=True)  # exactly one, whoever committed last
     assert MealChoice.objects.get(sheet=current).option_id in dishes
-
-
-def test_the_demo_inserts_its_picks_on_postgres(establishment: Any) -> None:
-    from django.utils import timezone
-
-    from throughgate.selfservice.meals import demo
-
-    person = make_resident(establishment, religion="Muslim")
-
-    activity.emit(
-        person=person.prison_number,
-        kind=MEAL_CHOSEN_KIND,
-        occurred_at=timezone.now(),
-        source="kiosk",
-        idempotency_key="meal:pg",
-    )
-    assert demo.populate(seed=3) == 1
-    assert MealChoice.objects.filter(sheet__person=person).count() > 10

@@ -14,13 +14,12 @@ the activity stream agree (no new events are written):
 
 The departments and app types, canteen list, spend limits and complaint settings of every establishment are set up
 first (staff of the demo are put in departments by role; the governor leads most of them and receives overdue
-complaints). Then the meals, timetable and content demos run, if they are there. Rows are written in bulk with plain
-INSERTs; running it again adds nothing.
+complaints). Then the meals, timetable and content demos run (``throughgate.demo.meals``, ``.timetable`` and
+``.content``). Rows are written in bulk with plain INSERTs; running it again adds nothing.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 import time
 from collections import defaultdict, deque
@@ -37,6 +36,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from throughgate.core.models import ActivityEvent
+from throughgate.demo import content, meals, timetable
+from throughgate.demo.records import SOURCE
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.selfservice import defaults
@@ -63,13 +64,12 @@ from throughgate.selfservice.money.models import (
 from throughgate.selfservice.money.selectors import week_closes_at
 from throughgate.selfservice.workdays import ENGLAND, WALES, add_working_days
 
-DEMO_SOURCE = "demo"  # people.demo.SOURCE: events written by demo_estate
+DEMO_SOURCE = SOURCE  # events written by demo_estate
 KEY_PREFIX = "demo-"
 BATCH = 2000
-OTHER_AREAS = ("meals", "timetable", "content")
 NOT_YET_DELIVERED = timedelta(days=7)  # the canteen orders of the demo's last week are not delivered yet
 
-# The demo's app labels (people.demo.APP_TYPES) and the default app types they are (selfservice.defaults).
+# The demo's app labels (demo.population.APP_TYPES) and the default app types they are (selfservice.defaults).
 APP_TYPE_OF = {
     "See the GP": "doctor",
     "Property": "property",
@@ -688,12 +688,7 @@ def _residents() -> dict[str, Resident]:
 
 
 def _other_areas(seed: int, counts: Counts, say: Callable[[str], None]) -> None:
-    for area in OTHER_AREAS:
-        try:
-            module = importlib.import_module(f"throughgate.selfservice.{area}.demo")
-        except ModuleNotFoundError:
-            say(f"  {area}: no demo module yet, skipped")
-            continue
+    for area, module in (("meals", meals), ("timetable", timetable), ("content", content)):
         started = time.monotonic()
         counts.others[area] = int(module.populate(seed=seed))
         say(f"  {area}: {counts.others[area]:,} rows in {time.monotonic() - started:.1f} s")

@@ -19,7 +19,7 @@ from tests.test_readability import (  # noqa: F401  (the fixture patches syllabl
     reading_ease,
 )
 from throughgate.core.tests.test_translations import WELSH_PO, assert_welsh
-from throughgate.selfservice.meals import demo
+from throughgate.demo import meals as demo
 from throughgate.selfservice.meals.models import Menu, MenuOption, MenuStatus
 from throughgate.selfservice.meals.tests.factories import (
     closed_since_monday,

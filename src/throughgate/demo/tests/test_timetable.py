@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from throughgate.core.models import ActivityEvent
-from throughgate.people import demo
-from throughgate.selfservice.timetable import demo as timetable_demo
+from throughgate.demo import estate as demo
+from throughgate.demo import timetable as timetable_demo
 from throughgate.selfservice.timetable.models import (
     Activity,
     ActivitySession,

@@ -27,6 +27,7 @@ from throughgate.core.models import ActivityEvent
 from throughgate.identity.models import Establishment
 from throughgate.people.models import Person
 from throughgate.selfservice.events import ACTIVITY_ATTENDED_KIND, ACTIVITY_REFUSED_KIND
+from throughgate.selfservice.timetable import services
 from throughgate.selfservice.timetable.models import (
     SLOT_TIMES,
     Activity,
@@ -38,7 +39,7 @@ from throughgate.selfservice.timetable.models import (
     AttendanceRecord,
     Slot,
 )
-from throughgate.selfservice.timetable.rules import local_zone, session_bounds
+from throughgate.selfservice.timetable.rules import local_zone
 
 BATCH = 5000
 WEEKDAYS = range(5)
@@ -159,25 +160,10 @@ def _populate_establishment(establishment: Establishment, *, seed: int, first: d
                 )
     ActivitySchedule.objects.bulk_create(schedules, batch_size=BATCH)
 
-    # Dated sessions over the demo period and the next two weeks.
-    sessions: list[ActivitySession] = []
-    for schedule in ActivitySchedule.objects.filter(activity__establishment=establishment):
-        day = first + timedelta(days=(schedule.weekday - first.weekday()) % 7)
-        while day <= last:
-            starts_at, ends_at, minutes = session_bounds(day, schedule.start_time, schedule.end_time)
-            sessions.append(
-                ActivitySession(
-                    activity_id=schedule.activity_id,
-                    schedule=schedule,
-                    date=day,
-                    slot=schedule.slot,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    minutes=minutes,
-                )
-            )
-            day += timedelta(days=7)
-    ActivitySession.objects.bulk_create(sessions, batch_size=BATCH, ignore_conflicts=True)
+    # Dated sessions over the demo period and the next two weeks, made as the daily command makes them.
+    services.sessions_generate(
+        start=first, end=last, schedules=list(ActivitySchedule.objects.filter(activity__establishment=establishment))
+    )
     session_ids = {
         (activity_id, day, slot): pk
         for pk, activity_id, day, slot in ActivitySession.objects.filter(

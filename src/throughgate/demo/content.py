@@ -1,7 +1,7 @@
 """Demo content: a small synthetic library per establishment (articles, PDFs and audio with transcripts, made in
 code), a few items for every establishment, recorded group sessions for a wing and for a named group, notices, and
 some opens by residents. Video items are left out: a playable video cannot be made here without an encoder, and the
-repository keeps no media files. ``selfservice.demo`` calls ``populate``."""
+repository keeps no media files. ``demo.selfservice`` calls ``populate``."""
 
 from __future__ import annotations
 

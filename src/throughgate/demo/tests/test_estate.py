@@ -21,13 +21,17 @@ from throughgate.core.validators import (
     is_valid_pnc_id,
     is_valid_prison_number,
 )
+from throughgate.demo import estate as demo
 from throughgate.identity import events as identity_events
 from throughgate.identity import services as identity_services
 from throughgate.identity.backends import ResidentBackend
 from throughgate.identity.models import RegisteredDevice, RoleKind, StaffAssignment, User
 from throughgate.identity.roles import DEFAULT_ROLES
-from throughgate.people import demo
 from throughgate.people.models import ALERT_CODES, Alert, Booking, CaseloadEntry, Movement, Person
+from throughgate.selfservice.events import (
+    ACTIVITY_ATTENDED_KIND,
+    CANTEEN_ORDERED_KIND,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +83,12 @@ def test_planted_change_is_a_drop_before_self_harm():
     places = {place.code: place for place in estate.establishments}
     planted = [p for p in estate.people if p.routine_change == "planted"]
     assert planted
-    routine = {identity_events.KIOSK_LOGIN, activity.PHONE_CALL, activity.ACTIVITY_ATTENDED, activity.CANTEEN_ORDERED}
+    routine = {
+        identity_events.KIOSK_LOGIN,
+        activity.PHONE_CALL,
+        ACTIVITY_ATTENDED_KIND,
+        CANTEEN_ORDERED_KIND,
+    }
     for person in planted:
         assert person.change_start is not None
         assert person.change_end is not None

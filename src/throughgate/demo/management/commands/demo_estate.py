@@ -1,6 +1,6 @@
 """Build the synthetic demo estate: `throughgate demo_estate --prisons 3 --people 1500 --days 90 --seed 1`.
 
-Deterministic for a seed and an end date (see throughgate.people.demo). Refuses a database that already holds people
+Deterministic for a seed and an end date (see throughgate.demo.estate). Refuses a database that already holds people
 unless --reset is given, and refuses to run in production at all: the demo's passwords, PIN and authenticator
 secrets are printed or derivable from the seed.
 """
@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from throughgate.people import demo, demo_hooks
+from throughgate.demo import estate as demo
+from throughgate.demo import steps
 
 
 def _date(value: str) -> date:
@@ -69,7 +70,7 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     deleted: dict[str, int] = {}
-                    for reset in demo_hooks.RESETS.values():
+                    for reset in steps.resets():
                         deleted.update(reset())
                     deleted.update(demo.reset_estate())
             except (demo.DemoError, DatabaseError) as exc:
@@ -86,7 +87,7 @@ class Command(BaseCommand):
             result = demo.save(estate, progress=progress, base_url=options["base_url"].rstrip("/"))
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
-        for name, step in demo_hooks.STEPS.items():
+        for name, step in steps.ordered():
             self.stdout.write(f"Adding {name} to the estate")
             result.counts.update(step(seed=options["seed"], say=self.stdout.write))
         elapsed = time.monotonic() - started

@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 
 from tests.factories import cell_in, make_resident, make_staff
 from throughgate.core.models import ActivityEvent
-from throughgate.selfservice.content import demo, selectors
+from throughgate.demo import content as demo
+from throughgate.selfservice.content import selectors
 from throughgate.selfservice.content.models import ContentItem, ContentView, Notice
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ USERNAME = "dpo.demo"
 
 
 def step(*, seed: int, say: Callable[[str], None]) -> dict[str, int]:
-    from throughgate.people.demo import DEMO_PASSWORD, totp_key
+    from throughgate.demo.records import DEMO_PASSWORD, totp_key
 
     place = Establishment.objects.order_by("pk").first()
     if place is None:

@@ -1,6 +1,6 @@
 """AIM for the demo estate: the last two weeks scored, and what staff did about the alerts, so a governor or a safer
 custody officer trying the demo finds a daily list, flag pages, histories, oversight figures and a fairness table with
-data in them (``demo_estate`` runs this after the estate is saved, through the people demo hook).
+data in them (``demo_estate`` runs this after the estate is saved: one of the demo app's steps).
 
 - **Scoring is the real thing.** Each of the last ``DAYS`` days of the demo's activity, oldest first, is scored with
   ``pipeline.score_day`` and stored with ``pipeline.store_flags``, as ``throughgate aim score --as-of DAY`` does. The
@@ -40,6 +40,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from throughgate.core.models import ActivityEvent
+from throughgate.demo.records import SOURCE
 from throughgate.identity.models import Establishment, User
 from throughgate.people.models import Person
 from throughgate.people.selectors import people_in_custody_on
@@ -56,7 +57,7 @@ from throughgate.welfare.models import (
     TriggerKind,
 )
 
-DEMO_SOURCE = "demo"  # people.demo.SOURCE: the activity events demo_estate wrote
+DEMO_SOURCE = SOURCE  # the activity events demo_estate wrote
 DAYS = 14
 MIN_HISTORY_DAYS = 28
 SCORED_AT, REMINDED_AT = 4.5, 7.5  # the hours of the scoring and reminder jobs (config/schedule.py)

@@ -13,12 +13,13 @@ import pytest
 from django.core.management import call_command
 
 from throughgate.core.models import AuditEntry
+from throughgate.demo import estate as people_demo
+from throughgate.demo import welfare as demo
 from throughgate.identity.models import Notification
-from throughgate.people import demo as people_demo
 from throughgate.people import demo_hooks
 from throughgate.people.models import Person
 from throughgate.people.selectors import people_in_custody_on
-from throughgate.welfare import demo, pipeline, selectors
+from throughgate.welfare import pipeline, selectors
 from throughgate.welfare.models import (
     AimSettings,
     Colour,

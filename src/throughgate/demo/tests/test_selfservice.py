@@ -1,5 +1,5 @@
 """The demo estate's self-service history: records made from the demo's own activity events (so both agree), no new
-events, a sound ledger, running it again adds nothing, and demo_estate runs it through the people demo hook."""
+events, a sound ledger, running it again adds nothing, and demo_estate runs it as one of its steps."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db.models import Count, F, Sum
 
 from throughgate.core.models import ActivityEvent
-from throughgate.people import demo, demo_hooks
-from throughgate.selfservice import demo as selfservice_demo
+from throughgate.demo import estate as demo
+from throughgate.demo import selfservice as selfservice_demo
+from throughgate.people import demo_hooks
 from throughgate.selfservice.applications.models import App, AppStatus, Department
 from throughgate.selfservice.complaints.models import Complaint, ComplaintStatus
 from throughgate.selfservice.money.models import CanteenOrder, LedgerEntry
