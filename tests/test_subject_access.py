@@ -184,3 +184,22 @@ def test_other_roles_cannot_reach_subject_access(held: dict[str, Any]):
         services.subject_access_make(
             by=governor, prison_number=held["person"].prison_number, reference="X", received_on=date(2026, 3, 2)
         )
+
+
+def test_the_new_apps_rows_are_exported_with_staff_by_role_and_no_secrets(establishment: Any) -> None:
+    """Contact, learning, probation and sharing use the generic section: every row about the person, staff and other
+    accounts by role only, nothing named like a secret."""
+    from tests.factories import make_resident
+    from throughgate.contact.tests.factories import approved_contact
+
+    person = make_resident(establishment)
+    other = make_resident(establishment)
+    approved_contact(person, "Robin", "Testcase", email="robin.testcase@example.org")
+    approved_contact(other, "Sasha", "Testcase", email="sasha.testcase@example.org")
+    rows = registry.SECTIONS["contact.family"].export(person)
+    contacts = [row for row in rows if row["record"] == "contact"]
+    assert [row["first_name"] for row in contacts] == ["Robin"]
+    for row in contacts:
+        assert not any(word in name for name in row for word in registry.SECRET_WORDS)
+        for value in row.values():
+            assert "security" not in str(value).lower() or str(value).startswith("Staff")

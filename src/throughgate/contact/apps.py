@@ -9,7 +9,7 @@ class ContactConfig(AppConfig):
     verbose_name = "Contact with family: approved contacts, visits, the family site"
 
     def ready(self) -> None:
-        from throughgate.contact import events, permissions  # noqa: F401  (registration side effects)
+        from throughgate.contact import data_protection, events, permissions  # noqa: F401  (registration side effects)
         from throughgate.contact import tiles as _tiles  # noqa: F401
         from throughgate.people import demo_hooks
 

@@ -9,7 +9,7 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning and work: courses, the skills passport (Open Badges 3.0)"
 
     def ready(self) -> None:
-        from throughgate.learning import events, permissions  # noqa: F401  (registration side effects)
+        from throughgate.learning import data_protection, events, permissions  # noqa: F401  (registration side effects)
         from throughgate.learning import tiles as _tiles  # noqa: F401
         from throughgate.people import demo_hooks
 

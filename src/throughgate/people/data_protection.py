@@ -286,3 +286,81 @@ register_section(
         _export_activity,
     )
 )
+
+
+# A generic section for an app whose records are plain rows about the person: every concrete field of each row, with
+# members of staff (and other accounts) shown by role only, secrets left out, and relations to other records as ids.
+SECRET_WORDS = ("secret", "token", "password", "code_hash", "private", "key_")
+
+
+def _person_lookup(model: type[models.Model], depth: int = 0) -> str | None:
+    """The lookup from ``model`` to the person it is about (``person``, ``contact__person``...), or None. A lookup
+    ending ``@prison_number`` compares a text field with the person's prison number."""
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.related_model is Person:
+            return f.name
+        if not f.is_relation and f.name in ("person", "prison_number"):
+            return f"{f.name}@prison_number"
+    if depth < 2:
+        for f in model._meta.concrete_fields:
+            related = f.related_model
+            if f.is_relation and f.many_to_one and isinstance(related, type) and related is not model:
+                inner = _person_lookup(related, depth + 1)
+                if inner:
+                    return f"{f.name}__{inner}"
+    return None
+
+
+def rows_about(model: type[models.Model], person: Person, record: str) -> list[Row]:
+    """Every row of ``model`` about the person, as JSON values (see above)."""
+    from throughgate.identity.models import User
+
+    lookup = _person_lookup(model)
+    if lookup is None:
+        return []
+    if "@" in lookup:
+        name, _attr = lookup.split("@")
+        rows = model._default_manager.filter(**{name: person.prison_number})
+    else:
+        rows = model._default_manager.filter(**{lookup: person})
+    out: list[Row] = []
+    for obj in rows.order_by("pk"):
+        row: Row = {"record": record}
+        for f in model._meta.concrete_fields:
+            if f.primary_key or any(word in f.name for word in SECRET_WORDS):
+                continue
+            if f.is_relation:
+                if f.related_model is Person:
+                    continue
+                if f.related_model is User:
+                    row[f.name] = staff_label(getattr(obj, f.name))
+                else:
+                    row[f"{f.name}_id"] = getattr(obj, f.attname)
+                continue
+            row.update(fields_of(obj, (f.name,)))
+        out.append(row)
+    return out
+
+
+def register_rows_section(
+    key: str, title: str | Promise, models_by_record: dict[str, str], redactions: Any = ""
+) -> None:
+    """Register a section that exports every row of each model (label -> the record's name in the export)."""
+    from django.apps import apps
+
+    def export(person: Person) -> list[Row]:
+        rows: list[Row] = []
+        for label, record in models_by_record.items():
+            rows += rows_about(apps.get_model(label), person, record)
+        return rows
+
+    register_section(
+        Section(
+            key=key,
+            title=title,
+            models=tuple(models_by_record),
+            export=export,
+            redactions=redactions
+            or _("Staff and other accounts are shown by their role only; secrets and codes are left out."),
+        )
+    )

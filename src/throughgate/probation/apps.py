@@ -10,7 +10,7 @@ class ProbationConfig(AppConfig):
 
     def ready(self) -> None:
         from throughgate.people import demo_hooks
-        from throughgate.probation import events, permissions  # noqa: F401  (registration side effects)
+        from throughgate.probation import data_protection, events, permissions  # noqa: F401  (registration side effects)
         from throughgate.probation import tiles as _tiles  # noqa: F401
 
         demo_hooks.register("probation", _demo, reset=_demo_reset)

@@ -12,7 +12,7 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from throughgate.people import demo_hooks
-        from throughgate.sharing import events, permissions, tiles  # noqa: F401  (registration side effects)
+        from throughgate.sharing import data_protection, events, permissions, tiles  # noqa: F401  (registration side effects)
 
         demo_hooks.register("Record linkage", _demo, reset=_demo_reset)
 
