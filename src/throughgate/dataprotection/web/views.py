@@ -65,7 +65,7 @@ def _person_page(
 @requires(SUBJECT_ACCESS)
 def person(request: HttpRequest, prison_number: str) -> HttpResponse:
     if request.method == "POST":
-        form = RequestForm(request.POST)
+        form = RequestForm(request.POST, request=request)
         if form.is_valid():
             try:
                 made = services.subject_access_make(

@@ -31,7 +31,7 @@ def my_contacts(request: HttpRequest) -> HttpResponse:
 @requires(USE_CONTACTS)
 @require_http_methods(["GET", "POST"])
 def contact_new(request: HttpRequest) -> HttpResponse:
-    form = ContactRequestForm(request.POST or None)
+    form = ContactRequestForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -144,7 +144,7 @@ def family_book(request: HttpRequest, contact_id: int) -> HttpResponse:
     lead = contact_selectors.family_contact(user=user, contact_id=contact_id)
     slots = visit_selectors.slots_for(lead.person)
     visitors = list(contact_selectors.approved_contacts_of(lead.person))
-    form = BookingForm(request.POST or None, slots=slots, visitors=visitors, lead=lead)
+    form = BookingForm(request.POST or None, slots=slots, visitors=visitors, lead=lead, request=request)
     if request.method == "POST" and form.is_valid():
         choice = form.chosen_slot()
         try:

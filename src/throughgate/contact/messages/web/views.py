@@ -28,7 +28,7 @@ def family_messages(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Write to the person, and read what was sent and the replies."""
     user = acting_user(request)
     contact = contact_selectors.family_contact(user=user, contact_id=contact_id)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.message_send(
@@ -60,7 +60,7 @@ def my_messages(request: HttpRequest) -> HttpResponse:
 def my_message(request: HttpRequest, message_id: int) -> HttpResponse:
     user = acting_user(request)
     message = services.message_read(user=user, message_id=message_id)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.message_reply(

@@ -122,7 +122,7 @@ def staff_book(request: HttpRequest, prison_number: str) -> HttpResponse:
     person = selectors.person_for_visits(user=user, establishment=place, prison_number=prison_number)
     slots = selectors.slots_for(person)
     visitors = list(contact_selectors.approved_contacts_of(person))
-    form = BookingForm(request.POST or None, slots=slots, visitors=visitors)
+    form = BookingForm(request.POST or None, slots=slots, visitors=visitors, request=request)
     if request.method == "POST" and form.is_valid():
         choice = form.chosen_slot()
         try:

@@ -104,7 +104,7 @@ def case_action(request: HttpRequest, prison_number: str, action: str) -> HttpRe
         return _case_page(request, prison_number, {"schedule": form}, status=400)
     if action == "appointment":
         person = scope.person_for_staff(user=user, establishment=None, prison_number=prison_number)
-        book = BookForm(request.POST)
+        book = BookForm(request.POST, request=request)
         if book.is_valid():
             try:
                 appointment_services.appointment_book(

@@ -92,7 +92,7 @@ def checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
     item = checkin_selectors.own_checkin(user=user, checkin_id=checkin_id)
     if item.status != CheckinStatus.CREATED:
         return render(request, "probation/myprobation/checkin_done.html", {"checkin": item})
-    form = CheckinForm(request.POST or None)
+    form = CheckinForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             checkin_services.checkin_submit(

@@ -171,7 +171,7 @@ def act(
             return HttpResponseRedirect(back)
         return {"pathways": form}
     if action == "todo":
-        form = TodoForm(request.POST)
+        form = TodoForm(request.POST, request=request)
         if form.is_valid():
             try:
                 services.todo_add(
