@@ -69,7 +69,7 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
     found = selectors.course_for_resident(user=user, course_id=course_id)
     if request.method != "POST":
         return _course_page(request, found)
-    form = JoinForm(request.POST, request=request)
+    form = JoinForm(request.POST)
     if not form.is_valid():
         return _course_page(request, found, form, status=400)
     try:
