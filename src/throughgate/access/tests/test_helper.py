@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import re
@@ -503,8 +504,10 @@ def test_serve_on_the_compiled_path_answers_as_on_the_python_path(
     now = datetime.now(tz=UTC)
     data = "\n".join(lines).encode() + (b"\n" if final_newline else b"")
     outputs, counts = [], []
+    # One snapshot for both paths: built twice, a sanction's end ("until 04:36") could fall either side of a minute.
+    snapshot = _snapshot()
     for path in PATHS:
-        helper = _helper_with(_snapshot(), path)
+        helper = _helper_with(copy.deepcopy(snapshot), path)
         helper.clock = lambda: now
         helper.refresh = lambda: True  # type: ignore[method-assign]
         taken: list[Any] = []
